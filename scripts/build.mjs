@@ -1,0 +1,27 @@
+// Bundles the CLI, the language server and the VS Code client with esbuild.
+//   node scripts/build.mjs               development build (source maps)
+//   node scripts/build.mjs --production  minified, no source maps (what the .vsix ships)
+import { build } from 'esbuild';
+import { chmod } from 'node:fs/promises';
+
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: production,
+  sourcemap: !production,
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ['server/src/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+]);
+await chmod('dist/cli.js', 0o755);

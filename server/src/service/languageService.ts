@@ -1,0 +1,118 @@
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type {
+  CodeAction,
+  CodeActionContext,
+  CodeLens,
+  CompletionItem,
+  CompletionList,
+  Diagnostic,
+  Hover,
+  Position,
+  Range,
+  TextEdit,
+} from 'vscode-languageserver-types';
+import { catalog, type Catalog } from './catalog';
+import { getCodeActions, getFixAllEdits, getSortEntriesEdits } from './codeActions';
+import { getCodeLenses } from './codeLens';
+import { getCompletions, resolveCompletion } from './completion';
+import { validateManifest } from './diagnostics/validation';
+import {
+  grantPermission,
+  revokePermission,
+  type GrantOptions,
+  type GrantResult,
+  type RevokeResult,
+} from './grantRevoke';
+import { getHover } from './hover';
+import { parseManifest, type ManifestDocument } from './manifestDocument';
+import { resolveSettings, type ManifestServiceSettings } from './settings';
+
+export interface ValidationOptions {
+  /** Report JSON syntax errors too (the CLI wants them; the editor reports them already). */
+  readonly syntaxErrors?: boolean;
+}
+
+/** Everything the editor and the CLI know about a manifest, with no editor in it. */
+export interface ManifestLanguageService {
+  readonly catalog: Catalog;
+  readonly settings: ManifestServiceSettings;
+  /** Replaces the settings; takes raw user settings, ignoring values of the wrong type. */
+  configure(settings: unknown): void;
+  /** Parses once per document version: the same version returns the same object. */
+  parseManifest(document: TextDocument): ManifestDocument;
+  doValidation(
+    document: TextDocument,
+    manifest: ManifestDocument,
+    options?: ValidationOptions,
+  ): Diagnostic[];
+  doComplete(document: TextDocument, position: Position, manifest: ManifestDocument): CompletionList;
+  /** Fills in an item's documentation lazily (`completionItem/resolve`). */
+  doResolve(item: CompletionItem): CompletionItem;
+  doHover(document: TextDocument, position: Position, manifest: ManifestDocument): Hover | null;
+  getCodeActions(
+    document: TextDocument,
+    range: Range,
+    context: CodeActionContext,
+    manifest: ManifestDocument,
+  ): CodeAction[];
+  /** The edits of every safe quick fix, as one consistent set (`source.fixAll`). */
+  getFixAllEdits(document: TextDocument, manifest: ManifestDocument): TextEdit[];
+  /** Sorts the permission entries by name, keeping each entry's text and comments. */
+  getSortEntriesEdits(document: TextDocument, manifest: ManifestDocument): TextEdit[];
+  getCodeLenses(document: TextDocument, manifest: ManifestDocument): CodeLens[];
+  grant(
+    document: TextDocument,
+    manifest: ManifestDocument,
+    permission: string,
+    purpose: string,
+    options?: GrantOptions,
+  ): GrantResult;
+  revoke(document: TextDocument, manifest: ManifestDocument, permission: string): RevokeResult;
+}
+
+export function createManifestLanguageService(settings?: unknown): ManifestLanguageService {
+  let current = resolveSettings(settings);
+  // One parsed manifest per URI: a new version (or new text) replaces it.
+  const parsed = new Map<string, ManifestDocument>();
+  const MAX_CACHED = 64;
+
+  return {
+    catalog,
+    get settings() {
+      return current;
+    },
+    configure(next) {
+      current = resolveSettings(next);
+      // Settings change the size limit, so earlier parses may no longer apply.
+      parsed.clear();
+    },
+    parseManifest(document) {
+      const cached = parsed.get(document.uri);
+      if (cached?.version === document.version && cached.text === document.getText()) {
+        return cached;
+      }
+      const manifest = parseManifest(document, current.maxDocumentSize);
+      parsed.delete(document.uri);
+      if (parsed.size >= MAX_CACHED) {
+        const oldest = parsed.keys().next().value;
+        if (oldest !== undefined) parsed.delete(oldest);
+      }
+      parsed.set(document.uri, manifest);
+      return manifest;
+    },
+    doValidation: (document, manifest, options = {}) =>
+      validateManifest(manifest, document, current, options),
+    doComplete: (document, position, manifest) =>
+      getCompletions(manifest, document, position, current),
+    doResolve: (item) => resolveCompletion(item),
+    doHover: (document, position, manifest) => getHover(manifest, document, position, current),
+    getCodeActions: (document, range, context, manifest) =>
+      getCodeActions(manifest, document, range, context, current),
+    getFixAllEdits: (document, manifest) => getFixAllEdits(manifest, document, current),
+    getSortEntriesEdits: (document, manifest) => getSortEntriesEdits(manifest, document),
+    getCodeLenses: (document, manifest) => getCodeLenses(manifest, document),
+    grant: (document, manifest, permission, purpose, options = {}) =>
+      grantPermission(manifest, document, permission, purpose, current, options),
+    revoke: (document, manifest, permission) => revokePermission(manifest, document, permission),
+  };
+}

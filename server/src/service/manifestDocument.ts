@@ -1,0 +1,205 @@
+import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+
+/** `stripe-app.json` is a base manifest; `stripe-app.<name>.json` a local one that `extends` it. */
+export type ManifestKind = 'base' | 'local';
+
+export interface PurposeText {
+  /** The string node holding the text. */
+  readonly node: Node;
+  readonly text: string;
+  /** The locale key when `purpose` is a locale map (`{"en-US": "…"}`). */
+  readonly locale?: string;
+}
+
+/** One element of the `permissions` array, whatever its shape. */
+export interface PermissionEntry {
+  readonly index: number;
+  /** The array element itself. */
+  readonly node: Node;
+  readonly isObject: boolean;
+  /** The `"permission": …` property node; the last one when the key is repeated (as JSON.parse). */
+  readonly permissionProperty?: Node;
+  readonly permissionValue?: Node;
+  /** The permission name when its value is a string (as written, not trimmed). */
+  readonly name?: string;
+  readonly purposeProperty?: Node;
+  readonly purposeValue?: Node;
+  /** The purpose as a string, or each string of a locale map. */
+  readonly purposeTexts: readonly PurposeText[];
+  /** Every property node of the entry, in document order. */
+  readonly properties: readonly Node[];
+}
+
+export type AnalysisLimit =
+  | { readonly reason: 'too-large'; readonly size: number; readonly limit: number }
+  | { readonly reason: 'too-deep' };
+
+/** A manifest parsed once per document version; every feature is a function of it. */
+export interface ManifestDocument {
+  readonly uri: string;
+  readonly version: number;
+  readonly text: string;
+  readonly kind: ManifestKind;
+  readonly root: Node | undefined;
+  readonly syntaxErrors: readonly ParseError[];
+  /** Set when the text was not analysed at all (too large, nested too deeply). */
+  readonly limit?: AnalysisLimit;
+  /** The top-level `permissions` property node. */
+  readonly permissionsProperty?: Node;
+  /** The `permissions` value when it is an array. */
+  readonly permissionsArray?: Node;
+  readonly entries: readonly PermissionEntry[];
+  /** Entries by trimmed permission name, in document order. */
+  readonly granted: ReadonlyMap<string, readonly PermissionEntry[]>;
+  /** The app's `name`, for suggested purposes. */
+  readonly appName?: string;
+  /** The `extends` value of a local manifest. */
+  readonly extends?: string;
+}
+
+const LOCAL_MANIFEST = /(?:^|[\\/])stripe-app\.[^\\/]+\.json$/i;
+const BASE_MANIFEST = /(?:^|[\\/])stripe-app\.json$/i;
+
+export function manifestKind(uri: string, root: Node | undefined): ManifestKind {
+  const path = safeDecode(uri.split(/[?#]/)[0] ?? uri);
+  if (BASE_MANIFEST.test(path)) return 'base';
+  if (LOCAL_MANIFEST.test(path)) return 'local';
+  return root && propertyNode(root, 'extends') ? 'local' : 'base';
+}
+
+/** True for the file names this tool is for: stripe-app.json and stripe-app.<name>.json. */
+export function isManifestFileName(path: string): boolean {
+  return BASE_MANIFEST.test(path) || LOCAL_MANIFEST.test(path);
+}
+
+export function parseManifest(document: TextDocument, maxDocumentSize: number): ManifestDocument {
+  const text = document.getText();
+  const base = { uri: document.uri, version: document.version, text };
+  if (text.length > maxDocumentSize) {
+    return {
+      ...base,
+      kind: manifestKind(document.uri, undefined),
+      root: undefined,
+      syntaxErrors: [],
+      limit: { reason: 'too-large', size: text.length, limit: maxDocumentSize },
+      entries: [],
+      granted: new Map(),
+    };
+  }
+  const syntaxErrors: ParseError[] = [];
+  let root: Node | undefined;
+  try {
+    root = parseTree(text, syntaxErrors, { allowTrailingComma: true, disallowComments: false });
+  } catch (error) {
+    // jsonc-parser recurses per nesting level; absurd nesting overflows the stack.
+    if (!(error instanceof RangeError)) throw error;
+    return {
+      ...base,
+      kind: manifestKind(document.uri, undefined),
+      root: undefined,
+      syntaxErrors: [],
+      limit: { reason: 'too-deep' },
+      entries: [],
+      granted: new Map(),
+    };
+  }
+  const permissionsProperty = root?.type === 'object' ? propertyNode(root, 'permissions') : undefined;
+  const permissionsValue = permissionsProperty?.children?.[1];
+  const permissionsArray = permissionsValue?.type === 'array' ? permissionsValue : undefined;
+  const entries = (permissionsArray?.children ?? []).map(readEntry);
+  const granted = new Map<string, PermissionEntry[]>();
+  for (const entry of entries) {
+    const name = entry.name?.trim();
+    if (!name) continue;
+    const list = granted.get(name);
+    if (list) list.push(entry);
+    else granted.set(name, [entry]);
+  }
+  return {
+    ...base,
+    kind: manifestKind(document.uri, root),
+    root,
+    syntaxErrors,
+    ...(permissionsProperty ? { permissionsProperty } : {}),
+    ...(permissionsArray ? { permissionsArray } : {}),
+    entries,
+    granted,
+    ...optionalString('appName', root && stringProperty(root, 'name')),
+    ...optionalString('extends', root && stringProperty(root, 'extends')),
+  };
+}
+
+function readEntry(node: Node, index: number): PermissionEntry {
+  if (node.type !== 'object') {
+    return { index, node, isObject: false, purposeTexts: [], properties: [] };
+  }
+  const properties = (node.children ?? []).filter((child) => child.type === 'property');
+  const permissionProperty = lastProperty(properties, 'permission');
+  const purposeProperty = lastProperty(properties, 'purpose');
+  const permissionValue = permissionProperty?.children?.[1];
+  const purposeValue = purposeProperty?.children?.[1];
+  return {
+    index,
+    node,
+    isObject: true,
+    properties,
+    ...(permissionProperty ? { permissionProperty } : {}),
+    ...(permissionValue ? { permissionValue } : {}),
+    ...(permissionValue?.type === 'string' ? { name: String(permissionValue.value) } : {}),
+    ...(purposeProperty ? { purposeProperty } : {}),
+    ...(purposeValue ? { purposeValue } : {}),
+    purposeTexts: readPurposeTexts(purposeValue),
+  };
+}
+
+function readPurposeTexts(value: Node | undefined): PurposeText[] {
+  if (value?.type === 'string') return [{ node: value, text: String(value.value) }];
+  if (value?.type !== 'object') return [];
+  const texts: PurposeText[] = [];
+  for (const property of value.children ?? []) {
+    const [key, localized] = property.children ?? [];
+    if (key?.type === 'string' && localized?.type === 'string') {
+      texts.push({ node: localized, text: String(localized.value), locale: String(key.value) });
+    }
+  }
+  return texts;
+}
+
+/** The property node with this key (the last one when repeated, as JSON.parse keeps it). */
+export function propertyNode(object: Node, key: string): Node | undefined {
+  return object.type === 'object'
+    ? lastProperty(object.children ?? [], key)
+    : undefined;
+}
+
+/** The key of a property node. */
+export function propertyKey(property: Node): string | undefined {
+  const key = property.children?.[0];
+  return key?.type === 'string' ? String(key.value) : undefined;
+}
+
+function lastProperty(properties: readonly Node[], key: string): Node | undefined {
+  let found: Node | undefined;
+  for (const property of properties) {
+    if (property.type === 'property' && propertyKey(property) === key) found = property;
+  }
+  return found;
+}
+
+function stringProperty(object: Node, key: string): string | undefined {
+  const value = propertyNode(object, key)?.children?.[1];
+  return value?.type === 'string' ? String(value.value) : undefined;
+}
+
+function optionalString<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,132 @@
+/** Stable diagnostic codes, their default severities and where to read more. */
+
+export const DIAGNOSTIC_CODES = [
+  'unknown-permission',
+  'retired-permission',
+  'multiple-permissions-in-entry',
+  'event-type-as-permission',
+  'duplicate-permission',
+  'missing-permission-name',
+  'invalid-permission-entry',
+  'unexpected-entry-property',
+  'permissions-not-array',
+  'missing-permissions',
+  'missing-purpose',
+  'empty-purpose',
+  'placeholder-purpose',
+  'purpose-restates-permission',
+  'short-purpose',
+  'long-purpose',
+  'purpose-control-characters',
+  'purpose-whitespace',
+  'reused-purpose',
+  'redundant-permission',
+  'legacy-permission',
+  'restricted-permission',
+  'syntax-error',
+  'document-too-large',
+] as const;
+
+export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
+
+export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+export type SeveritySetting = SeverityName | 'off';
+
+export const DEFAULT_SEVERITY: Readonly<Record<DiagnosticCode, SeverityName>> = {
+  'unknown-permission': 'error',
+  'retired-permission': 'warning',
+  'multiple-permissions-in-entry': 'error',
+  'event-type-as-permission': 'error',
+  'duplicate-permission': 'warning',
+  'missing-permission-name': 'error',
+  'invalid-permission-entry': 'error',
+  'unexpected-entry-property': 'warning',
+  'permissions-not-array': 'error',
+  'missing-permissions': 'error',
+  'missing-purpose': 'error',
+  'empty-purpose': 'error',
+  'placeholder-purpose': 'warning',
+  'purpose-restates-permission': 'warning',
+  'short-purpose': 'warning',
+  'long-purpose': 'warning',
+  'purpose-control-characters': 'error',
+  'purpose-whitespace': 'hint',
+  'reused-purpose': 'information',
+  'redundant-permission': 'hint',
+  'legacy-permission': 'information',
+  'restricted-permission': 'warning',
+  'syntax-error': 'error',
+  'document-too-large': 'warning',
+};
+
+export function isDiagnosticCode(value: unknown): value is DiagnosticCode {
+  return typeof value === 'string' && (DIAGNOSTIC_CODES as readonly string[]).includes(value);
+}
+
+export interface PurposeSettings {
+  /** A purpose with fewer words gets `short-purpose`. */
+  minWords: number;
+  /** A purpose longer than this many characters gets `long-purpose`. */
+  maxLength: number;
+}
+
+export interface ManifestServiceSettings {
+  /** Per-code severity; `off` silences a rule. Codes not named keep their default. */
+  severity: Partial<Record<DiagnosticCode, SeveritySetting>>;
+  /** Extra names accepted as permissions (Stripe's backend list drifts from the reference). */
+  allowedPermissions: readonly string[];
+  purpose: PurposeSettings;
+  /** Documents larger than this many characters are not analysed (the editor stays responsive). */
+  maxDocumentSize: number;
+}
+
+export const DEFAULT_SETTINGS: ManifestServiceSettings = {
+  severity: {},
+  allowedPermissions: [],
+  purpose: { minWords: 3, maxLength: 300 },
+  maxDocumentSize: 10 * 1024 * 1024,
+};
+
+/** Fills in defaults and drops values of the wrong type, so user settings can never break rules. */
+export function resolveSettings(input: unknown): ManifestServiceSettings {
+  const raw = isRecord(input) ? input : {};
+  const severity: Partial<Record<DiagnosticCode, SeveritySetting>> = {};
+  if (isRecord(raw.severity)) {
+    for (const [code, value] of Object.entries(raw.severity)) {
+      if (isDiagnosticCode(code) && isSeveritySetting(value)) severity[code] = value;
+    }
+  }
+  const allowed = Array.isArray(raw.allowedPermissions)
+    ? raw.allowedPermissions.filter((name): name is string => typeof name === 'string')
+    : [];
+  const purpose = isRecord(raw.purpose) ? raw.purpose : {};
+  return {
+    severity,
+    allowedPermissions: allowed.map((name) => name.trim()).filter((name) => name !== ''),
+    purpose: {
+      minWords: wholeNumber(purpose.minWords, DEFAULT_SETTINGS.purpose.minWords),
+      maxLength: wholeNumber(purpose.maxLength, DEFAULT_SETTINGS.purpose.maxLength),
+    },
+    maxDocumentSize: wholeNumber(raw.maxDocumentSize, DEFAULT_SETTINGS.maxDocumentSize),
+  };
+}
+
+function isSeveritySetting(value: unknown): value is SeveritySetting {
+  return (
+    value === 'error' ||
+    value === 'warning' ||
+    value === 'information' ||
+    value === 'hint' ||
+    value === 'off'
+  );
+}
+
+function wholeNumber(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0
+    ? Math.floor(value)
+    : fallback;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
