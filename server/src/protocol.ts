@@ -1,0 +1,95 @@
+/**
+ * What the client and the server say to each other beyond plain LSP, defined once for both.
+ * Imports nothing, so the client can bundle it without pulling in the server.
+ */
+
+/** Server-side command ids: distinct from the client's palette commands (a shared id fails). */
+export const ServerCommands = {
+  grantPermission: 'stripeApps.server.grantPermission',
+  revokePermission: 'stripeApps.server.revokePermission',
+  sortPermissions: 'stripeApps.server.sortPermissions',
+} as const;
+
+/** Client-side command ids (package.json `contributes.commands`). */
+export const ClientCommands = {
+  grantPermission: 'stripeApps.grantPermission',
+  revokePermission: 'stripeApps.revokePermission',
+  showOutput: 'stripeApps.showOutput',
+} as const;
+
+export interface GrantPermissionParams {
+  uri: string;
+  /** The document version the request was made against; a newer document refuses it. */
+  version: number;
+  permission: string;
+  purpose?: string;
+  /** Grant a name that is not in the catalog. */
+  force?: boolean;
+}
+
+export interface RevokePermissionParams {
+  uri: string;
+  version: number;
+  permission: string;
+}
+
+export type PermissionCommandStatus =
+  | 'granted'
+  | 'updated'
+  | 'unchanged'
+  | 'revoked'
+  | 'not-granted'
+  | 'unknown'
+  | 'stale'
+  | 'not-applied'
+  | 'no-document'
+  | 'invalid';
+
+export interface PermissionCommandResult {
+  status: PermissionCommandStatus;
+  permission: string;
+  /** A sentence for the user. */
+  message: string;
+  /** Nearest catalog names when the name is unknown. */
+  suggestions?: string[];
+}
+
+/** Custom request: the catalog and what a manifest grants, for the client's Quick Picks. */
+export const ManifestInfoRequest = 'stripeApps/manifestInfo';
+
+export interface ManifestInfoParams {
+  uri: string;
+}
+
+export interface ManifestInfoResult {
+  version: number;
+  granted: { permission: string; purpose?: string }[];
+  catalog: {
+    source: { title: string; url: string; copied: string };
+    permissions: {
+      name: string;
+      access: 'read' | 'write';
+      product: string;
+      resource: string;
+      description: string;
+    }[];
+  };
+}
+
+/** Custom request: judge a purpose text as the diagnostics would (input box validation). */
+export const CheckPurposeRequest = 'stripeApps/checkPurpose';
+
+export interface CheckPurposeParams {
+  permission: string;
+  purpose: string;
+  /** The manifest, for the app name and reused-purpose checks. */
+  uri?: string;
+}
+
+export interface CheckPurposeResult {
+  /** The most severe finding, if any. */
+  severity?: 'error' | 'warning' | 'information' | 'hint';
+  message?: string;
+  /** A suggested purpose for this permission. */
+  suggestion: string;
+}
