@@ -15,6 +15,7 @@ import { catalog, type Catalog } from './catalog';
 import { getCodeActions, getFixAllEdits, getSortEntriesEdits } from './codeActions';
 import { getCodeLenses } from './codeLens';
 import { getCompletions, resolveCompletion } from './completion';
+import { checkPurposeText, type PurposeFinding } from './diagnostics/purposeRules';
 import { validateManifest } from './diagnostics/validation';
 import {
   grantPermission,
@@ -25,6 +26,7 @@ import {
 } from './grantRevoke';
 import { getHover } from './hover';
 import { parseManifest, type ManifestDocument } from './manifestDocument';
+import { suggestPurpose } from './purposeSuggestion';
 import { resolveSettings, type ManifestServiceSettings } from './settings';
 
 export interface ValidationOptions {
@@ -68,6 +70,10 @@ export interface ManifestLanguageService {
     options?: GrantOptions,
   ): GrantResult;
   revoke(document: TextDocument, manifest: ManifestDocument, permission: string): RevokeResult;
+  /** Judges one purpose text by the purpose rules, as the diagnostics would (for input boxes). */
+  checkPurpose(permission: string, purpose: string, manifest?: ManifestDocument): PurposeFinding[];
+  /** A suggested purpose for a permission, using the app's name when the manifest has one. */
+  suggestPurpose(permission: string, manifest?: ManifestDocument): string;
 }
 
 export function createManifestLanguageService(settings?: unknown): ManifestLanguageService {
@@ -114,5 +120,8 @@ export function createManifestLanguageService(settings?: unknown): ManifestLangu
     grant: (document, manifest, permission, purpose, options = {}) =>
       grantPermission(manifest, document, permission, purpose, current, options),
     revoke: (document, manifest, permission) => revokePermission(manifest, document, permission),
+    checkPurpose: (permission, purpose, manifest) =>
+      checkPurposeText(permission, purpose, current, manifest),
+    suggestPurpose: (permission, manifest) => suggestPurpose(permission, manifest?.appName),
   };
 }
