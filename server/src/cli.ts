@@ -1,0 +1,353 @@
+/**
+ * stripe-app-manifest: the language service on the command line, for CI and terminals.
+ * Exit codes: 0 no error-severity finding / done, 1 error findings / refused, 2 usage or I/O error.
+ */
+import { readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { pathToFileURL } from 'node:url';
+import {
+  createManifestLanguageService,
+  isManifestFileName,
+  type ManifestLanguageService,
+} from './service';
+
+const VERSION = '0.1.0';
+const BOM = '\uFEFF';
+
+const USAGE = `Usage: stripe-app-manifest <command> [options]
+
+Commands:
+  lint [PATH...]                          Check manifests (files, or folders searched for
+                                          stripe-app.json and stripe-app.*.json). Default:
+                                          ./stripe-app.json
+  grant permission NAME EXPLANATION       Add NAME with EXPLANATION as its purpose, or update
+                                          the purpose when NAME is already granted
+  revoke permission NAME                  Remove every entry of NAME
+  catalog                                 List the permission catalog
+
+Options:
+  --format text|json        Output format of lint and catalog (default: text)
+  --manifest PATH           The manifest grant and revoke edit (default: ./stripe-app.json)
+  --force                   Grant a name that is not in the catalog
+  --allow NAME              Accept NAME as a permission (repeatable)
+  --severity CODE=LEVEL     Change a rule's severity: error, warning, information, hint or off
+                            (repeatable)
+  -h, --help                Show this help
+  -v, --version             Show the version
+
+Exit status: 0 when no error was found, 1 when errors were found or an edit was refused,
+2 on usage or I/O errors.`;
+
+class UsageError extends Error {}
+
+interface Output {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const SEVERITY_NAMES: Record<DiagnosticSeverity, string> = {
+  [DiagnosticSeverity.Error]: 'error',
+  [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'information',
+  [DiagnosticSeverity.Hint]: 'hint',
+};
+
+export function main(argv: readonly string[], output: Output, cwd = process.cwd()): number {
+  try {
+    return run(argv, output, cwd);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      output.err(`stripe-app-manifest: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    output.err(`stripe-app-manifest: ${code ? `${code}: ` : ''}${message}\n`);
+    return 2;
+  }
+}
+
+function run(argv: readonly string[], output: Output, cwd: string): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        manifest: { type: 'string' },
+        force: { type: 'boolean' },
+        allow: { type: 'string', multiple: true },
+        severity: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    output.out(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.version) {
+    output.out(`${VERSION}\n`);
+    return 0;
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw new UsageError(`--format must be text or json, not "${format}"`);
+  }
+  const service = createManifestLanguageService({
+    allowedPermissions: values.allow ?? [],
+    severity: parseSeverities(values.severity ?? []),
+  });
+  const [command, ...rest] = positionals;
+  switch (command) {
+    case 'lint':
+      return lint(service, rest.length > 0 ? rest : ['stripe-app.json'], format, output, cwd);
+    case 'grant':
+      expectWord(rest, 'permission', 'grant permission NAME EXPLANATION');
+      if (rest.length !== 3) throw new UsageError('grant permission takes NAME and EXPLANATION');
+      return grant(service, rest[1] ?? '', rest[2] ?? '', values, output, cwd);
+    case 'revoke':
+      expectWord(rest, 'permission', 'revoke permission NAME');
+      if (rest.length !== 2) throw new UsageError('revoke permission takes NAME');
+      return revoke(service, rest[1] ?? '', values, output, cwd);
+    case 'catalog':
+      if (rest.length > 0) throw new UsageError('catalog takes no arguments');
+      return printCatalog(service, format, output);
+    case undefined:
+      throw new UsageError('no command given');
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function expectWord(rest: readonly string[], word: string, usage: string): void {
+  if (rest[0] !== word) throw new UsageError(`expected: ${usage}`);
+}
+
+function parseSeverities(specs: readonly string[]): Record<string, string> {
+  const severity: Record<string, string> = {};
+  for (const spec of specs) {
+    const [code, level] = spec.split('=');
+    const levels = ['error', 'warning', 'information', 'hint', 'off'];
+    if (!code || !level || !levels.includes(level)) {
+      throw new UsageError(`--severity takes CODE=LEVEL with LEVEL one of ${levels.join(', ')}`);
+    }
+    severity[code] = level;
+  }
+  return severity;
+}
+
+interface LoadedManifest {
+  path: string;
+  document: TextDocument;
+  hadBom: boolean;
+}
+
+function load(path: string): LoadedManifest {
+  const raw = readFileSync(path, 'utf8');
+  // Editors hide a UTF-8 byte order mark; so do we, and put it back on write.
+  const hadBom = raw.startsWith(BOM);
+  const text = hadBom ? raw.slice(1) : raw;
+  const document = TextDocument.create(pathToFileURL(resolve(path)).href, 'json', 1, text);
+  return { path, document, hadBom };
+}
+
+/** Writes next to the file and renames over it, so a failure never leaves half a manifest. */
+function save(manifest: LoadedManifest, text: string): void {
+  const temporary = `${manifest.path}.${process.pid}.tmp`;
+  const mode = statSync(manifest.path).mode;
+  writeFileSync(temporary, (manifest.hadBom ? BOM : '') + text, { mode });
+  renameSync(temporary, manifest.path);
+}
+
+function collectManifests(paths: readonly string[], cwd: string): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    const absolute = resolve(cwd, path);
+    const stats = statSync(absolute);
+    if (stats.isDirectory()) files.push(...findManifests(absolute));
+    else files.push(absolute);
+  }
+  return files;
+}
+
+function findManifests(folder: string): string[] {
+  const found: string[] = [];
+  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules' && entry.name !== '.git')
+        found.push(...findManifests(path));
+    } else if (entry.isFile() && isManifestFileName(entry.name)) {
+      found.push(path);
+    }
+  }
+  return found;
+}
+
+interface FileReport {
+  file: string;
+  diagnostics: Diagnostic[];
+}
+
+function lint(
+  service: ManifestLanguageService,
+  paths: readonly string[],
+  format: 'text' | 'json',
+  output: Output,
+  cwd: string,
+): number {
+  const files = collectManifests(paths, cwd);
+  if (files.length === 0) {
+    output.err(`stripe-app-manifest: no stripe-app.json or stripe-app.*.json found\n`);
+    return 2;
+  }
+  const reports: FileReport[] = files.map((file) => {
+    const { document } = load(file);
+    const manifest = service.parseManifest(document);
+    return { file, diagnostics: service.doValidation(document, manifest, { syntaxErrors: true }) };
+  });
+  const display = (file: string): string => relative(cwd, file) || basename(file);
+  if (format === 'json') {
+    const json = reports.map(({ file, diagnostics }) => ({
+      file: display(file),
+      diagnostics: diagnostics.map((diagnostic) => ({
+        code: String(diagnostic.code ?? ''),
+        severity: severityName(diagnostic.severity),
+        message: diagnostic.message,
+        range: diagnostic.range,
+        ...suggestionsOf(diagnostic),
+      })),
+    }));
+    output.out(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    const counts = { error: 0, warning: 0, other: 0 };
+    for (const { file, diagnostics } of reports) {
+      for (const diagnostic of diagnostics) {
+        const { line, character } = diagnostic.range.start;
+        const severity = severityName(diagnostic.severity);
+        if (severity === 'error') counts.error++;
+        else if (severity === 'warning') counts.warning++;
+        else counts.other++;
+        output.out(
+          `${display(file)}:${line + 1}:${character + 1} ${severity} ${String(diagnostic.code ?? '')} ${diagnostic.message}\n`,
+        );
+      }
+    }
+    const total = counts.error + counts.warning + counts.other;
+    output.err(
+      `${files.length} manifest${files.length === 1 ? '' : 's'} checked: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${total - counts.error - counts.warning} other\n`,
+    );
+  }
+  const hasError = reports.some((report) =>
+    report.diagnostics.some((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error),
+  );
+  return hasError ? 1 : 0;
+}
+
+function severityName(severity: DiagnosticSeverity | undefined): string {
+  return SEVERITY_NAMES[severity ?? DiagnosticSeverity.Error];
+}
+
+function suggestionsOf(diagnostic: Diagnostic): { suggestions?: string[] } {
+  const data: unknown = diagnostic.data;
+  if (typeof data === 'object' && data !== null && 'suggestions' in data) {
+    const suggestions = (data as { suggestions: unknown }).suggestions;
+    if (Array.isArray(suggestions) && suggestions.length > 0) {
+      return {
+        suggestions: suggestions.filter((item): item is string => typeof item === 'string'),
+      };
+    }
+  }
+  return {};
+}
+
+interface EditValues {
+  manifest?: string | undefined;
+  force?: boolean | undefined;
+}
+
+function grant(
+  service: ManifestLanguageService,
+  name: string,
+  explanation: string,
+  values: EditValues,
+  output: Output,
+  cwd: string,
+): number {
+  const manifest = load(resolve(cwd, values.manifest ?? 'stripe-app.json'));
+  const parsed = service.parseManifest(manifest.document);
+  const result = service.grant(manifest.document, parsed, name, explanation, {
+    force: values.force === true,
+  });
+  if (result.edits.length > 0) {
+    save(manifest, TextDocument.applyEdits(manifest.document, result.edits));
+  }
+  const ok =
+    result.status === 'granted' || result.status === 'updated' || result.status === 'unchanged';
+  (ok ? output.out : output.err)(`${result.message}\n`);
+  return ok ? 0 : 1;
+}
+
+function revoke(
+  service: ManifestLanguageService,
+  name: string,
+  values: EditValues,
+  output: Output,
+  cwd: string,
+): number {
+  const manifest = load(resolve(cwd, values.manifest ?? 'stripe-app.json'));
+  const parsed = service.parseManifest(manifest.document);
+  const result = service.revoke(manifest.document, parsed, name);
+  if (result.edits.length > 0) {
+    save(manifest, TextDocument.applyEdits(manifest.document, result.edits));
+  }
+  // Revoking a name that is not granted changes nothing and is not a failure (as `rm -f`).
+  const ok = result.status !== 'invalid';
+  (ok ? output.out : output.err)(`${result.message}\n`);
+  return ok ? 0 : 1;
+}
+
+function printCatalog(
+  service: ManifestLanguageService,
+  format: 'text' | 'json',
+  output: Output,
+): number {
+  const { catalog } = service;
+  if (format === 'json') {
+    output.out(
+      `${JSON.stringify({ source: catalog.source, permissions: catalog.permissions }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  const width = Math.max(...catalog.permissions.map((info) => info.name.length));
+  for (const product of catalog.products) {
+    output.out(`${product}\n`);
+    for (const info of catalog.permissions.filter((entry) => entry.product === product)) {
+      output.out(`  ${info.name.padEnd(width)}  ${info.access.padEnd(5)}  ${info.resource}\n`);
+    }
+  }
+  output.err(
+    `${catalog.permissions.length} permissions from the ${catalog.source.title} (copied ${catalog.source.copied})\n`,
+  );
+  return 0;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
+}
