@@ -45,6 +45,10 @@ export type PermissionCommandStatus =
   | 'no-document'
   | 'invalid';
 
+/**
+ * The answer of the grant and revoke server commands. A server command answers `null` only when
+ * the server failed (the error is in its log) or the command id is unknown.
+ */
 export interface PermissionCommandResult {
   status: PermissionCommandStatus;
   permission: string;
@@ -54,7 +58,21 @@ export interface PermissionCommandResult {
   suggestions?: string[];
 }
 
-/** Custom request: the catalog and what a manifest grants, for the client's Quick Picks. */
+export interface SortPermissionsParams {
+  uri: string;
+  version: number;
+}
+
+export interface SortPermissionsResult {
+  status: 'sorted' | 'unchanged' | 'stale' | 'not-applied' | 'no-document' | 'invalid';
+  /** A sentence for the user. */
+  message: string;
+}
+
+/**
+ * Custom request: the catalog and what a manifest grants, for the client's Quick Picks.
+ * When `uri` is not an open manifest, `version` is -1 and `granted` empty (the catalog is there).
+ */
 export const ManifestInfoRequest = 'stripeApps/manifestInfo';
 
 export interface ManifestInfoParams {
@@ -92,4 +110,12 @@ export interface CheckPurposeResult {
   message?: string;
   /** A suggested purpose for this permission. */
   suggestion: string;
+}
+
+/**
+ * `initializationOptions` the server reads, for clients without `workspace/configuration`: the
+ * `stripeApps` settings section (VS Code's client need not send it; the server asks).
+ */
+export interface InitializationOptions {
+  stripeApps?: unknown;
 }
