@@ -1,0 +1,62 @@
+/**
+ * `npm run bench [-- FLAGS]`: bundles scripts/bench/bench.ts (with the language service,
+ * jsonc-parser and vscode-json-languageservice inside) with esbuild, as scripts/build.mjs bundles
+ * dist/, and runs the bundle with `node --expose-gc`, so the timed code is bundled JavaScript, not
+ * tsx output (tsx only runs this launcher).
+ *
+ *   --quick        short budgets (a smoke run; the figures mean little)
+ *   --skip-server  no whole-process figures
+ *   --skip-5mb     no 5 MB manifest
+ *   --build        run `npm run package` (or `npm run build`) first, so dist/ and the .vsix are fresh
+ *   --profile      also write a V8 CPU profile (node --cpu-prof) to bench/profiles/
+ *   --out=PATH     where to write the JSON results (default bench/results.json)
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.includes('--build')) {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      scripts?: Record<string, string>;
+    };
+    const script = manifest.scripts?.package ? 'package' : 'build';
+    const built = spawnSync('npm', ['run', script], { stdio: 'inherit' });
+    if (built.status !== 0) return built.status ?? 1;
+  }
+
+  const outfile = join(tmpdir(), 'stripe-apps-bench', 'bench.cjs');
+  await build({
+    entryPoints: ['scripts/bench/bench.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    // The ES module builds of jsonc-parser and vscode-json-languageservice: the same code as their
+    // UMD builds, but statically bundleable.
+    mainFields: ['module', 'main'],
+    minify: false,
+    logLevel: 'warning',
+  });
+
+  const nodeArgs = ['--expose-gc'];
+  if (args.includes('--profile')) nodeArgs.push('--cpu-prof', '--cpu-prof-dir=bench/profiles');
+  const run = spawnSync(process.execPath, [...nodeArgs, outfile, ...args], { stdio: 'inherit' });
+  return run.status ?? 1;
+}
+
+main().then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);
