@@ -1,0 +1,62 @@
+import type { Node } from 'jsonc-parser';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeLens, Range } from 'vscode-languageserver-types';
+import { ClientCommands } from '../protocol';
+import { countPermissions } from './hover';
+import type { ManifestDocument } from './manifestDocument';
+
+/**
+ * Code lenses above the `"permissions"` key:
+ *
+ * - the counts, "3 permissions (2 read, 1 write)", run the client's Revoke Permission… command
+ *   without arguments: it opens a Quick Pick of exactly the granted permissions the lens counts,
+ *   so clicking the count shows the list (press Escape to just look; nothing changes unless some
+ *   are picked). The tooltip says so. Both lenses run palette commands the user already knows.
+ * - "Grant permission…" runs Grant Permission… (the catalog Quick Pick).
+ *
+ * Commands get no arguments: clicking a lens focuses its editor, and both commands act on the
+ * active manifest editor. Without a `permissions` key, one "Grant permission…" lens sits on the
+ * root object (grant creates the array). When `permissions` is not an array there is nothing to
+ * count or grant into safely, so there is no lens.
+ */
+export function getCodeLenses(manifest: ManifestDocument, document: TextDocument): CodeLens[] {
+  const root = manifest.root;
+  if (manifest.limit || root?.type !== 'object') return [];
+  const grantLens = (range: Range): CodeLens => ({
+    range,
+    command: {
+      title: 'Grant permission…',
+      tooltip: 'Pick a permission from the catalog and add it with a purpose',
+      command: ClientCommands.grantPermission,
+    },
+  });
+
+  const key = manifest.permissionsProperty?.children?.[0];
+  if (!key) return [grantLens(rangeOf(document, root, 1))];
+  if (!manifest.permissionsArray) return [];
+
+  const range = rangeOf(document, key);
+  const { total, read, write, other } = countPermissions(manifest);
+  if (total === 0) return [grantLens(range)];
+  const counts = [`${read} read`, `${write} write`, other > 0 && `${other} other`].filter(
+    (part): part is string => typeof part === 'string',
+  );
+  return [
+    {
+      range,
+      command: {
+        title: `${total} ${total === 1 ? 'permission' : 'permissions'} (${counts.join(', ')})`,
+        tooltip: 'List the granted permissions (pick any to revoke them)',
+        command: ClientCommands.revokePermission,
+      },
+    },
+    grantLens(range),
+  ];
+}
+
+function rangeOf(document: TextDocument, node: Node, length = node.length): Range {
+  return {
+    start: document.positionAt(node.offset),
+    end: document.positionAt(node.offset + length),
+  };
+}

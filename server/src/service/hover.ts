@@ -1,0 +1,161 @@
+import { findNodeAtOffset, type Node } from 'jsonc-parser';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Hover, Position, Range } from 'vscode-languageserver-types';
+import { catalog } from './catalog';
+import type { ManifestDocument } from './manifestDocument';
+import {
+  bold,
+  code,
+  codeList,
+  escapeMarkdown,
+  markdown,
+  permissionDocs,
+  referenceLink,
+} from './markdown';
+import { suggestPermissionNames } from './nameSuggestions';
+import type { ManifestServiceSettings } from './settings';
+
+/**
+ * Hover on a permission name (the string value of `permission`) and on the `permissions` key.
+ * Every user text is escaped; the content is plain markdown for an untrusted renderer.
+ */
+export function getHover(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  position: Position,
+  settings: ManifestServiceSettings,
+): Hover | null {
+  const root = manifest.root;
+  if (manifest.limit || !root) return null;
+  const offset = document.offsetAt(position);
+  const node = findNodeAtOffset(root, offset);
+  if (node?.type !== 'string') return null;
+
+  if (node === manifest.permissionsProperty?.children?.[0]) {
+    return manifest.permissionsArray ? summaryHover(manifest, rangeOf(document, node)) : null;
+  }
+  const entry = manifest.entries.find((candidate) => candidate.permissionValue === node);
+  if (!entry) return null;
+  return {
+    contents: markdown(permissionParagraphs(String(node.value), manifest, settings)),
+    range: rangeOf(document, node),
+  };
+}
+
+function permissionParagraphs(
+  written: string,
+  manifest: ManifestDocument,
+  settings: ManifestServiceSettings,
+): string[] {
+  const name = written.trim();
+  const isGranted = (candidate: string): boolean => manifest.granted.has(candidate);
+  const info = catalog.get(name);
+  if (info) return permissionDocs(info, { isGranted });
+
+  if (settings.allowedPermissions.includes(name)) {
+    return [
+      `${code(name)} · allowed by your settings`,
+      'Not in the Stripe Apps permissions reference; the `stripeApps.allowedPermissions` setting accepts it.',
+      referenceLink(),
+    ];
+  }
+
+  const retired = catalog.retired(name);
+  if (retired) {
+    return [
+      `**Retired permission** ${code(name)}`,
+      escapeMarkdown(retired.note, 1000),
+      retired.replacements.length > 0 && `Use ${codeList(retired.replacements, 'or')} instead.`,
+      referenceLink(),
+    ].filter((part): part is string => typeof part === 'string');
+  }
+
+  const misspelling = catalog.schemaMisspelling(name);
+  if (misspelling) {
+    return [
+      `**Misspelled permission** ${code(name)}`,
+      escapeMarkdown(misspelling.note, 1000),
+      `Use ${code(misspelling.correct)}.`,
+      referenceLink(),
+    ];
+  }
+
+  const eventPermissions = catalog.eventPermissions(name);
+  if (eventPermissions) {
+    const needed = eventPermissions.includes('event_read')
+      ? eventPermissions
+      : ['event_read', ...eventPermissions];
+    return [
+      `${code(name)} is an **event type**, not a permission.`,
+      `To receive this event, request ${codeList(needed)}.`,
+      referenceLink(),
+    ];
+  }
+
+  const parts = name.split(/[\s,;|]+/).filter((part) => part !== '');
+  if (
+    parts.length > 1 &&
+    parts.every((part) => /^[A-Za-z0-9_.]+$/.test(part)) &&
+    parts.some((part) => catalog.has(part) || settings.allowedPermissions.includes(part))
+  ) {
+    return [
+      `**Several permissions in one entry**: ${parts.map(code).join(', ')}`,
+      'Upload reads the whole string as one name and fails. Give each permission its own entry.',
+      referenceLink(),
+    ];
+  }
+
+  const suggestions = suggestPermissionNames(name, settings.allowedPermissions);
+  return [
+    `**Unknown permission** ${name === '' ? '(empty)' : code(name)}`,
+    `Not in the Stripe Apps permissions reference (${catalog.permissions.length} names), so upload fails with ${bold(`Permission ${name} does not exist`)}.`,
+    suggestions.length > 0 && `Did you mean ${codeList(suggestions, 'or')}?`,
+    'If Stripe accepts this name for your account, add it to the `stripeApps.allowedPermissions` setting.',
+    referenceLink(),
+  ].filter((part): part is string => typeof part === 'string');
+}
+
+function summaryHover(manifest: ManifestDocument, range: Range): Hover {
+  const { total, read, write, other } = countPermissions(manifest);
+  const counts = [`${read} read`, `${write} write`, other > 0 && `${other} other`].filter(
+    (part): part is string => typeof part === 'string',
+  );
+  return {
+    contents: markdown([
+      `**${total} ${total === 1 ? 'permission' : 'permissions'}** (${counts.join(', ')})`,
+      'Each entry names a permission and the purpose shown to the account administrator who installs the app. Request the minimum your app needs.',
+      referenceLink(),
+    ]),
+    range,
+  };
+}
+
+export interface PermissionCounts {
+  /** Distinct granted names. */
+  readonly total: number;
+  readonly read: number;
+  readonly write: number;
+  /** Names that are neither a catalog name nor end in `_read`/`_write`. */
+  readonly other: number;
+}
+
+/** Counts distinct granted names by access (catalog access, else the `_read`/`_write` suffix). */
+export function countPermissions(manifest: ManifestDocument): PermissionCounts {
+  let read = 0;
+  let write = 0;
+  let other = 0;
+  for (const name of manifest.granted.keys()) {
+    const access = catalog.get(name)?.access ?? /_(read|write)$/.exec(name)?.[1];
+    if (access === 'read') read++;
+    else if (access === 'write') write++;
+    else other++;
+  }
+  return { total: manifest.granted.size, read, write, other };
+}
+
+function rangeOf(document: TextDocument, node: Node): Range {
+  return {
+    start: document.positionAt(node.offset),
+    end: document.positionAt(node.offset + node.length),
+  };
+}
