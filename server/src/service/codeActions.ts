@@ -1,0 +1,659 @@
+import { getNodeValue, type Node } from 'jsonc-parser';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionContext,
+  type Diagnostic,
+  type Range,
+  type TextEdit,
+} from 'vscode-languageserver-types';
+import { catalog } from './catalog';
+import { checkPurposeText } from './diagnostics/purposeRules';
+import { validateManifest } from './diagnostics/validation';
+import {
+  commaAfter,
+  editBlocker,
+  EditSession,
+  insertItemOp,
+  lineTrailer,
+  removeItemOp,
+  replaceValueOp,
+} from './grantRevoke';
+import type { ManifestDocument, PermissionEntry, PurposeText } from './manifestDocument';
+import { normalizePermissionName, singular, suggestPermissionNames } from './nameSuggestions';
+import { suggestPurpose } from './purposeSuggestion';
+import type { DiagnosticCode, ManifestServiceSettings } from './settings';
+
+/*
+ * Quick fixes keyed on the diagnostics' codes, a fix-all of the safe ones, and sorting the
+ * entries. Every fix is recomputed from the manifest at the diagnostic's place (a diagnostic may
+ * be stale, and its `data` is only a hint), built from the layout-preserving edit operations of
+ * grantRevoke.ts, one operation at a time with a re-parse between.
+ *
+ * What fix-all applies (the safe fixes, which change no meaning): a misspelt name whose only
+ * match is a normalisation (white space, case, separators, plural/singular, Stripe's schema
+ * typos) or a retired name's single replacement, unless that name is already granted; a
+ * combined entry ("coupon_read, coupon_write") split when every part is a known name granted
+ * nowhere else; a later duplicate removed when it says the same as the first (or has no
+ * purpose); white space trimmed from a purpose. Never: writing purposes, removing redundant,
+ * restricted or retired permissions, replacing event types: those are judgements.
+ */
+
+const SOURCE = 'stripe-apps';
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.stripeApps`;
+const FIX_ALL_TITLE = 'Fix all Stripe Apps manifest problems';
+/** Fix-all stops after this many fixes, whatever happens (each re-validates the document). */
+const MAX_FIXES = 500;
+
+/** A quick fix before it is built: what it does, to what, and whether it is the best one. */
+interface Fix {
+  readonly title: string;
+  readonly preferred: boolean;
+  /** A fix that changes no meaning, applied by fix-all. */
+  readonly safe: boolean;
+  /** Applies the fix to the session; false (with the session unchanged) when it cannot. */
+  readonly apply: (session: EditSession) => boolean;
+}
+
+export function getCodeActions(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  range: Range,
+  context: CodeActionContext,
+  settings: ManifestServiceSettings,
+): CodeAction[] {
+  if (editBlocker(manifest, document) !== undefined) return [];
+  const only = context.only;
+  const wants = (kind: string): boolean =>
+    !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
+  const actions: CodeAction[] = [];
+
+  if (wants(CodeActionKind.QuickFix)) {
+    for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source !== SOURCE || typeof diagnostic.code !== 'string') continue;
+      for (const fix of fixesFor(manifest, document, diagnostic, settings)) {
+        const edits = run(manifest, document, fix.apply);
+        if (edits.length === 0) continue;
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          ...(fix.preferred ? { isPreferred: true } : {}),
+          edit: { changes: { [document.uri]: edits } },
+        });
+      }
+    }
+  }
+
+  // Fix-all is a source action: only computed when asked for (on save, "Source Action…").
+  if (
+    only?.some(
+      (requested) => FIX_ALL_KIND === requested || FIX_ALL_KIND.startsWith(`${requested}.`),
+    )
+  ) {
+    const edits = getFixAllEdits(manifest, document, settings);
+    if (edits.length > 0) {
+      actions.push({
+        title: FIX_ALL_TITLE,
+        kind: FIX_ALL_KIND,
+        edit: { changes: { [document.uri]: edits } },
+      });
+    }
+  }
+
+  if (wants(CodeActionKind.RefactorRewrite) && inPermissions(manifest, document, range)) {
+    const edits = getSortEntriesEdits(manifest, document);
+    if (edits.length > 0) {
+      actions.push({
+        title: 'Sort permissions by name',
+        kind: CodeActionKind.RefactorRewrite,
+        edit: { changes: { [document.uri]: edits } },
+      });
+    }
+  }
+  return actions;
+}
+
+/**
+ * The safe fixes (see the top of this file) applied one at a time, re-validating between, as
+ * one set of non-overlapping edits against the original document.
+ */
+export function getFixAllEdits(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  settings: ManifestServiceSettings,
+): TextEdit[] {
+  if (editBlocker(manifest, document) !== undefined) return [];
+  const session = new EditSession(document, manifest);
+  const failed = new Set<string>();
+  for (let count = 0; count < MAX_FIXES; count++) {
+    const current = session.manifest;
+    const diagnostics = validateManifest(current, session.document, settings, {});
+    let applied = false;
+    for (const diagnostic of diagnostics) {
+      if (diagnostic.source !== SOURCE) continue;
+      const key = `${String(diagnostic.code)}@${session.document.offsetAt(diagnostic.range.start)}:${current.text.length}`;
+      if (failed.has(key)) continue;
+      const fix = fixesFor(current, session.document, diagnostic, settings).find((f) => f.safe);
+      if (!fix) continue;
+      if (fix.apply(session)) {
+        applied = true;
+        break;
+      }
+      failed.add(key);
+    }
+    if (!applied) break;
+  }
+  return session.textEdits();
+}
+
+/**
+ * Sorts the permission entries by name (entries without one last, in their order). Each entry
+ * moves with the comments above it and, when every entry ends its line, the comment after it
+ * on its line; commas, line breaks and indentation stay where they are.
+ */
+export function getSortEntriesEdits(
+  manifest: ManifestDocument,
+  document: TextDocument,
+): TextEdit[] {
+  const array = manifest.permissionsArray;
+  if (!array || editBlocker(manifest, document) !== undefined) return [];
+  const entries = array.children ?? [];
+  if (entries.length < 2) return [];
+  const text = manifest.text;
+  const keys = manifest.entries.map((entry) => entry.name?.trim());
+  const order = entries
+    .map((_, index) => index)
+    .sort((a, b) => compareKeys(keys[a], keys[b]) || a - b);
+  if (order.every((index, position) => index === position)) return [];
+
+  const open = array.offset + 1;
+  const units = entries.map((entry, index) => {
+    const previous = entries[index - 1];
+    const boundary = previous ? afterSeparator(text, previous) : open;
+    const end = entry.offset + entry.length;
+    const trailerStart = afterSeparator(text, entry);
+    return {
+      coreStart: leadingCommentStart(text, boundary, entry.offset),
+      coreEnd: end,
+      trailerStart,
+      trailerEnd: sameLineCommentEnd(text, trailerStart),
+    };
+  });
+  // Comments after an entry move with it only when every entry ends its line; else a line
+  // comment could land before another entry on the same line.
+  const moveTrailers = units.every((unit) => lineTrailer(text, unit.trailerStart).atEol);
+  const first = units[0];
+  const last = units[units.length - 1];
+  if (!first || !last) return [];
+  const regionStart = first.coreStart;
+  const regionEnd = moveTrailers ? last.trailerEnd : last.coreEnd;
+  let sorted = '';
+  let position = regionStart;
+  units.forEach((slot, index) => {
+    const unit = units[order[index] ?? index] ?? slot;
+    sorted += text.slice(position, slot.coreStart) + text.slice(unit.coreStart, unit.coreEnd);
+    position = slot.coreEnd;
+    if (moveTrailers) {
+      sorted +=
+        text.slice(position, slot.trailerStart) + text.slice(unit.trailerStart, unit.trailerEnd);
+      position = slot.trailerEnd;
+    }
+  });
+  sorted += text.slice(position, regionEnd);
+
+  const session = new EditSession(document, manifest);
+  const values = entries.map((entry) => getNodeValue(entry) as unknown);
+  const root = manifest.root;
+  if (!root) return [];
+  const expected = withPermissions(
+    getNodeValue(root) as unknown,
+    order.map((index) => values[index]),
+  );
+  const ok = session.apply({
+    edits: [{ offset: regionStart, length: regionEnd - regionStart, content: sorted }],
+    value: undefined,
+    isArrayInsertion: false,
+    expected,
+  });
+  return ok ? session.textEdits() : [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fixes, per diagnostic code
+
+function fixesFor(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  diagnostic: Diagnostic,
+  settings: ManifestServiceSettings,
+): Fix[] {
+  const offset = document.offsetAt(diagnostic.range.start);
+  const entry = manifest.entries.find((candidate) => contains(candidate.node, offset));
+  if (!entry) return [];
+  const code = diagnostic.code as DiagnosticCode;
+  const name = entry.name?.trim() ?? '';
+  switch (code) {
+    case 'unknown-permission':
+      return unknownNameFixes(manifest, entry, settings);
+    case 'retired-permission':
+      return retiredFixes(manifest, entry);
+    case 'event-type-as-permission':
+      return eventTypeFixes(manifest, entry);
+    case 'multiple-permissions-in-entry':
+      return combinedEntryFixes(manifest, entry, settings);
+    case 'duplicate-permission':
+      return duplicateFixes(manifest, entry);
+    case 'missing-purpose':
+      return missingPurposeFixes(manifest, entry);
+    case 'empty-purpose':
+    case 'placeholder-purpose':
+    case 'purpose-whitespace':
+      return purposeTextFixes(manifest, entry, offset, code, settings);
+    case 'redundant-permission': {
+      const impliedBy = catalog.impliedBy(name).filter((other) => manifest.granted.has(other));
+      if (impliedBy.length === 0) return [];
+      return [
+        removal(
+          entry,
+          `Remove "${name}" (${quoted(impliedBy)} already grant${impliedBy.length === 1 ? 's' : ''} it)`,
+          true,
+        ),
+      ];
+    }
+    case 'restricted-permission':
+      return catalog.restricted(name)
+        ? [removal(entry, `Remove restricted permission "${name}"`, false)]
+        : [];
+    default:
+      return [];
+  }
+}
+
+function unknownNameFixes(
+  manifest: ManifestDocument,
+  entry: PermissionEntry,
+  settings: ManifestServiceSettings,
+): Fix[] {
+  const name = entry.name;
+  const node = entry.permissionValue;
+  if (name === undefined || node?.type !== 'string') return [];
+  const allowed = new Set(settings.allowedPermissions);
+  const trimmed = name.trim();
+  if (trimmed === name && isAccepted(trimmed, allowed)) return [];
+  const suggestions =
+    trimmed !== name && isAccepted(trimmed, allowed)
+      ? [trimmed]
+      : suggestPermissionNames(name, settings.allowedPermissions);
+  const safe = safeRename(name, allowed);
+  return suggestions.map((suggestion) => {
+    const isSafe = suggestion === safe && !grantedElsewhere(manifest, suggestion, entry);
+    return {
+      title: `Replace with "${suggestion}"`,
+      preferred: isSafe,
+      safe: isSafe,
+      apply: (session) => renameEntry(session, entry.index, suggestion),
+    };
+  });
+}
+
+function retiredFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix[] {
+  const name = entry.name?.trim() ?? '';
+  const retired = catalog.retired(name);
+  if (!retired) return [];
+  const replacements = retired.replacements;
+  if (replacements.length === 0) {
+    return [removal(entry, `Remove retired permission "${name}"`, false)];
+  }
+  return replacements.map((replacement) => {
+    const single = replacements.length === 1 && !grantedElsewhere(manifest, replacement, entry);
+    return {
+      title: `Replace with "${replacement}"`,
+      preferred: single,
+      safe: single,
+      apply: (session: EditSession) => renameEntry(session, entry.index, replacement),
+    };
+  });
+}
+
+function eventTypeFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix[] {
+  const name = entry.name?.trim() ?? '';
+  const permissions = catalog.eventPermissions(name);
+  if (!permissions) return [];
+  const needed = [...new Set(['event_read', ...permissions.filter((p) => catalog.has(p))])];
+  const missing = needed.filter((permission) => !manifest.granted.has(permission));
+  if (missing.length === 0) {
+    return [removal(entry, `Remove "${name}" (${quoted(needed)} already granted)`, true)];
+  }
+  return [
+    {
+      title: `Replace with ${quoted(missing)}`,
+      preferred: true,
+      safe: false,
+      apply: (session) => splitEntry(session, entry.index, missing),
+    },
+  ];
+}
+
+function combinedEntryFixes(
+  manifest: ManifestDocument,
+  entry: PermissionEntry,
+  settings: ManifestServiceSettings,
+): Fix[] {
+  const name = entry.name?.trim() ?? '';
+  const parts = [...new Set(name.split(/[\s,;|]+/).filter((part) => part !== ''))];
+  if (parts.length < 2) return [];
+  const allowed = new Set(settings.allowedPermissions);
+  const missing = parts.filter((part) => !manifest.granted.has(part));
+  if (missing.length === 0) {
+    return [removal(entry, `Remove the entry (${quoted(parts)} already granted)`, true)];
+  }
+  const safe =
+    missing.length === parts.length &&
+    parts.every((part) => catalog.has(part) || allowed.has(part));
+  return [
+    {
+      title:
+        missing.length === parts.length
+          ? 'Split into one entry per permission'
+          : `Split into one entry per permission (without ${quoted(parts.filter((part) => !missing.includes(part)))}, already granted)`,
+      preferred: true,
+      safe,
+      apply: (session) => splitEntry(session, entry.index, missing),
+    },
+  ];
+}
+
+function duplicateFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix[] {
+  const name = entry.name?.trim() ?? '';
+  const first = manifest.granted.get(name)?.[0];
+  if (!first || first === entry) return [];
+  const same = entry.purposeValue === undefined || sameEntry(first, entry);
+  return [
+    removal(
+      entry,
+      same ? `Remove duplicate "${name}"` : `Remove duplicate "${name}" (and its purpose)`,
+      same,
+      same,
+    ),
+  ];
+}
+
+function missingPurposeFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix[] {
+  if (!entry.isObject || entry.purposeProperty) return [];
+  const name = entry.name?.trim() ?? '';
+  const purpose = suggestPurpose(name, manifest.appName);
+  return [
+    {
+      title: `Add purpose "${purpose}"`,
+      preferred: true,
+      safe: false,
+      apply: (session) => {
+        const current = session.manifest.entries[entry.index];
+        if (!current || current.purposeProperty) return false;
+        const object = current.node;
+        const properties = object.children ?? [];
+        const colon = colonOf(session.text, properties[0]);
+        return session.apply(
+          insertItemOp(
+            session,
+            object,
+            properties.length - 1,
+            purpose,
+            () => `"purpose"${colon}${JSON.stringify(purpose)}`,
+            'purpose',
+          ),
+        );
+      },
+    },
+  ];
+}
+
+function purposeTextFixes(
+  manifest: ManifestDocument,
+  entry: PermissionEntry,
+  offset: number,
+  code: 'empty-purpose' | 'placeholder-purpose' | 'purpose-whitespace',
+  settings: ManifestServiceSettings,
+): Fix[] {
+  const purpose = entry.purposeTexts.find((text) => contains(text.node, offset));
+  if (!purpose) return [];
+  const name = entry.name?.trim() ?? '';
+  const finding = checkPurposeText(name, purpose.text, settings, manifest).find(
+    (candidate) => candidate.code === code,
+  );
+  if (!finding) return [];
+  const where = purpose.locale !== undefined ? ` (${purpose.locale})` : '';
+  if (code === 'purpose-whitespace') {
+    const trimmed = purpose.text.trim();
+    return [
+      {
+        title: `Trim white space from the purpose${where}`,
+        preferred: true,
+        safe: true,
+        apply: (session) => setPurposeText(session, entry.index, purpose, trimmed),
+      },
+    ];
+  }
+  const suggested = suggestPurpose(name, manifest.appName);
+  const replace: Fix = {
+    title: `Replace with suggested purpose "${suggested}"${where}`,
+    preferred: true,
+    safe: false,
+    apply: (session) => setPurposeText(session, entry.index, purpose, suggested),
+  };
+  const placeholder = purpose.text.slice(finding.start, finding.end);
+  const whole = placeholder.trim() === purpose.text.trim();
+  if (code === 'placeholder-purpose' && !whole && manifest.appName && /app/i.test(placeholder)) {
+    const appName = manifest.appName;
+    const filled = purpose.text.slice(0, finding.start) + appName + purpose.text.slice(finding.end);
+    return [
+      {
+        title: `Replace "${placeholder}" with "${appName}"${where}`,
+        preferred: true,
+        safe: false,
+        apply: (session) => setPurposeText(session, entry.index, purpose, filled),
+      },
+      { ...replace, preferred: false },
+    ];
+  }
+  return [replace];
+}
+
+function removal(entry: PermissionEntry, title: string, preferred: boolean, safe = false): Fix {
+  return {
+    title,
+    preferred,
+    safe,
+    apply: (session) => {
+      const array = session.manifest.permissionsArray;
+      return array ? session.apply(removeItemOp(session, array, entry.index)) : false;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations on the session (entries found again by index in the current parse)
+
+function renameEntry(session: EditSession, index: number, name: string): boolean {
+  const node = session.manifest.entries[index]?.permissionValue;
+  return node ? session.apply(replaceValueOp(session, node, name)) : false;
+}
+
+/** Replaces an entry by one entry per name, each a copy of it (same purpose, same layout). */
+function splitEntry(session: EditSession, index: number, names: readonly string[]): boolean {
+  const [firstName, ...rest] = names;
+  if (firstName === undefined) return false;
+  const start = session.snapshot();
+  if (!renameEntry(session, index, firstName)) return false;
+  for (const [offset, name] of rest.entries()) {
+    const array = session.manifest.permissionsArray;
+    const entry = session.manifest.entries[index];
+    const value = entry?.permissionValue;
+    if (!array || !entry || !value) {
+      session.restore(start);
+      return false;
+    }
+    const text = session.text;
+    const copy =
+      text.slice(entry.node.offset, value.offset) +
+      JSON.stringify(name) +
+      text.slice(value.offset + value.length, entry.node.offset + entry.node.length);
+    const copied = getNodeValue(entry.node) as unknown;
+    const copyValue = isRecord(copied) ? { ...copied, permission: name } : copied;
+    if (!session.apply(insertItemOp(session, array, index + offset, copyValue, () => copy))) {
+      session.restore(start);
+      return false;
+    }
+  }
+  return true;
+}
+
+function setPurposeText(
+  session: EditSession,
+  index: number,
+  purpose: PurposeText,
+  text: string,
+): boolean {
+  const entry = session.manifest.entries[index];
+  const current = entry?.purposeTexts.find(
+    (candidate) => candidate.locale === purpose.locale && candidate.text === purpose.text,
+  );
+  return current ? session.apply(replaceValueOp(session, current.node, text)) : false;
+}
+
+/** Runs a fix in a fresh session; its edits against the document, or none when it failed. */
+function run(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  apply: (session: EditSession) => boolean,
+): TextEdit[] {
+  const session = new EditSession(document, manifest);
+  return apply(session) ? session.textEdits() : [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** Names whose only difference from a catalog name is a normalisation, by normalised form. */
+const NORMALISED = (() => {
+  const byForm = new Map<string, string[]>();
+  for (const { name } of catalog.permissions) {
+    const form = normalisedForm(name);
+    byForm.set(form, [...(byForm.get(form) ?? []), name]);
+  }
+  return byForm;
+})();
+
+function normalisedForm(name: string): string {
+  return normalizePermissionName(name).split('_').map(singular).join('_');
+}
+
+/**
+ * The one name a wrong name certainly means: itself without white space, Stripe's schema's
+ * spelling fixed, or the only catalog name equal to it up to case, separators and plurals.
+ */
+function safeRename(name: string, allowed: ReadonlySet<string>): string | undefined {
+  const trimmed = name.trim();
+  if (trimmed !== name && isAccepted(trimmed, allowed)) return trimmed;
+  const misspelling = catalog.schemaMisspelling(trimmed);
+  if (misspelling) return misspelling.correct;
+  const matches = NORMALISED.get(normalisedForm(trimmed)) ?? [];
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+function isAccepted(name: string, allowed: ReadonlySet<string>): boolean {
+  return catalog.has(name) || allowed.has(name) || catalog.retired(name) !== undefined;
+}
+
+function grantedElsewhere(
+  manifest: ManifestDocument,
+  name: string,
+  entry: PermissionEntry,
+): boolean {
+  return (manifest.granted.get(name) ?? []).some((other) => other !== entry);
+}
+
+/** Two entries of the same name that say the same (names compared trimmed). */
+function sameEntry(a: PermissionEntry, b: PermissionEntry): boolean {
+  const normalised = (entry: PermissionEntry): string => {
+    const value = getNodeValue(entry.node) as unknown;
+    return JSON.stringify(isRecord(value) ? { ...value, permission: entry.name?.trim() } : value);
+  };
+  return normalised(a) === normalised(b);
+}
+
+function contains(node: Node, offset: number): boolean {
+  return offset >= node.offset && offset < node.offset + node.length;
+}
+
+function inPermissions(manifest: ManifestDocument, document: TextDocument, range: Range): boolean {
+  const property = manifest.permissionsProperty;
+  if (!property || !manifest.permissionsArray) return false;
+  const start = document.offsetAt(range.start);
+  return start >= property.offset && start <= property.offset + property.length;
+}
+
+function compareKeys(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return 1;
+  if (b === undefined) return -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** After the comma following `node` when there is one, else right after `node`. */
+function afterSeparator(text: string, node: Node): number {
+  const end = node.offset + node.length;
+  const comma = commaAfter(text, end);
+  return comma === undefined ? end : comma + 1;
+}
+
+/**
+ * Where an element's leading comments start: the first comment between `boundary` (after the
+ * previous element's comma, or the bracket) and the element, not counting comments on the
+ * boundary's own line (they belong to what is before).
+ */
+function leadingCommentStart(text: string, boundary: number, elementStart: number): number {
+  const trailer = lineTrailer(text, boundary);
+  const from = trailer.atEol ? trailer.lineEnd : boundary;
+  // Between two elements there is only white space, comments and the separator.
+  for (let index = from; index < elementStart; index++) {
+    const char = text.charCodeAt(index);
+    if (char === 0x2f) return index; // '/': the first comment
+    if (char !== 0x20 && char !== 0x09 && char !== 0x0a && char !== 0x0d) return elementStart;
+  }
+  return elementStart;
+}
+
+/** The end of the comments on the line from `offset` (`offset` itself when none). */
+function sameLineCommentEnd(text: string, offset: number): number {
+  const trailer = lineTrailer(text, offset);
+  if (!trailer.atEol) return offset;
+  let end = trailer.lineEnd;
+  while (end > offset && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) {
+    end--;
+  }
+  return end;
+}
+
+function colonOf(text: string, property: Node | undefined): string {
+  const [key, value] = property?.children ?? [];
+  if (!key || !value) return ': ';
+  const colon = text.slice(key.offset + key.length, value.offset);
+  return /^[ \t]*:[ \t]*$/.test(colon) ? colon : ': ';
+}
+
+function withPermissions(root: unknown, entries: unknown[]): unknown {
+  return isRecord(root) ? { ...root, permissions: entries } : root;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function quoted(names: readonly string[]): string {
+  const list = names.map((name) => `"${name}"`);
+  if (list.length <= 1) return list.join('');
+  return `${list.slice(0, -1).join(', ')} and ${list[list.length - 1] ?? ''}`;
+}

@@ -1,0 +1,1072 @@
+import {
+  createScanner,
+  getNodePath,
+  getNodeValue,
+  modify,
+  printParseErrorCode,
+  type JSONPath,
+  type Node,
+} from 'jsonc-parser';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextEdit } from 'vscode-languageserver-types';
+import { catalog } from './catalog';
+import { detectFormatting, indentUnit, type DetectedFormatting } from './formatting';
+import { parseManifest, type ManifestDocument, type PermissionEntry } from './manifestDocument';
+import { suggestPermissionNames } from './nameSuggestions';
+import type { ManifestServiceSettings } from './settings';
+
+/*
+ * Grant and revoke, and the layout-preserving edits they (and the quick fixes) are made of.
+ *
+ * Every edit is one structural operation (set a value, insert an array element or a property,
+ * remove one) described by the jsonc-parser `modify` path it stands for. The text is written in
+ * the document's own layout: a new entry copies the indentation, line breaks and one-line or
+ * multi-line shape of its neighbours, and removing an element removes exactly what inserting it
+ * added (its line, or its separator), so grant then revoke gives back the original bytes.
+ * `modify` itself reformats every line an edit touches (a one-line array becomes multi-line,
+ * trailing commas go, comments move), so it is only the fallback. Each operation is checked by
+ * re-parsing: the new document must parse without errors to exactly the expected value; if the
+ * layout-preserving text does not, `modify` (with the detected formatting) is tried, and if that
+ * does not either, the operation is refused. One operation is applied at a time, the document
+ * re-parsed, the next computed; the result is composed into edits against the original text.
+ */
+
+export interface GrantOptions {
+  /** Grant a name that is neither in the catalog nor in `allowedPermissions`. */
+  force?: boolean;
+  /**
+   * Create `permissions` in a local manifest (`stripe-app.<name>.json`) that has none. Without
+   * it such a grant is refused: the local manifest inherits the base manifest's list, and a
+   * `permissions` array here would replace that whole list.
+   */
+  replaceInherited?: boolean;
+}
+
+export interface GrantResult {
+  status: 'granted' | 'updated' | 'unchanged' | 'unknown' | 'invalid';
+  edits: TextEdit[];
+  message: string;
+  suggestions?: string[];
+}
+
+export interface RevokeResult {
+  status: 'revoked' | 'not-granted' | 'invalid';
+  edits: TextEdit[];
+  /** How many entries were removed. */
+  removed: number;
+  message: string;
+}
+
+/**
+ * Grants `permission` with `purpose` (both trimmed). Already granted: the purpose of its first
+ * entry is updated in place ('updated'), or nothing changes when it is identical ('unchanged');
+ * when that purpose is a locale map, its `en-US` text (else its first text) is the one updated.
+ * Otherwise an entry is appended at the end of `permissions`, which is created (as the last
+ * top-level property) when missing. Unknown names are refused with suggestions unless forced.
+ */
+export function grantPermission(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  permission: string,
+  purpose: string,
+  settings: ManifestServiceSettings,
+  options: GrantOptions,
+): GrantResult {
+  const name = typeof permission === 'string' ? permission.trim() : '';
+  if (name === '') return refuseGrant('Give the name of the permission to grant.');
+  if (typeof purpose !== 'string') {
+    return refuseGrant(`The purpose of ${name} must be a text.`);
+  }
+  const text = purpose.trim();
+  if (text === '') {
+    return refuseGrant(
+      `Give a purpose for ${name}: the account administrator who installs the app reads it.`,
+    );
+  }
+  const blocker = editBlocker(manifest, document);
+  if (blocker !== undefined) return refuseGrant(`Cannot grant ${name}: ${blocker}`);
+  if (manifest.permissionsProperty && !manifest.permissionsArray) {
+    return refuseGrant(`Cannot grant ${name}: "permissions" is not an array; make it one first.`);
+  }
+
+  const session = new EditSession(document, manifest);
+  const existing = manifest.granted.get(name)?.[0];
+  if (existing) return updatePurpose(session, existing, name, text);
+
+  const allowed = catalog.has(name) || settings.allowedPermissions.includes(name);
+  if (!allowed && options.force !== true) return refuseUnknown(name, settings);
+
+  const entryValue = { permission: name, purpose: text };
+  const forced = allowed ? '' : ' (forced: the catalog does not know it)';
+  const array = manifest.permissionsArray;
+  if (array) {
+    const entries = array.children ?? [];
+    const template = lastObjectEntry(entries);
+    const ok = session.apply(
+      insertItemOp(session, array, entries.length - 1, entryValue, (layout) =>
+        entryText(session.text, template, entryValue, layout, session.formatting),
+      ),
+    );
+    if (!ok) return refuseGrant(`Could not add ${name} without disturbing the manifest.`);
+    return { status: 'granted', edits: session.textEdits(), message: `Granted ${name}${forced}.` };
+  }
+
+  if (manifest.kind === 'local' && options.replaceInherited !== true) {
+    return refuseGrant(
+      `Not granted: this local manifest has no "permissions", so it inherits the list of ` +
+        `${manifest.extends ?? 'stripe-app.json'}, and adding one here would replace that whole ` +
+        `list. Grant ${name} in the base manifest, or add a "permissions" array here first.`,
+    );
+  }
+  const root = manifest.root;
+  if (!root) return refuseGrant(`Cannot grant ${name}: the manifest is empty.`);
+  const properties = root.children ?? [];
+  const rootTemplate = properties[properties.length - 1];
+  const ok = session.apply(
+    insertItemOp(
+      session,
+      root,
+      properties.length - 1,
+      [entryValue],
+      (layout) => permissionsPropertyText(session, rootTemplate, entryValue, layout),
+      'permissions',
+    ),
+  );
+  if (!ok) return refuseGrant(`Could not add "permissions" without disturbing the manifest.`);
+  return {
+    status: 'granted',
+    edits: session.textEdits(),
+    message: `Granted ${name}${forced} (added the "permissions" array).`,
+  };
+}
+
+/**
+ * Removes every entry granting `permission` (trimmed), one at a time with a re-parse between,
+ * and returns the net change against the original document. Removing the only entry leaves
+ * `"permissions": []` (the key is the user's and a base manifest requires it).
+ */
+export function revokePermission(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  permission: string,
+): RevokeResult {
+  const name = typeof permission === 'string' ? permission.trim() : '';
+  const refuse = (message: string): RevokeResult => ({
+    status: 'invalid',
+    edits: [],
+    removed: 0,
+    message,
+  });
+  if (name === '') return refuse('Give the name of the permission to revoke.');
+  const blocker = editBlocker(manifest, document);
+  if (blocker !== undefined) return refuse(`Cannot revoke ${name}: ${blocker}`);
+  if (manifest.permissionsProperty && !manifest.permissionsArray) {
+    return refuse(`Cannot revoke ${name}: "permissions" is not an array.`);
+  }
+  if (!manifest.granted.has(name)) {
+    const inherited =
+      manifest.kind === 'local' && !manifest.permissionsProperty
+        ? ` (this local manifest inherits its permissions from ${manifest.extends ?? 'stripe-app.json'})`
+        : '';
+    return {
+      status: 'not-granted',
+      edits: [],
+      removed: 0,
+      message: `${name} is not granted${inherited}; nothing changed.`,
+    };
+  }
+
+  const session = new EditSession(document, manifest);
+  let removed = 0;
+  for (;;) {
+    const entry = session.manifest.granted.get(name)?.[0];
+    const array = session.manifest.permissionsArray;
+    if (!entry || !array) break;
+    if (!session.apply(removeItemOp(session, array, entry.index))) {
+      return refuse(`Could not remove ${name} without disturbing the manifest.`);
+    }
+    removed++;
+  }
+  return {
+    status: 'revoked',
+    edits: session.textEdits(),
+    removed,
+    message: removed === 1 ? `Revoked ${name}.` : `Revoked ${name} (${removed} entries).`,
+  };
+}
+
+function refuseGrant(message: string): GrantResult {
+  return { status: 'invalid', edits: [], message };
+}
+
+function refuseUnknown(name: string, settings: ManifestServiceSettings): GrantResult {
+  const eventPermissions = catalog.eventPermissions(name);
+  if (eventPermissions) {
+    const needed = [...eventPermissions];
+    return {
+      status: 'unknown',
+      edits: [],
+      suggestions: needed,
+      message: `"${name}" is an event type, not a permission; receiving it needs ${listWords(needed, 'and')}.`,
+    };
+  }
+  const suggestions = suggestPermissionNames(name, settings.allowedPermissions);
+  const retired = catalog.retired(name);
+  const why = retired
+    ? `"${name}" is a retired permission: ${retired.note}`
+    : `Unknown permission "${name}".`;
+  const hint = suggestions.length > 0 ? ` Did you mean ${listWords(suggestions, 'or')}?` : '';
+  return {
+    status: 'unknown',
+    edits: [],
+    suggestions,
+    message: `${why}${hint} To grant it anyway, force it or add it to the allowed permissions.`,
+  };
+}
+
+function updatePurpose(
+  session: EditSession,
+  entry: PermissionEntry,
+  name: string,
+  purpose: string,
+): GrantResult {
+  const duplicates = (session.manifest.granted.get(name)?.length ?? 1) - 1;
+  const others =
+    duplicates > 0 ? ` It is granted ${duplicates + 1} times; only the first entry changed.` : '';
+  const value = entry.purposeValue;
+  if (!entry.isObject) {
+    return refuseGrant(`${name} is already granted, but its entry is not an object.`);
+  }
+  if (!value) {
+    const ok = session.apply(
+      insertItemOp(
+        session,
+        entry.node,
+        (entry.node.children?.length ?? 0) - 1,
+        purpose,
+        () => propertyText(session.text, entry.node, 'purpose', purpose),
+        'purpose',
+      ),
+    );
+    if (!ok) return refuseGrant(`Could not add the purpose of ${name} safely.`);
+    return {
+      status: 'updated',
+      edits: session.textEdits(),
+      message: `${name} was already granted, without a purpose: added it.${others}`,
+    };
+  }
+  let target = value;
+  let note = '';
+  if (value.type === 'object' && entry.purposeTexts.length > 0) {
+    const localized =
+      entry.purposeTexts.find((text) => text.locale === 'en-US') ?? entry.purposeTexts[0];
+    if (localized) {
+      target = localized.node;
+      const rest = entry.purposeTexts.filter((text) => text !== localized);
+      note =
+        ` (the ${localized.locale ?? ''} text` +
+        (rest.length > 0
+          ? `; check the other locales: ${rest.map((text) => text.locale ?? '').join(', ')})`
+          : ')');
+    }
+  }
+  if (target.type === 'string' && target.value === purpose) {
+    return {
+      status: 'unchanged',
+      edits: [],
+      message: `${name} is already granted with this purpose.${others}`,
+    };
+  }
+  if (!session.apply(replaceValueOp(session, target, purpose))) {
+    return refuseGrant(`Could not update the purpose of ${name} safely.`);
+  }
+  return {
+    status: 'updated',
+    edits: session.textEdits(),
+    message: `${name} was already granted: updated its purpose${note}.${others}`,
+  };
+}
+
+/** Why the manifest cannot be edited safely, or undefined when it can. */
+export function editBlocker(
+  manifest: ManifestDocument,
+  document: TextDocument,
+): string | undefined {
+  if (manifest.limit?.reason === 'too-large') {
+    return `the manifest is too large to edit (${manifest.limit.size} characters; the limit is ${manifest.limit.limit}).`;
+  }
+  if (manifest.limit?.reason === 'too-deep') return 'the manifest is nested too deeply to edit.';
+  const error = manifest.syntaxErrors[0];
+  if (error) {
+    const at = document.positionAt(error.offset);
+    return `fix the JSON syntax error at line ${at.line + 1}, column ${at.character + 1} (${printParseErrorCode(error.error)}) first.`;
+  }
+  if (manifest.root?.type !== 'object') return 'the manifest is not a JSON object.';
+  return undefined;
+}
+
+function listWords(words: readonly string[], conjunction: string): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1] ?? ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edit operations
+
+/** A change of the text in jsonc-parser's terms (the same shape as its `Edit`). */
+export interface RawEdit {
+  offset: number;
+  length: number;
+  content: string;
+}
+
+/** One structural change: the layout-preserving text, its `modify` equivalent and the result. */
+export interface EditOp {
+  /** Edits against the session's current text (non-overlapping). */
+  readonly edits: readonly RawEdit[];
+  /** The same change as jsonc-parser `modify` arguments: the fallback (none without a path). */
+  readonly path?: JSONPath;
+  readonly value: unknown;
+  readonly isArrayInsertion: boolean;
+  /** The value the whole document must parse to afterwards. */
+  readonly expected: unknown;
+}
+
+/** Where a new item goes: on its own line (with this indentation) or inline. */
+export interface ItemLayout {
+  readonly multiline: boolean;
+  /** The indentation of the item's line (multi-line), or of the line it is inserted in. */
+  readonly indent: string;
+  readonly eol: string;
+}
+
+type Segment = { start: number; end: number } | { text: string };
+
+/** An `EditSession`'s state (see `snapshot`). */
+export interface SessionState {
+  readonly segments: readonly Segment[];
+  readonly manifest: ManifestDocument;
+  readonly document: TextDocument;
+}
+
+/**
+ * A sequence of edits to one document: holds the current text and its parse, applies one
+ * operation at a time (verified, re-parsed), and returns the net change as edits against the
+ * original document.
+ */
+export class EditSession {
+  readonly formatting: DetectedFormatting;
+  private segments: readonly Segment[];
+  private currentManifest: ManifestDocument;
+  private currentDocument: TextDocument;
+  private version: number;
+
+  constructor(
+    private readonly original: TextDocument,
+    manifest: ManifestDocument,
+  ) {
+    this.formatting = detectFormatting(manifest.text);
+    this.segments = [{ start: 0, end: manifest.text.length }];
+    this.currentManifest = manifest;
+    this.currentDocument = original;
+    this.version = original.version;
+  }
+
+  get manifest(): ManifestDocument {
+    return this.currentManifest;
+  }
+
+  get text(): string {
+    return this.currentManifest.text;
+  }
+
+  /** The current text as a document (for positions and validation). */
+  get document(): TextDocument {
+    return this.currentDocument;
+  }
+
+  /** The current state, to return to with `restore` when a multi-step change fails midway. */
+  snapshot(): SessionState {
+    return {
+      segments: this.segments,
+      manifest: this.currentManifest,
+      document: this.currentDocument,
+    };
+  }
+
+  restore(state: SessionState): void {
+    this.segments = state.segments;
+    this.currentManifest = state.manifest;
+    this.currentDocument = state.document;
+  }
+
+  /** Whether any operation changed the text. */
+  get changed(): boolean {
+    return this.currentManifest.text !== this.original.getText();
+  }
+
+  /**
+   * Applies the operation if its result parses to the expected value; else tries `modify` with
+   * the detected formatting; else changes nothing and returns false.
+   */
+  apply(op: EditOp | undefined): boolean {
+    if (!op) return false;
+    if (this.tryEdits(op.edits, op.expected)) return true;
+    if (!op.path) return false;
+    let fallback: RawEdit[];
+    try {
+      fallback = modify(this.text, op.path, op.value, {
+        formattingOptions: this.formatting,
+        isArrayInsertion: op.isArrayInsertion,
+      });
+    } catch {
+      return false;
+    }
+    return this.tryEdits(fallback, op.expected);
+  }
+
+  /** The net change against the original document, as non-overlapping minimal edits. */
+  textEdits(): TextEdit[] {
+    const original = this.original.getText();
+    const edits: TextEdit[] = [];
+    let position = 0;
+    let inserted = '';
+    const flush = (end: number): void => {
+      if (end === position && inserted === '') return;
+      const edit = trimEdit(original, {
+        offset: position,
+        length: end - position,
+        content: inserted,
+      });
+      if (edit.length === 0 && edit.content === '') return;
+      edits.push({
+        range: {
+          start: this.original.positionAt(edit.offset),
+          end: this.original.positionAt(edit.offset + edit.length),
+        },
+        newText: edit.content,
+      });
+    };
+    for (const segment of this.segments) {
+      if ('text' in segment) {
+        inserted += segment.text;
+        continue;
+      }
+      flush(segment.start);
+      inserted = '';
+      position = segment.end;
+    }
+    flush(original.length);
+    return edits;
+  }
+
+  private tryEdits(edits: readonly RawEdit[], expected: unknown): boolean {
+    const sorted = [...edits].sort((a, b) => b.offset - a.offset);
+    let text = this.text;
+    let segments = this.segments;
+    for (const edit of sorted) {
+      text = text.slice(0, edit.offset) + edit.content + text.slice(edit.offset + edit.length);
+      segments = [
+        ...sliceSegments(segments, 0, edit.offset),
+        ...(edit.content === '' ? [] : [{ text: edit.content }]),
+        ...sliceSegments(segments, edit.offset + edit.length, Number.POSITIVE_INFINITY),
+      ];
+    }
+    if (text === this.text) return false;
+    this.version++;
+    const document = TextDocument.create(
+      this.original.uri,
+      this.original.languageId,
+      this.version,
+      text,
+    );
+    const manifest = parseManifest(document, Number.POSITIVE_INFINITY);
+    if (manifest.syntaxErrors.length > 0 || !manifest.root) return false;
+    const actual: unknown = getNodeValue(manifest.root);
+    if (!sameValue(actual, expected)) return false;
+    this.currentManifest = manifest;
+    this.currentDocument = document;
+    this.segments = segments;
+    return true;
+  }
+}
+
+function sliceSegments(segments: readonly Segment[], from: number, to: number): Segment[] {
+  const result: Segment[] = [];
+  let position = 0;
+  for (const segment of segments) {
+    const length = 'text' in segment ? segment.text.length : segment.end - segment.start;
+    const start = Math.max(from, position);
+    const end = Math.min(to, position + length);
+    if (start < end) {
+      result.push(
+        'text' in segment
+          ? { text: segment.text.slice(start - position, end - position) }
+          : { start: segment.start + start - position, end: segment.start + end - position },
+      );
+    }
+    position += length;
+  }
+  return result;
+}
+
+/** Drops the part of an edit's content that equals the text it replaces at either end. */
+function trimEdit(text: string, edit: RawEdit): RawEdit {
+  let { offset, length, content } = edit;
+  let prefix = 0;
+  while (prefix < length && prefix < content.length && text[offset + prefix] === content[prefix]) {
+    prefix++;
+  }
+  // Never split a CRLF: positions between its two characters do not survive a round trip.
+  if (prefix > 0 && text[offset + prefix - 1] === '\r' && text[offset + prefix] === '\n') prefix--;
+  offset += prefix;
+  length -= prefix;
+  content = content.slice(prefix);
+  let suffix = 0;
+  while (
+    suffix < length &&
+    suffix < content.length &&
+    text[offset + length - 1 - suffix] === content[content.length - 1 - suffix]
+  ) {
+    suffix++;
+  }
+  const end = offset + length - suffix;
+  if (suffix > 0 && text[end - 1] === '\r' && text[end] === '\n') suffix--;
+  return { offset, length: length - suffix, content: content.slice(0, content.length - suffix) };
+}
+
+/** Sets a value (a string, here) in place: the node's text is replaced, nothing else. */
+export function replaceValueOp(session: EditSession, node: Node, value: unknown): EditOp {
+  const path = getNodePath(node);
+  return {
+    edits: [{ offset: node.offset, length: node.length, content: JSON.stringify(value) }],
+    path,
+    value,
+    isArrayInsertion: false,
+    expected: withValueAt(rootValue(session), path, () => value),
+  };
+}
+
+/**
+ * Inserts an item into an array (or a property into an object, `key` given) after the item at
+ * `afterIndex` (-1: into an empty container), laid out as its neighbour: on a line of its own
+ * with the neighbour's indentation, or inline after it. `make` writes the item's text.
+ */
+export function insertItemOp(
+  session: EditSession,
+  container: Node,
+  afterIndex: number,
+  value: unknown,
+  make: (layout: ItemLayout) => string,
+  key?: string,
+): EditOp | undefined {
+  const text = session.text;
+  const items = container.children ?? [];
+  const containerPath = getNodePath(container);
+  const path = key === undefined ? [...containerPath, afterIndex + 1] : [...containerPath, key];
+  const expected = withValueAt(rootValue(session), containerPath, (current) => {
+    if (key !== undefined) {
+      return isPlainObject(current) ? { ...current, [key]: value } : current;
+    }
+    if (!Array.isArray(current)) return current;
+    const list = current as unknown[];
+    return [...list.slice(0, afterIndex + 1), value, ...list.slice(afterIndex + 1)];
+  });
+  const op = { path, value, isArrayInsertion: key === undefined, expected };
+  const edits = insertItemEdits(text, container, items, afterIndex, make, session.formatting);
+  return edits ? { ...op, edits } : undefined;
+}
+
+function insertItemEdits(
+  text: string,
+  container: Node,
+  items: readonly Node[],
+  afterIndex: number,
+  make: (layout: ItemLayout) => string,
+  formatting: DetectedFormatting,
+): RawEdit[] | undefined {
+  const open = container.offset + 1;
+  const close = container.offset + container.length - 1;
+  const anchor = items[afterIndex];
+  if (!anchor) {
+    if (afterIndex !== -1 || items.length > 0) return undefined;
+    const containerIndent = lineIndent(text, container.offset);
+    const indent = containerIndent + indentUnit(formatting);
+    const eol = formatting.eol;
+    const comment = lastComment(text, open, close);
+    if (!comment) {
+      // Empty or only white space: the item on its own line, the bracket on the next.
+      const item = make({ multiline: true, indent, eol });
+      return [
+        {
+          offset: open,
+          length: close - open,
+          content: eol + indent + item + eol + containerIndent,
+        },
+      ];
+    }
+    // Only comments inside: the item goes after the last one.
+    const trailer = lineTrailer(text, comment.end);
+    if (trailer.atEol) {
+      const start = ownLineStart(text, comment.start);
+      const itemIndent = start ? text.slice(start.lineStart, comment.start) : indent;
+      const lineEol = eolAt(text, trailer.lineEnd) ?? eol;
+      const item = make({ multiline: true, indent: itemIndent, eol: lineEol });
+      return [{ offset: trailer.lineEnd, length: 0, content: lineEol + itemIndent + item }];
+    }
+    const item = make({ multiline: true, indent, eol });
+    return [
+      {
+        offset: comment.end,
+        length: close - comment.end,
+        content: eol + indent + item + eol + containerIndent,
+      },
+    ];
+  }
+
+  const anchorEnd = anchor.offset + anchor.length;
+  const comma = commaAfter(text, anchorEnd);
+  const afterComma = comma === undefined ? anchorEnd : comma + 1;
+  const start = ownLineStart(text, anchor.offset);
+  const trailer = lineTrailer(text, afterComma);
+  if (start && trailer.atEol) {
+    // One item per line: a new line after the anchor's (after its comma and comments).
+    const indent = text.slice(start.lineStart, anchor.offset);
+    const eol = eolAt(text, trailer.lineEnd) ?? formatting.eol;
+    const item =
+      eol + indent + make({ multiline: true, indent, eol }) + (comma === undefined ? '' : ',');
+    if (comma !== undefined) return [{ offset: trailer.lineEnd, length: 0, content: item }];
+    if (trailer.lineEnd === anchorEnd)
+      return [{ offset: anchorEnd, length: 0, content: `,${item}` }];
+    return [
+      { offset: anchorEnd, length: 0, content: ',' },
+      { offset: trailer.lineEnd, length: 0, content: item },
+    ];
+  }
+  // Inline: after the anchor, separated as the anchor is from its predecessor.
+  const separator = inlineSeparator(text, items, afterIndex);
+  const item = make({
+    multiline: false,
+    indent: lineIndent(text, anchor.offset),
+    eol: formatting.eol,
+  });
+  if (comma !== undefined) {
+    return [{ offset: comma + 1, length: 0, content: `${separator}${item},` }];
+  }
+  return [{ offset: anchorEnd, length: 0, content: `,${separator}${item}` }];
+}
+
+/**
+ * Removes the item at `index` from an array (or a property from an object): with its line when
+ * it has one to itself (and its comma and same-line comments), else inline with its separator.
+ * Other comments stay. Removing the last remaining item of an otherwise blank container leaves
+ * it empty (`[]`).
+ */
+export function removeItemOp(
+  session: EditSession,
+  container: Node,
+  index: number,
+): EditOp | undefined {
+  const text = session.text;
+  const items = container.children ?? [];
+  const item = items[index];
+  if (!item) return undefined;
+  const containerPath = getNodePath(container);
+  const key = container.type === 'object' ? propertyKeyOf(item) : undefined;
+  if (container.type === 'object' && key === undefined) return undefined;
+  const expected = withValueAt(rootValue(session), containerPath, (current) => {
+    if (key !== undefined) {
+      if (!isPlainObject(current)) return current;
+      const copy = { ...current };
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a copy keyed by user data
+      delete copy[key];
+      return copy;
+    }
+    return Array.isArray(current) ? current.filter((_, at) => at !== index) : current;
+  });
+  return {
+    edits: removeItemEdits(text, container, items, index),
+    path: [...containerPath, key ?? index],
+    value: undefined,
+    isArrayInsertion: false,
+    expected,
+  };
+}
+
+function removeItemEdits(
+  text: string,
+  container: Node,
+  items: readonly Node[],
+  index: number,
+): RawEdit[] {
+  const item = items[index];
+  if (!item) return [];
+  const previous = items[index - 1];
+  const next = items[index + 1];
+  const open = container.offset + 1;
+  const close = container.offset + container.length - 1;
+  const itemEnd = item.offset + item.length;
+  const comma = commaAfter(text, itemEnd);
+  const afterComma = comma === undefined ? itemEnd : comma + 1;
+  if (items.length === 1 && isBlank(text, open, item.offset) && isBlank(text, afterComma, close)) {
+    return [{ offset: open, length: close - open, content: '' }];
+  }
+  const start = ownLineStart(text, item.offset);
+  const trailer = lineTrailer(text, afterComma);
+  if (start && trailer.atEol) {
+    const edits: RawEdit[] = [
+      { offset: start.eolStart, length: trailer.lineEnd - start.eolStart, content: '' },
+    ];
+    if (!next && comma === undefined && previous) {
+      // The last item goes: so does the comma that separated it from the one before.
+      const separator = commaAfter(text, previous.offset + previous.length);
+      if (separator !== undefined) edits.push({ offset: separator, length: 1, content: '' });
+    }
+    return edits;
+  }
+  if (next) {
+    let end = afterComma;
+    while (end < close && isInlineSpace(text.charCodeAt(end))) end++;
+    let begin = item.offset;
+    if (isLineBreak(text.charCodeAt(end))) {
+      while (begin > open && isInlineSpace(text.charCodeAt(begin - 1))) begin--;
+    }
+    return [{ offset: begin, length: end - begin, content: '' }];
+  }
+  if (previous) {
+    const previousEnd = previous.offset + previous.length;
+    const separator = commaAfter(text, previousEnd) ?? previousEnd;
+    return [{ offset: separator, length: itemEnd - separator, content: '' }];
+  }
+  let begin = item.offset;
+  while (begin > open && isInlineSpace(text.charCodeAt(begin - 1))) begin--;
+  return [{ offset: begin, length: afterComma - begin, content: '' }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item texts in the document's style
+
+interface ObjectStyle {
+  readonly multiline: boolean;
+  /** Between a key and its value, `: ` usually. */
+  readonly colon: string;
+  /** Inline objects: after `{`, between properties (after the comma), before `}`. */
+  readonly open: string;
+  readonly between: string;
+  readonly close: string;
+  /** Multi-line objects: the properties' indentation relative to the object's line. */
+  readonly step: string;
+  /** Keys in the template's order. */
+  readonly order: readonly string[];
+}
+
+/** The style of an existing object, or the default multi-line one. */
+function objectStyle(text: string, template: Node | undefined, unit: string): ObjectStyle {
+  const fallback: ObjectStyle = {
+    multiline: true,
+    colon: ': ',
+    open: ' ',
+    between: ' ',
+    close: ' ',
+    step: unit,
+    order: [],
+  };
+  const properties = template?.type === 'object' ? (template.children ?? []) : [];
+  const first = properties[0];
+  const last = properties[properties.length - 1];
+  if (!template || !first || !last) return fallback;
+  const source = text.slice(template.offset, template.offset + template.length);
+  const multiline = source.includes('\n') || source.includes('\r');
+  const inline = (value: string, otherwise: string): string =>
+    /^[ \t]*$/.test(value) ? value : otherwise;
+  const second = properties[1];
+  const firstComma = commaAfter(text, first.offset + first.length);
+  let step = unit;
+  if (multiline) {
+    const start = ownLineStart(text, first.offset);
+    const objectIndent = lineIndent(text, template.offset);
+    const propertyIndent = start ? text.slice(start.lineStart, first.offset) : undefined;
+    if (propertyIndent?.startsWith(objectIndent) && propertyIndent.length > objectIndent.length) {
+      step = propertyIndent.slice(objectIndent.length);
+    }
+  }
+  return {
+    multiline,
+    colon: colonOf(text, first) ?? ': ',
+    open: inline(text.slice(template.offset + 1, first.offset), ' '),
+    between:
+      second && firstComma !== undefined
+        ? inline(text.slice(firstComma + 1, second.offset), ' ')
+        : ' ',
+    close: inline(
+      text.slice(last.offset + last.length, template.offset + template.length - 1),
+      ' ',
+    ),
+    step,
+    order: properties.map(propertyKeyOf).filter((key): key is string => key !== undefined),
+  };
+}
+
+/** An object's text in a style: one line, or one property per line from `layout.indent`. */
+function objectText(
+  style: ObjectStyle,
+  fields: ReadonlyArray<readonly [string, unknown]>,
+  layout: ItemLayout,
+): string {
+  const rank = (key: string): number => {
+    const at = style.order.indexOf(key);
+    return at < 0 ? style.order.length : at;
+  };
+  const ordered = [...fields].sort((a, b) => rank(a[0]) - rank(b[0]));
+  const properties = ordered.map(
+    ([key, value]) => `${JSON.stringify(key)}${style.colon}${JSON.stringify(value)}`,
+  );
+  if (style.multiline && layout.multiline) {
+    const inner = layout.indent + style.step;
+    return `{${properties.map((p) => layout.eol + inner + p).join(',')}${layout.eol}${layout.indent}}`;
+  }
+  return `{${style.open}${properties.join(`,${style.between}`)}${style.close}}`;
+}
+
+function entryText(
+  text: string,
+  template: Node | undefined,
+  entry: { permission: string; purpose: string },
+  layout: ItemLayout,
+  formatting: DetectedFormatting,
+): string {
+  const style = objectStyle(text, template, indentUnit(formatting));
+  return objectText(
+    style,
+    [
+      ['permission', entry.permission],
+      ['purpose', entry.purpose],
+    ],
+    layout,
+  );
+}
+
+function permissionsPropertyText(
+  session: EditSession,
+  sibling: Node | undefined,
+  entry: { permission: string; purpose: string },
+  layout: ItemLayout,
+): string {
+  const unit = indentUnit(session.formatting);
+  const colon = (sibling && colonOf(session.text, sibling)) ?? ': ';
+  const style = objectStyle(session.text, undefined, unit);
+  if (!layout.multiline) {
+    return `"permissions"${colon}[${objectText({ ...style, multiline: false }, Object.entries(entry), layout)}]`;
+  }
+  const inner = layout.indent + unit;
+  const object = objectText(style, Object.entries(entry), { ...layout, indent: inner });
+  return `"permissions"${colon}[${layout.eol}${inner}${object}${layout.eol}${layout.indent}]`;
+}
+
+/** A property's text (`"key": value`) with the colon its siblings use. */
+export function propertyText(text: string, object: Node, key: string, value: unknown): string {
+  const sibling = object.children?.[0];
+  const colon = (sibling && colonOf(text, sibling)) ?? ': ';
+  return `${JSON.stringify(key)}${colon}${JSON.stringify(value)}`;
+}
+
+function lastObjectEntry(entries: readonly Node[]): Node | undefined {
+  for (let index = entries.length - 1; index >= 0; index--) {
+    const entry = entries[index];
+    if (entry?.type === 'object' && (entry.children?.length ?? 0) > 0) return entry;
+  }
+  return undefined;
+}
+
+function colonOf(text: string, property: Node): string | undefined {
+  const [key, value] = property.children ?? [];
+  if (!key || !value) return undefined;
+  const colon = text.slice(key.offset + key.length, value.offset);
+  return /^[ \t]*:[ \t]*$/.test(colon) ? colon : undefined;
+}
+
+function propertyKeyOf(property: Node): string | undefined {
+  const key = property.children?.[0];
+  return key?.type === 'string' ? String(key.value) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text and token helpers
+
+/** jsonc-parser's `SyntaxKind` values (a const enum, which isolated modules cannot read). */
+const Token = {
+  Comma: 5,
+  LineComment: 12,
+  BlockComment: 13,
+  LineBreak: 14,
+  Trivia: 15,
+  EOF: 17,
+} as const;
+
+function isInlineSpace(char: number): boolean {
+  return char === 0x20 || char === 0x09;
+}
+
+function isLineBreak(char: number): boolean {
+  return char === 0x0a || char === 0x0d;
+}
+
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let index = from; index < to; index++) {
+    const char = text.charCodeAt(index);
+    if (!isInlineSpace(char) && !isLineBreak(char)) return false;
+  }
+  return true;
+}
+
+/** The line break at `offset`, if there is one. */
+function eolAt(text: string, offset: number): string | undefined {
+  if (text.startsWith('\r\n', offset)) return '\r\n';
+  const char = text.charCodeAt(offset);
+  return char === 0x0a ? '\n' : char === 0x0d ? '\r' : undefined;
+}
+
+/** The white space at the start of the line holding `offset`. */
+export function lineIndent(text: string, offset: number): string {
+  let start = offset;
+  while (start > 0 && !isLineBreak(text.charCodeAt(start - 1))) start--;
+  let end = start;
+  while (end < text.length && isInlineSpace(text.charCodeAt(end))) end++;
+  return text.slice(start, end);
+}
+
+/**
+ * When only white space precedes `offset` on its line: where that line starts and where the
+ * line break before it starts.
+ */
+export function ownLineStart(
+  text: string,
+  offset: number,
+): { lineStart: number; eolStart: number } | undefined {
+  let index = offset;
+  while (index > 0 && isInlineSpace(text.charCodeAt(index - 1))) index--;
+  if (index === 0) return undefined;
+  const char = text.charCodeAt(index - 1);
+  if (char === 0x0a) {
+    const eolStart = index >= 2 && text.charCodeAt(index - 2) === 0x0d ? index - 2 : index - 1;
+    return { lineStart: index, eolStart };
+  }
+  if (char === 0x0d) return { lineStart: index, eolStart: index - 1 };
+  return undefined;
+}
+
+/**
+ * From `offset`: white space and comments to the end of the line. `atEol` when nothing else
+ * follows on the line; `lineEnd` is then where its line break (or the text) begins.
+ */
+export function lineTrailer(text: string, offset: number): { atEol: boolean; lineEnd: number } {
+  const scanner = createScanner(text, false);
+  scanner.setPosition(offset);
+  for (;;) {
+    const kind: number = scanner.scan();
+    if (kind === Token.Trivia || kind === Token.LineComment) continue;
+    if (kind === Token.BlockComment && !/[\r\n]/.test(scanner.getTokenValue())) continue;
+    if (kind === Token.LineBreak || kind === Token.EOF) {
+      return { atEol: true, lineEnd: scanner.getTokenOffset() };
+    }
+    return { atEol: false, lineEnd: scanner.getTokenOffset() };
+  }
+}
+
+/** The offset of the comma following `offset` when the next token (past comments) is one. */
+export function commaAfter(text: string, offset: number): number | undefined {
+  const scanner = createScanner(text, false);
+  scanner.setPosition(offset);
+  for (;;) {
+    const kind: number = scanner.scan();
+    switch (kind) {
+      case Token.Trivia:
+      case Token.LineBreak:
+      case Token.LineComment:
+      case Token.BlockComment:
+        continue;
+      case Token.Comma:
+        return scanner.getTokenOffset();
+      default:
+        return undefined;
+    }
+  }
+}
+
+function lastComment(
+  text: string,
+  from: number,
+  to: number,
+): { start: number; end: number } | undefined {
+  const scanner = createScanner(text, false);
+  scanner.setPosition(from);
+  let found: { start: number; end: number } | undefined;
+  for (;;) {
+    const kind: number = scanner.scan();
+    if (kind === Token.EOF || scanner.getTokenOffset() >= to) return found;
+    if (kind === Token.LineComment || kind === Token.BlockComment) {
+      const start = scanner.getTokenOffset();
+      found = { start, end: start + scanner.getTokenLength() };
+    }
+  }
+}
+
+function inlineSeparator(text: string, items: readonly Node[], index: number): string {
+  const previous = items[index - 1];
+  const item = items[index];
+  if (!previous || !item) return ' ';
+  const comma = commaAfter(text, previous.offset + previous.length);
+  if (comma === undefined) return ' ';
+  const gap = text.slice(comma + 1, item.offset);
+  return /^[ \t]*$/.test(gap) ? gap : ' ';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expected values
+
+function rootValue(session: EditSession): unknown {
+  const root = session.manifest.root;
+  return root ? (getNodeValue(root) as unknown) : undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A copy of `value` with the value at `path` replaced by `change(old)`. */
+function withValueAt(
+  value: unknown,
+  path: JSONPath,
+  change: (current: unknown) => unknown,
+): unknown {
+  if (path.length === 0) return change(value);
+  const [head, ...rest] = path;
+  if (typeof head === 'number' && Array.isArray(value)) {
+    return value.map((item: unknown, index) =>
+      index === head ? withValueAt(item, rest, change) : item,
+    );
+  }
+  if (typeof head === 'string' && isPlainObject(value)) {
+    return { ...value, [head]: withValueAt(value[head], rest, change) };
+  }
+  return value;
+}
+
+/** Deep equality of JSON values; the order of an object's keys does not matter. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    const list = b as unknown[];
+    return (
+      Array.isArray(b) && a.length === list.length && a.every((item, i) => sameValue(item, list[i]))
+    );
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && sameValue(a[key], b[key]))
+    );
+  }
+  return false;
+}

@@ -1,0 +1,530 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  DiagnosticSeverity,
+  type CodeAction,
+  type Diagnostic,
+  type TextEdit,
+} from 'vscode-languageserver-types';
+import {
+  createManifestLanguageService,
+  type ManifestLanguageService,
+} from '../../server/src/service/languageService';
+import { applyEdits, doc, manifestWith, rangeOf, withCursor } from './util';
+
+const service = createManifestLanguageService();
+
+function diagnosticsOf(text: string, svc = service): Diagnostic[] {
+  const document = doc(text);
+  return svc.doValidation(document, svc.parseManifest(document));
+}
+
+/** The quick fixes offered for the (first) diagnostic with `code`. */
+function quickFixes(
+  text: string,
+  code: string,
+  svc: ManifestLanguageService = service,
+): { document: TextDocument; diagnostic: Diagnostic; actions: CodeAction[] } {
+  const document = doc(text);
+  const manifest = svc.parseManifest(document);
+  const diagnostic = svc.doValidation(document, manifest).find((d) => d.code === code);
+  assert.ok(diagnostic, `a ${code} diagnostic`);
+  const actions = svc.getCodeActions(
+    document,
+    diagnostic.range,
+    { diagnostics: [diagnostic], only: ['quickfix'] },
+    manifest,
+  );
+  for (const action of actions) {
+    assert.equal(action.kind, 'quickfix');
+    assert.deepEqual(action.diagnostics, [diagnostic]);
+  }
+  return { document, diagnostic, actions };
+}
+
+function editsOf(action: CodeAction | undefined, document: TextDocument): TextEdit[] {
+  assert.ok(action, 'an action');
+  const edits = action.edit?.changes?.[document.uri];
+  assert.ok(edits && edits.length > 0, 'edits for the document');
+  return edits;
+}
+
+/**
+ * Applies the action and checks the result: the exact text, the fixed diagnostic gone from
+ * there and no error that was not there before.
+ */
+function assertFix(
+  text: string,
+  code: string,
+  title: string,
+  expected: string,
+  options: { preferred?: boolean; svc?: ManifestLanguageService } = {},
+): void {
+  const svc = options.svc ?? service;
+  const { document, actions } = quickFixes(text, code, svc);
+  const action = actions.find((candidate) => candidate.title === title);
+  assert.ok(action, `"${title}" among ${JSON.stringify(actions.map((a) => a.title))}`);
+  assert.equal(action.isPreferred === true, options.preferred ?? true, 'isPreferred');
+  const fixed = applyEdits(document, editsOf(action, document));
+  assert.equal(fixed, expected);
+  const before = diagnosticsOf(text, svc);
+  const after = diagnosticsOf(fixed, svc);
+  assert.ok(
+    after.filter((d) => d.code === code).length < before.filter((d) => d.code === code).length,
+    `the ${code} diagnostic is gone`,
+  );
+  assertNoNewErrors(before, after);
+}
+
+function assertNoNewErrors(before: Diagnostic[], after: Diagnostic[]): void {
+  const errors = (list: Diagnostic[], code: unknown): number =>
+    list.filter((d) => d.severity === DiagnosticSeverity.Error && d.code === code).length;
+  for (const diagnostic of after) {
+    assert.ok(
+      errors(after, diagnostic.code) <= errors(before, diagnostic.code),
+      `a new ${String(diagnostic.code)} error`,
+    );
+  }
+}
+
+const PLAN = "Shows the customer's plan in the drawer.";
+const INVOICES = "Lists the customer's invoices in the drawer.";
+const entry = (name: string, purpose = PLAN): string =>
+  `{ "permission": ${JSON.stringify(name)}, "purpose": ${JSON.stringify(purpose)} }`;
+const list = (...entries: string[]): string =>
+  manifestWith(`[\n    ${entries.join(',\n    ')}\n  ]`);
+
+describe('quick fixes', () => {
+  it('unknown-permission: replace with each suggestion; the normalisation is preferred', () => {
+    const text = list(entry('customers_read'));
+    const { actions } = quickFixes(text, 'unknown-permission');
+    assert.equal(actions[0]?.title, 'Replace with "customer_read"');
+    assert.equal(actions.filter((action) => action.isPreferred === true).length, 1);
+    assertFix(
+      text,
+      'unknown-permission',
+      'Replace with "customer_read"',
+      list(entry('customer_read')),
+    );
+    assertFix(
+      list(entry(' customer_read ')),
+      'unknown-permission',
+      'Replace with "customer_read"',
+      list(entry('customer_read')),
+    );
+    assertFix(
+      list(entry('apply_pay_domain_read')),
+      'unknown-permission',
+      'Replace with "apple_pay_domain_read"',
+      list(entry('apple_pay_domain_read')),
+    );
+  });
+
+  it('unknown-permission: a guess is offered but not preferred', () => {
+    const { actions } = quickFixes(list(entry('refund_read')), 'unknown-permission');
+    assert.ok(actions.length > 0);
+    assert.ok(actions.every((action) => action.isPreferred !== true));
+    // Renaming onto a name granted elsewhere would make a duplicate: not preferred either.
+    const taken = quickFixes(
+      list(entry('customer_read'), entry('customers_read', INVOICES)),
+      'unknown-permission',
+    );
+    assert.equal(taken.actions[0]?.title, 'Replace with "customer_read"');
+    assert.notEqual(taken.actions[0].isPreferred, true);
+  });
+
+  it('retired-permission without a replacement: remove the entry (not preferred)', () => {
+    assertFix(
+      list(entry('mandate_read'), entry('customer_read')),
+      'retired-permission',
+      'Remove retired permission "mandate_read"',
+      list(entry('customer_read')),
+      { preferred: false },
+    );
+  });
+
+  it('event-type-as-permission: replace with the permissions the event needs', () => {
+    const purpose = 'Syncs new customers to the CRM.';
+    assertFix(
+      list(entry('customer.created', purpose)),
+      'event-type-as-permission',
+      'Replace with "event_read" and "customer_read"',
+      list(entry('event_read', purpose), entry('customer_read', purpose)),
+    );
+    assertFix(
+      list(entry('event_read', 'Reads events.'), entry('customer.created', purpose)),
+      'event-type-as-permission',
+      'Replace with "customer_read"',
+      list(entry('event_read', 'Reads events.'), entry('customer_read', purpose)),
+    );
+    assertFix(
+      list(
+        entry('event_read', 'Reads events.'),
+        entry('customer.created', purpose),
+        entry('customer_read'),
+      ),
+      'event-type-as-permission',
+      'Remove "customer.created" ("event_read" and "customer_read" already granted)',
+      list(entry('event_read', 'Reads events.'), entry('customer_read')),
+    );
+  });
+
+  it('multiple-permissions-in-entry: one entry per name, same purpose, same layout', () => {
+    const multiLine = (...names: string[]): string =>
+      manifestWith(
+        `[\n${names
+          .map(
+            (name) =>
+              `    {\n      "permission": ${JSON.stringify(name)},\n      "purpose": "Creates and lists coupons for campaigns."\n    }`,
+          )
+          .join(',\n')}\n  ]`,
+      );
+    assertFix(
+      multiLine('coupon_read, coupon_write'),
+      'multiple-permissions-in-entry',
+      'Split into one entry per permission',
+      multiLine('coupon_read', 'coupon_write'),
+    );
+    assertFix(
+      list(entry('coupon_read coupon_write;promotion_code_read'), entry('customer_read')),
+      'multiple-permissions-in-entry',
+      'Split into one entry per permission',
+      list(
+        entry('coupon_read'),
+        entry('coupon_write'),
+        entry('promotion_code_read'),
+        entry('customer_read'),
+      ),
+    );
+    assertFix(
+      list(entry('coupon_read, coupon_write'), entry('coupon_read', 'Lists coupons.')),
+      'multiple-permissions-in-entry',
+      'Split into one entry per permission (without "coupon_read", already granted)',
+      list(entry('coupon_write'), entry('coupon_read', 'Lists coupons.')),
+    );
+  });
+
+  it('duplicate-permission: remove the later entry', () => {
+    assertFix(
+      list(entry('customer_read'), entry('invoice_read', INVOICES), entry('customer_read')),
+      'duplicate-permission',
+      'Remove duplicate "customer_read"',
+      list(entry('customer_read'), entry('invoice_read', INVOICES)),
+    );
+    assertFix(
+      list(entry('customer_read'), entry('customer_read', "Shows the customer's name.")),
+      'duplicate-permission',
+      'Remove duplicate "customer_read" (and its purpose)',
+      list(entry('customer_read')),
+      { preferred: false },
+    );
+  });
+
+  it("missing-purpose: add a suggested purpose in the entry's layout", () => {
+    const suggested = 'Allows Example App to list and retrieve customer details.';
+    assertFix(
+      list('{ "permission": "customer_read" }'),
+      'missing-purpose',
+      `Add purpose "${suggested}"`,
+      list(`{ "permission": "customer_read", "purpose": "${suggested}" }`),
+    );
+    assertFix(
+      manifestWith('[\n    {\n      "permission": "customer_read"\n    }\n  ]'),
+      'missing-purpose',
+      `Add purpose "${suggested}"`,
+      manifestWith(
+        `[\n    {\n      "permission": "customer_read",\n      "purpose": "${suggested}"\n    }\n  ]`,
+      ),
+    );
+  });
+
+  it('empty-purpose and placeholder-purpose: the suggested purpose', () => {
+    const suggested = 'Allows Example App to list and retrieve customer details.';
+    for (const [code, purpose] of [
+      ['empty-purpose', ''],
+      ['empty-purpose', '   '],
+      ['placeholder-purpose', 'test'],
+      ['placeholder-purpose', 'EXPLANATION'],
+    ] as const) {
+      assertFix(
+        list(entry('customer_read', purpose)),
+        code,
+        `Replace with suggested purpose "${suggested}"`,
+        list(entry('customer_read', suggested)),
+      );
+    }
+  });
+
+  it('placeholder-purpose: "[YOUR APP]" becomes the app\'s name', () => {
+    const text = list(entry('customer_read', "Allows [YOUR APP] to show the customer's plan."));
+    assertFix(
+      text,
+      'placeholder-purpose',
+      'Replace "[YOUR APP]" with "Example App"',
+      list(entry('customer_read', "Allows Example App to show the customer's plan.")),
+    );
+    const { actions } = quickFixes(text, 'placeholder-purpose');
+    assert.deepEqual(
+      actions.map((action) => [action.title, action.isPreferred === true]),
+      [
+        ['Replace "[YOUR APP]" with "Example App"', true],
+        [
+          'Replace with suggested purpose "Allows Example App to list and retrieve customer details."',
+          false,
+        ],
+      ],
+    );
+  });
+
+  it('purpose-whitespace: trim, also inside a locale map', () => {
+    assertFix(
+      list(entry('customer_read', `  ${PLAN} `)),
+      'purpose-whitespace',
+      'Trim white space from the purpose',
+      list(entry('customer_read')),
+    );
+    assertFix(
+      list(
+        `{ "permission": "customer_read", "purpose": { "en-US": "${PLAN}", "fr-FR": "Affiche le forfait du client. " } }`,
+      ),
+      'purpose-whitespace',
+      'Trim white space from the purpose (fr-FR)',
+      list(
+        `{ "permission": "customer_read", "purpose": { "en-US": "${PLAN}", "fr-FR": "Affiche le forfait du client." } }`,
+      ),
+    );
+  });
+
+  it('redundant-permission: remove the entry', () => {
+    const source = entry(
+      'balance_transaction_source_read',
+      'Reconciles payouts with their charges.',
+    );
+    assertFix(
+      list(source, entry('payout_read', 'Lists the payouts of the account.')),
+      'redundant-permission',
+      'Remove "payout_read" ("balance_transaction_source_read" already grants it)',
+      list(source),
+    );
+  });
+
+  it('restricted-permission: remove the entry (not preferred)', () => {
+    assertFix(
+      list(entry('webhook_write', 'Registers the endpoint that receives events.')),
+      'restricted-permission',
+      'Remove restricted permission "webhook_write"',
+      manifestWith('[]'),
+      { preferred: false },
+    );
+  });
+
+  it('ignores stale and foreign diagnostics', () => {
+    const text = list(entry('customer_read'));
+    const document = doc(text);
+    const manifest = service.parseManifest(document);
+    const range = rangeOf(document, '"customer_read"');
+    const stale: Diagnostic = {
+      range,
+      message: 'old',
+      code: 'unknown-permission',
+      source: 'stripe-apps',
+    };
+    const foreign: Diagnostic = { ...stale, source: 'json' };
+    assert.deepEqual(
+      service.getCodeActions(
+        document,
+        range,
+        { diagnostics: [stale, foreign], only: ['quickfix'] },
+        manifest,
+      ),
+      [],
+    );
+  });
+
+  it('offers nothing on a document with syntax errors', () => {
+    const document = doc('{ "permissions": [ { "permission": "customers_read" }');
+    const manifest = service.parseManifest(document);
+    const range = rangeOf(document, '"customers_read"');
+    const diagnostic: Diagnostic = {
+      range,
+      message: '',
+      code: 'unknown-permission',
+      source: 'stripe-apps',
+    };
+    assert.deepEqual(
+      service.getCodeActions(document, range, { diagnostics: [diagnostic] }, manifest),
+      [],
+    );
+    assert.deepEqual(service.getFixAllEdits(document, manifest), []);
+  });
+});
+
+describe('fix all', () => {
+  const messy = list(
+    entry('customers_read', `${PLAN} `),
+    entry('coupon_read, coupon_write', 'Creates and lists coupons for campaigns.'),
+    entry('invoice_read', INVOICES),
+    entry('invoice_read', INVOICES),
+    entry('customer.created', 'Syncs new customers to the CRM.'),
+    '{ "permission": "charge_read" }',
+    entry('payout_read', 'test'),
+    entry('balance_transaction_source_read', 'Reconciles payouts with their charges.'),
+    entry('refund_read', 'Shows refunds of the customer.'),
+  );
+
+  it('applies the safe fixes only, as one consistent set of edits', () => {
+    const document = doc(messy);
+    const manifest = service.parseManifest(document);
+    const edits = service.getFixAllEdits(document, manifest);
+    assertNoOverlap(document, edits);
+    const fixed = applyEdits(document, edits);
+    assert.equal(
+      fixed,
+      list(
+        entry('customer_read'),
+        entry('coupon_read', 'Creates and lists coupons for campaigns.'),
+        entry('coupon_write', 'Creates and lists coupons for campaigns.'),
+        entry('invoice_read', INVOICES),
+        // Judgements are left to the user: event type, missing and placeholder purposes,
+        // redundant and unknown names without a certain match.
+        entry('customer.created', 'Syncs new customers to the CRM.'),
+        '{ "permission": "charge_read" }',
+        entry('payout_read', 'test'),
+        entry('balance_transaction_source_read', 'Reconciles payouts with their charges.'),
+        entry('refund_read', 'Shows refunds of the customer.'),
+      ),
+    );
+    assertNoNewErrors(diagnosticsOf(messy), diagnosticsOf(fixed));
+    // Applying it again changes nothing more.
+    const again = doc(fixed);
+    assert.deepEqual(service.getFixAllEdits(again, service.parseManifest(again)), []);
+  });
+
+  it('is a source action only when asked for', () => {
+    const { document, position } = withCursor(
+      messy.replace('"customers_read"', '"customers|_read"'),
+    );
+    const manifest = service.parseManifest(document);
+    const range = { start: position, end: position };
+    const diagnostics = service.doValidation(document, manifest);
+    const kinds = (only?: string[]): string[] =>
+      service
+        .getCodeActions(document, range, { diagnostics, ...(only ? { only } : {}) }, manifest)
+        .map((action) => action.kind ?? '');
+    assert.ok(!kinds().includes('source.fixAll.stripeApps'));
+    assert.deepEqual(kinds(['source.fixAll']), ['source.fixAll.stripeApps']);
+    assert.deepEqual(kinds(['source']), ['source.fixAll.stripeApps']);
+    assert.deepEqual(kinds(['source.fixAll.stripeApps']), ['source.fixAll.stripeApps']);
+    assert.ok(kinds(['quickfix']).every((kind) => kind === 'quickfix'));
+    assert.deepEqual(kinds(['refactor']), ['refactor.rewrite']);
+  });
+
+  it('follows the settings: a rule turned off is not fixed', () => {
+    const quiet = createManifestLanguageService({ severity: { 'purpose-whitespace': 'off' } });
+    const text = list(entry('customer_read', `${PLAN} `));
+    const document = doc(text);
+    assert.deepEqual(quiet.getFixAllEdits(document, quiet.parseManifest(document)), []);
+  });
+
+  it('does not rename onto a name granted elsewhere', () => {
+    const text = list(entry('customer_read'), entry('customers_read', INVOICES));
+    const document = doc(text);
+    assert.deepEqual(service.getFixAllEdits(document, service.parseManifest(document)), []);
+  });
+});
+
+describe('sort permissions', () => {
+  function sorted(text: string): string {
+    const document = doc(text);
+    const edits = service.getSortEntriesEdits(document, service.parseManifest(document));
+    assertNoOverlap(document, edits);
+    return applyEdits(document, edits);
+  }
+
+  it('reorders one-line entries', () => {
+    assert.equal(
+      sorted(list(entry('invoice_read', INVOICES), entry('charge_read'), entry('customer_read'))),
+      list(entry('charge_read'), entry('customer_read'), entry('invoice_read', INVOICES)),
+    );
+  });
+
+  it('moves each entry with its comments; commas and layout stay', () => {
+    assert.equal(
+      sorted(
+        manifestWith(`[ // what the app reads
+    // Invoices
+    {
+      "permission": "invoice_read",
+      "purpose": "${INVOICES}"
+    }, // the list view
+    /* Customers */ {
+      "permission": "customer_read",
+      "purpose": "${PLAN}"
+    },
+  ]`),
+      ),
+      manifestWith(`[ // what the app reads
+    /* Customers */ {
+      "permission": "customer_read",
+      "purpose": "${PLAN}"
+    },
+    // Invoices
+    {
+      "permission": "invoice_read",
+      "purpose": "${INVOICES}"
+    }, // the list view
+  ]`),
+    );
+  });
+
+  it('a single-line array', () => {
+    assert.equal(
+      sorted(manifestWith(`[${entry('invoice_read', INVOICES)}, ${entry('charge_read')}]`)),
+      manifestWith(`[${entry('charge_read')}, ${entry('invoice_read', INVOICES)}]`),
+    );
+  });
+
+  it('entries without a name go last, in their order', () => {
+    assert.equal(
+      sorted(
+        list('{ "purpose": "a" }', entry('invoice_read', INVOICES), '"x"', entry('charge_read')),
+      ),
+      list(entry('charge_read'), entry('invoice_read', INVOICES), '{ "purpose": "a" }', '"x"'),
+    );
+  });
+
+  it('is offered in the permissions array when it is not sorted', () => {
+    const unsorted = list(entry('invoice_read', INVOICES), entry('charge_read'));
+    const offered = (text: string): string[] => {
+      const { document, position } = withCursor(text);
+      return service
+        .getCodeActions(
+          document,
+          { start: position, end: position },
+          { diagnostics: [] },
+          service.parseManifest(document),
+        )
+        .map((action) => action.title);
+    };
+    assert.deepEqual(offered(unsorted.replace('"invoice_read"', '"invoice|_read"')), [
+      'Sort permissions by name',
+    ]);
+    assert.deepEqual(offered(unsorted.replace('"id"', '"i|d"')), []);
+    const inOrder = list(entry('charge_read'), entry('invoice_read', INVOICES));
+    assert.deepEqual(offered(inOrder.replace('"invoice_read"', '"invoice|_read"')), []);
+    const document = doc(inOrder);
+    assert.deepEqual(service.getSortEntriesEdits(document, service.parseManifest(document)), []);
+  });
+});
+
+function assertNoOverlap(document: TextDocument, edits: readonly TextEdit[]): void {
+  const spans = edits
+    .map(
+      (edit) => [document.offsetAt(edit.range.start), document.offsetAt(edit.range.end)] as const,
+    )
+    .sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < spans.length; i++) {
+    assert.ok((spans[i]?.[0] ?? 0) >= (spans[i - 1]?.[1] ?? 0), 'edits must not overlap');
+  }
+}
