@@ -1,0 +1,110 @@
+import type { Node } from 'jsonc-parser';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  DiagnosticSeverity,
+  type Diagnostic,
+  type DiagnosticRelatedInformation,
+  type DiagnosticTag,
+} from 'vscode-languageserver-types';
+import { catalog } from '../catalog';
+import type { ManifestDocument } from '../manifestDocument';
+import {
+  DEFAULT_SEVERITY,
+  type DiagnosticCode,
+  type ManifestServiceSettings,
+  type SeverityName,
+} from '../settings';
+
+/** What every rule family gets: the one parse, the document for positions, the settings. */
+export interface RuleContext {
+  readonly manifest: ManifestDocument;
+  readonly document: TextDocument;
+  readonly settings: ManifestServiceSettings;
+  /** `settings.allowedPermissions` as a set. */
+  readonly allowed: ReadonlySet<string>;
+}
+
+/** A span of source offsets, end exclusive. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface DiagnosticExtras {
+  readonly data?: unknown;
+  readonly tags?: DiagnosticTag[];
+  readonly relatedInformation?: DiagnosticRelatedInformation[];
+  /** A page that explains the rule; omitted when none fits. */
+  readonly href?: string;
+}
+
+export const SOURCE = 'stripe-apps';
+export const MANIFEST_REFERENCE_URL = 'https://docs.stripe.com/stripe-apps/reference/app-manifest';
+export const PERMISSIONS_REFERENCE_URL = catalog.source.url;
+
+const LSP_SEVERITY: Readonly<Record<SeverityName, DiagnosticSeverity>> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** The severity the settings give a code, or undefined when the rule is `off`. */
+export function severityFor(
+  code: DiagnosticCode,
+  settings: ManifestServiceSettings,
+): SeverityName | undefined {
+  const setting = settings.severity[code] ?? DEFAULT_SEVERITY[code];
+  return setting === 'off' ? undefined : setting;
+}
+
+export function toLspSeverity(severity: SeverityName): DiagnosticSeverity {
+  return LSP_SEVERITY[severity];
+}
+
+export function nodeSpan(node: Node): Span {
+  return { start: node.offset, end: node.offset + node.length };
+}
+
+/** A diagnostic for `code` at `span`, or undefined when the settings turn the code off. */
+export function makeDiagnostic(
+  context: RuleContext,
+  code: DiagnosticCode,
+  span: Span,
+  message: string,
+  extras: DiagnosticExtras = {},
+): Diagnostic | undefined {
+  const severity = severityFor(code, context.settings);
+  if (!severity) return undefined;
+  return buildDiagnostic(context.document, code, toLspSeverity(severity), span, message, extras);
+}
+
+export function buildDiagnostic(
+  document: TextDocument,
+  code: DiagnosticCode,
+  severity: DiagnosticSeverity,
+  span: Span,
+  message: string,
+  extras: DiagnosticExtras = {},
+): Diagnostic {
+  return {
+    range: { start: document.positionAt(span.start), end: document.positionAt(span.end) },
+    severity,
+    code,
+    source: SOURCE,
+    message,
+    ...(extras.href ? { codeDescription: { href: extras.href } } : {}),
+    ...(extras.tags && extras.tags.length > 0 ? { tags: extras.tags } : {}),
+    ...(extras.relatedInformation && extras.relatedInformation.length > 0
+      ? { relatedInformation: extras.relatedInformation }
+      : {}),
+    ...(extras.data !== undefined ? { data: extras.data } : {}),
+  };
+}
+
+/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
+export function quotedList(names: readonly string[], conjunction = 'and'): string {
+  const quoted = names.map((name) => JSON.stringify(name));
+  if (quoted.length <= 1) return quoted.join('');
+  return `${quoted.slice(0, -1).join(', ')} ${conjunction} ${quoted[quoted.length - 1] ?? ''}`;
+}

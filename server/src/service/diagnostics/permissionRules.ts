@@ -1,0 +1,228 @@
+import type { Node } from 'jsonc-parser';
+import { DiagnosticTag, type Diagnostic } from 'vscode-languageserver-types';
+import { catalog } from '../catalog';
+import type { PermissionEntry } from '../manifestDocument';
+import { suggestPermissionNames } from '../nameSuggestions';
+import {
+  PERMISSIONS_REFERENCE_URL,
+  makeDiagnostic,
+  nodeSpan,
+  quotedList,
+  type RuleContext,
+} from './common';
+
+const SEPARATORS = /[\s,;|]+/;
+const LOOKS_LIKE_NAME = /^[a-z0-9_]+_(?:read|write)$/i;
+
+/** A name upload accepts (or that the user allowed): a catalog name, an allowed or retired one. */
+export function isAcceptedName(name: string, allowed: ReadonlySet<string>): boolean {
+  return catalog.has(name) || allowed.has(name) || catalog.retired(name) !== undefined;
+}
+
+/** The permission names: unknown, retired, combined, event types, duplicates and annotations. */
+export function checkPermissions(context: RuleContext): Diagnostic[] {
+  const found: (Diagnostic | undefined)[] = [];
+  for (const entry of context.manifest.entries) {
+    const node = entry.permissionValue;
+    if (node?.type !== 'string' || entry.name === undefined || entry.name.trim() === '') continue;
+    found.push(...checkName(context, entry, entry.name, node));
+  }
+  found.push(...checkDuplicates(context));
+  return found.filter((item): item is Diagnostic => item !== undefined);
+}
+
+function checkName(
+  context: RuleContext,
+  entry: PermissionEntry,
+  name: string,
+  node: Node,
+): (Diagnostic | undefined)[] {
+  const { allowed } = context;
+  const span = nodeSpan(node);
+  const index = entry.index;
+  const info = catalog.get(name);
+  if (info) {
+    const href = info.docsUrl ?? PERMISSIONS_REFERENCE_URL;
+    const found: (Diagnostic | undefined)[] = [];
+    const restricted = catalog.restricted(name);
+    if (restricted) {
+      found.push(
+        makeDiagnostic(
+          context,
+          'restricted-permission',
+          span,
+          `"${name}" is restricted. ${restricted.note} Remove it unless Stripe has enabled it for your app.`,
+          { href: PERMISSIONS_REFERENCE_URL, data: { index, name } },
+        ),
+      );
+    }
+    const legacy = catalog.legacy(name);
+    if (legacy) {
+      found.push(
+        makeDiagnostic(
+          context,
+          'legacy-permission',
+          span,
+          `"${name}" belongs to a legacy API. ${legacy.note} Keep it only if the app still uses that API.`,
+          { href, tags: [DiagnosticTag.Deprecated], data: { index, name } },
+        ),
+      );
+    }
+    const impliedBy = catalog
+      .impliedBy(name)
+      .filter((other) => context.manifest.granted.has(other));
+    if (impliedBy.length > 0) {
+      found.push(
+        makeDiagnostic(
+          context,
+          'redundant-permission',
+          span,
+          `"${name}" is redundant: ${quotedList(impliedBy)} already grant${impliedBy.length === 1 ? 's' : ''} it. Remove this entry.`,
+          {
+            href: PERMISSIONS_REFERENCE_URL,
+            tags: [DiagnosticTag.Unnecessary],
+            data: { index, name, impliedBy },
+          },
+        ),
+      );
+    }
+    return found;
+  }
+  if (allowed.has(name)) return [];
+
+  const retired = catalog.retired(name);
+  if (retired) {
+    const instead =
+      retired.replacements.length > 0
+        ? `use ${quotedList(retired.replacements, 'or')} instead`
+        : 'remove it unless Stripe still accepts it for your app';
+    return [
+      makeDiagnostic(
+        context,
+        'retired-permission',
+        span,
+        `"${name}" is no longer in the Stripe Apps permissions reference, so upload may refuse it: ${instead}.`,
+        {
+          href: PERMISSIONS_REFERENCE_URL,
+          tags: [DiagnosticTag.Deprecated],
+          data: { index, name, replacements: [...retired.replacements] },
+        },
+      ),
+    ];
+  }
+
+  const trimmed = name.trim();
+  if (trimmed !== name && isAcceptedName(trimmed, allowed)) {
+    return [
+      makeDiagnostic(
+        context,
+        'unknown-permission',
+        span,
+        `Unknown permission ${JSON.stringify(name)}: Stripe matches names exactly, so the white space around it makes it unknown. Did you mean "${trimmed}"?`,
+        { href: PERMISSIONS_REFERENCE_URL, data: { index, name, suggestions: [trimmed] } },
+      ),
+    ];
+  }
+
+  const needed = catalog.eventPermissions(trimmed);
+  if (needed) return [eventType(context, entry, trimmed, needed, node)];
+
+  const parts = trimmed.split(SEPARATORS).filter((part) => part !== '');
+  const nameLike = parts.filter(
+    (part) => isAcceptedName(part, allowed) || LOOKS_LIKE_NAME.test(part),
+  );
+  if (parts.length >= 2 && nameLike.length >= 2) {
+    return [
+      makeDiagnostic(
+        context,
+        'multiple-permissions-in-entry',
+        span,
+        `${JSON.stringify(name)} holds ${parts.length} permissions in one entry, which Stripe refuses ("Permission ${trimmed} does not exist"): give each its own entry: ${quotedList(parts)}.`,
+        { href: PERMISSIONS_REFERENCE_URL, data: { index, name, names: parts } },
+      ),
+    ];
+  }
+
+  const suggestions = suggestPermissionNames(name, context.settings.allowedPermissions);
+  const misspelt = catalog.schemaMisspelling(trimmed);
+  const message =
+    suggestions.length > 0
+      ? `Unknown permission ${JSON.stringify(name)}${misspelt ? " (a typo in Stripe's own manifest schema)" : ''}. Did you mean ${quotedList(suggestions, 'or')}?`
+      : `Unknown permission ${JSON.stringify(name)}: it is not in the Stripe Apps permissions reference. If Stripe has enabled it for your app, add it to the "stripeApps.allowedPermissions" setting.`;
+  return [
+    makeDiagnostic(context, 'unknown-permission', span, message, {
+      href: PERMISSIONS_REFERENCE_URL,
+      data: { index, name, suggestions },
+    }),
+  ];
+}
+
+/** An event type given as a permission: name what that event needs instead. */
+function eventType(
+  context: RuleContext,
+  entry: PermissionEntry,
+  eventName: string,
+  eventPermissions: readonly string[],
+  node: Node,
+): Diagnostic | undefined {
+  // Every event needs event_read; the table lists the object permissions (some not in the
+  // catalog, e.g. issuing_card_sensitive_read, which upload would refuse).
+  const needed = [
+    ...new Set(['event_read', ...eventPermissions.filter((name) => catalog.has(name))]),
+  ];
+  const { granted } = context.manifest;
+  const suggestions = needed.filter((name) => !granted.has(name));
+  const status =
+    suggestions.length === 0
+      ? `; ${needed.length === 1 ? 'it is' : 'they are'} already granted, so remove this entry`
+      : suggestions.length < needed.length
+        ? ` (${quotedList(needed.filter((name) => granted.has(name)))} already granted)`
+        : '';
+  return makeDiagnostic(
+    context,
+    'event-type-as-permission',
+    nodeSpan(node),
+    `"${eventName}" is an event type, not a permission. To receive it the app needs ${quotedList(needed)}${status}.`,
+    {
+      href: PERMISSIONS_REFERENCE_URL,
+      data: { index: entry.index, name: entry.name ?? eventName, needed, suggestions },
+    },
+  );
+}
+
+/** Every later entry of a name granted twice, pointing back at the first. */
+function checkDuplicates(context: RuleContext): (Diagnostic | undefined)[] {
+  const { document, manifest } = context;
+  const found: (Diagnostic | undefined)[] = [];
+  for (const [name, entries] of manifest.granted) {
+    const first = entries[0]?.permissionValue;
+    if (!first || entries.length < 2) continue;
+    const firstRange = {
+      start: document.positionAt(first.offset),
+      end: document.positionAt(first.offset + first.length),
+    };
+    for (const entry of entries.slice(1)) {
+      const node = entry.permissionValue;
+      if (!node) continue;
+      found.push(
+        makeDiagnostic(
+          context,
+          'duplicate-permission',
+          nodeSpan(node),
+          `"${name}" is already granted on line ${firstRange.start.line + 1}: remove this entry (keep the one with the better purpose).`,
+          {
+            href: PERMISSIONS_REFERENCE_URL,
+            relatedInformation: [
+              {
+                location: { uri: document.uri, range: firstRange },
+                message: `"${name}" first granted here`,
+              },
+            ],
+            data: { index: entry.index, name, firstIndex: entries[0]?.index ?? 0 },
+          },
+        ),
+      );
+    }
+  }
+  return found;
+}

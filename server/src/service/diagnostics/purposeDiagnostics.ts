@@ -1,0 +1,185 @@
+import type { Node } from 'jsonc-parser';
+import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver-types';
+import { catalog } from '../catalog';
+import type { PermissionEntry, PurposeText } from '../manifestDocument';
+import {
+  MANIFEST_REFERENCE_URL,
+  buildDiagnostic,
+  makeDiagnostic,
+  nodeSpan,
+  quotedList,
+  toLspSeverity,
+  type RuleContext,
+  type Span,
+} from './common';
+import { isAcceptedName } from './permissionRules';
+import { checkPurposeText } from './purposeRules';
+
+// Findings that already say the text must be rewritten: such a text is not also "reused".
+const REWRITE_CODES = new Set([
+  'empty-purpose',
+  'placeholder-purpose',
+  'purpose-restates-permission',
+]);
+
+// One sentence for two related resources ("Required to read pricing data" for prices and
+// products) is often honest; for three or more it is boilerplate (a real file explains 20
+// permissions with "Handle payment transactions").
+const MIN_REUSED_RESOURCES = 3;
+
+interface Occurrence {
+  readonly entry: PermissionEntry;
+  readonly purpose: PurposeText;
+  readonly name: string;
+  /** The catalog row (resource) the name belongs to: a read/write pair may share a purpose. */
+  readonly resource: string;
+}
+
+/** The purpose rules on every text (a locale map's too), plus purposes reused across resources. */
+export function checkPurposes(context: RuleContext): Diagnostic[] {
+  const { manifest, document, settings } = context;
+  const found: Diagnostic[] = [];
+  const groups = new Map<string, Occurrence[]>();
+  for (const entry of manifest.entries) {
+    const name = entry.name?.trim() ?? '';
+    for (const purpose of entry.purposeTexts) {
+      const findings = checkPurposeText(name, purpose.text, settings, manifest);
+      for (const finding of findings) {
+        const data: Record<string, unknown> = {
+          index: entry.index,
+          permission: name,
+          ...(purpose.locale !== undefined ? { locale: purpose.locale } : {}),
+          ...(isRecord(finding.data) ? finding.data : {}),
+        };
+        found.push(
+          buildDiagnostic(
+            document,
+            finding.code,
+            toLspSeverity(finding.severity),
+            findingSpan(document.getText(), purpose, finding),
+            finding.message,
+            { href: MANIFEST_REFERENCE_URL, data },
+          ),
+        );
+      }
+      const key = reuseKey(purpose.text);
+      if (
+        key !== '' &&
+        isAcceptedName(name, context.allowed) &&
+        !findings.some((finding) => REWRITE_CODES.has(finding.code))
+      ) {
+        const occurrence = { entry, purpose, name, resource: resourceOf(name) };
+        const group = groups.get(key);
+        if (group) group.push(occurrence);
+        else groups.set(key, [occurrence]);
+      }
+    }
+  }
+  for (const group of groups.values()) found.push(...reused(context, group));
+  return found;
+}
+
+/**
+ * One diagnostic on every occurrence of a purpose that explains permissions of several
+ * resources: each of them needs its own reason, so none is singled out as "the original".
+ */
+function reused(context: RuleContext, group: readonly Occurrence[]): Diagnostic[] {
+  if (new Set(group.map((occurrence) => occurrence.resource)).size < MIN_REUSED_RESOURCES)
+    return [];
+  const { document } = context;
+  const found: Diagnostic[] = [];
+  for (const occurrence of group) {
+    const others = group.filter((other) => other !== occurrence);
+    const otherNames = [...new Set(others.map((other) => other.name))].filter(
+      (name) => name !== occurrence.name,
+    );
+    const shown = otherNames.slice(0, 3);
+    const more = otherNames.length - shown.length;
+    const list =
+      more > 0
+        ? `${shown.map((name) => `"${name}"`).join(', ')} and ${more} more`
+        : quotedList(shown);
+    const relatedInformation: DiagnosticRelatedInformation[] = others.map((other) => ({
+      location: {
+        uri: document.uri,
+        range: {
+          start: document.positionAt(other.purpose.node.offset),
+          end: document.positionAt(other.purpose.node.offset + other.purpose.node.length),
+        },
+      },
+      message: `The same purpose for "${other.name}"`,
+    }));
+    const diagnostic = makeDiagnostic(
+      context,
+      'reused-purpose',
+      nodeSpan(occurrence.purpose.node),
+      `The same purpose also explains ${list}: say what the app does with "${occurrence.name}" in particular.`,
+      {
+        href: MANIFEST_REFERENCE_URL,
+        relatedInformation,
+        data: {
+          index: occurrence.entry.index,
+          permission: occurrence.name,
+          ...(occurrence.purpose.locale !== undefined ? { locale: occurrence.purpose.locale } : {}),
+          permissions: otherNames,
+        },
+      },
+    );
+    if (diagnostic) found.push(diagnostic);
+  }
+  return found;
+}
+
+function resourceOf(name: string): string {
+  const info = catalog.get(name);
+  return info ? `${info.product} › ${info.resource}` : name.replace(/_(?:read|write)$/, '');
+}
+
+/** Texts that differ only in case, spacing or final punctuation are the same text. */
+function reuseKey(text: string): string {
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[.!\s]+$/, '');
+}
+
+/**
+ * Where a finding is in the source. A JSON string's value differs from its source when it has
+ * escapes (`\n`, `\u001b`), so value offsets are mapped through the raw text; the whole string
+ * node is the fallback (and the range of findings about the whole, empty text).
+ */
+function findingSpan(
+  source: string,
+  purpose: PurposeText,
+  finding: { code: string; start: number; end: number },
+): Span {
+  const node = purpose.node;
+  if (finding.start === finding.end || finding.code === 'empty-purpose') return nodeSpan(node);
+  const offsets = valueToSourceOffsets(source, node, purpose.text);
+  const start = offsets?.[finding.start];
+  const end = offsets?.[finding.end];
+  if (start === undefined || end === undefined) return nodeSpan(node);
+  return { start: node.offset + 1 + start, end: node.offset + 1 + end };
+}
+
+/** For each offset in the string's value (and its end), the offset in the raw text after `"`. */
+function valueToSourceOffsets(source: string, node: Node, value: string): number[] | undefined {
+  const closed = node.length >= 2 && source[node.offset + node.length - 1] === '"';
+  const raw = source.slice(node.offset + 1, node.offset + node.length - (closed ? 1 : 0));
+  if (raw === value) return Array.from({ length: value.length + 1 }, (_, i) => i);
+  const offsets: number[] = [];
+  let i = 0;
+  while (i < raw.length) {
+    offsets.push(i);
+    if (raw[i] === '\\') i += raw[i + 1] === 'u' ? 6 : 2;
+    else i += 1;
+  }
+  offsets.push(raw.length);
+  // A malformed escape (the parser reported it) leaves the two out of step: no mapping.
+  return offsets.length === value.length + 1 ? offsets : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

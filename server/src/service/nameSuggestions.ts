@@ -1,0 +1,285 @@
+import { distance } from 'fastest-levenshtein';
+import { catalog, type Access } from './catalog';
+
+/**
+ * Nearest catalog names for a wrong permission name, best first. Tiers, in order:
+ * the same name once normalised (case, quotes, separators, camelCase, plurals, word order),
+ * Stripe's own schema misspellings and retired names' replacements, the resource's words
+ * (`refund_read` → `charge_read`, because refunds live in the "Charges and Refunds" row),
+ * then edit distance. Within a tier, names with the same access (read/write) come first.
+ */
+
+interface Candidate {
+  readonly name: string;
+  /** Read or write, when the name ends so; allowed extra names may not. */
+  readonly access?: Access;
+  /** The name without its access suffix, words singularised: `payment_record`. */
+  readonly base: string;
+  /** `base` with its words sorted, for word-order mistakes. */
+  readonly sortedBase: string;
+  /** Singular words of the resource column, e.g. charge + refund. */
+  readonly resourceWords: ReadonlySet<string>;
+  /** Singular words of the name's base, the resource and the product. */
+  readonly allWords: ReadonlySet<string>;
+  readonly productWords: ReadonlySet<string>;
+  /** The base's words without filler ("and"). */
+  readonly baseWords: ReadonlySet<string>;
+}
+
+interface ParsedName {
+  /** Access words found anywhere in the name, in order (`customer_write_read` → write, read). */
+  readonly accesses: readonly Access[];
+  readonly baseWords: readonly string[];
+  readonly base: string;
+  readonly sortedBase: string;
+  /** `baseWords` without filler ("and"), for matching against resource words. */
+  readonly contentWords: readonly string[];
+}
+
+const READ_WORDS = new Set(['read', 'reads', 'readonly', 'view', 'get', 'list', 'reader']);
+const WRITE_WORDS = new Set([
+  'write',
+  'writes',
+  'writer',
+  'edit',
+  'update',
+  'create',
+  'manage',
+  'modify',
+  'delete',
+]);
+// Words of the resource column that say nothing about which resource it is.
+const RESOURCE_FILLER = new Set(['and', 'or', 'of', 'the']);
+
+/** Lower case, `-`/space/`.` → `_`, camelCase split, surrounding quotes and separators dropped. */
+export function normalizePermissionName(name: string): string {
+  return name
+    .trim()
+    .replace(/^["'`]+|["'`]+$/g, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** A crude English singular, enough for resource names: invoices, payment_methods, entries. */
+export function singular(word: string): string {
+  if (word.length > 4 && word.endsWith('ies')) return word.slice(0, -3) + 'y';
+  if (/(?:ss|x|ch|sh|us)es$/.test(word)) return word.slice(0, -2);
+  if (word.length > 3 && word.endsWith('s') && !/(?:ss|us|is)$/.test(word)) {
+    return word.slice(0, -1);
+  }
+  return word;
+}
+
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '' && !RESOURCE_FILLER.has(word))
+    .map(singular);
+}
+
+function accessOf(word: string): Access | undefined {
+  if (READ_WORDS.has(word)) return 'read';
+  if (WRITE_WORDS.has(word)) return 'write';
+  return undefined;
+}
+
+function parseName(normalized: string): ParsedName {
+  const accesses: Access[] = [];
+  const baseWords: string[] = [];
+  for (const word of normalized.split('_')) {
+    if (word === '') continue;
+    const access = accessOf(word);
+    if (access) {
+      if (!accesses.includes(access)) accesses.push(access);
+    } else {
+      baseWords.push(singular(word));
+    }
+  }
+  return {
+    accesses,
+    baseWords,
+    base: baseWords.join('_'),
+    sortedBase: [...baseWords].sort().join('_'),
+    contentWords: baseWords.filter((word) => !RESOURCE_FILLER.has(word)),
+  };
+}
+
+function toCandidate(name: string, resource = '', product = '', access?: Access): Candidate {
+  const match = /^(.*)_(read|write)$/.exec(name);
+  const parsedAccess = access ?? (match?.[2] === 'write' ? 'write' : match ? 'read' : undefined);
+  const baseWords = (match?.[1] ?? name)
+    .split('_')
+    .filter((word) => word !== '')
+    .map(singular);
+  const resourceWords = new Set(words(resource));
+  const productWords = new Set(words(product));
+  return {
+    name,
+    ...(parsedAccess ? { access: parsedAccess } : {}),
+    base: baseWords.join('_'),
+    sortedBase: [...baseWords].sort().join('_'),
+    resourceWords,
+    productWords,
+    baseWords: new Set(baseWords.filter((word) => !RESOURCE_FILLER.has(word))),
+    allWords: new Set([...baseWords, ...resourceWords, ...productWords]),
+  };
+}
+
+// Built once at module load: suggestions run on every unknown name of every validation.
+const CATALOG_CANDIDATES: readonly Candidate[] = catalog.permissions.map((info) =>
+  toCandidate(info.name, info.resource, info.product, info.access),
+);
+const CATALOG_NAMES: ReadonlySet<string> = new Set(catalog.permissions.map((info) => info.name));
+
+function candidatesFor(allowed: readonly string[]): readonly Candidate[] {
+  const extra = allowed.filter((name) => !CATALOG_NAMES.has(name));
+  return extra.length === 0
+    ? CATALOG_CANDIDATES
+    : [...CATALOG_CANDIDATES, ...extra.map((name) => toCandidate(name))];
+}
+
+/**
+ * Orders the matches of one tier: the accesses the name asked for first, in the order written
+ * (read before write when it named none). The other access only when the tier has nothing
+ * better: `report_runs_and_report_types_write` → its `_read`, but `refund_read` → not
+ * `charge_write`. Ties keep the order given.
+ */
+function byAccess(matches: readonly Candidate[], parsed: ParsedName): Candidate[] {
+  const { accesses } = parsed;
+  const rank = (candidate: Candidate): number => {
+    if (accesses.length === 0) return candidate.access === 'write' ? 1 : 0;
+    const index = candidate.access ? accesses.indexOf(candidate.access) : -1;
+    return index >= 0 ? index : accesses.length;
+  };
+  const sorted = [...matches].sort((a, b) => rank(a) - rank(b));
+  const asked = sorted.filter((candidate) => rank(candidate) < accesses.length);
+  return accesses.length > 0 && asked.length > 0 ? asked : sorted;
+}
+
+/** Up to `max` nearest catalog names (and `allowed` names) for a name that is not one of them. */
+export function suggestPermissionNames(
+  name: string,
+  allowed: readonly string[],
+  max = 3,
+): string[] {
+  // A valid name has nothing nearer than itself (and callers check before asking).
+  if (max <= 0 || CATALOG_NAMES.has(name) || allowed.includes(name)) return [];
+  const trimmed = name.trim();
+  // Only white space around a valid name: that name is the one fix.
+  if (trimmed !== name && (CATALOG_NAMES.has(trimmed) || allowed.includes(trimmed))) {
+    return [trimmed];
+  }
+  const normalized = normalizePermissionName(name);
+  if (normalized === '') return [];
+  const candidates = candidatesFor(allowed);
+  const parsed = parseName(normalized);
+  // The first tier that finds anything wins: a plural's singular is the answer, and names
+  // that merely look alike would only distract from it.
+  const tiers: readonly (() => readonly string[])[] = [
+    () => candidates.filter((c) => c.name === normalized).map((c) => c.name),
+    () => {
+      const correct = catalog.schemaMisspelling(normalized)?.correct;
+      return correct ? [correct] : [];
+    },
+    () => catalog.retired(normalized)?.replacements ?? [],
+    () => sameWords(candidates, parsed),
+    () => resourceWords(candidates, parsed),
+    () => narrowerName(candidates, parsed),
+    () => typos(candidates, parsed, normalized),
+  ];
+  for (const tier of tiers) {
+    const found = [...new Set(tier())].filter((suggestion) => suggestion !== name);
+    if (found.length > 0) return found.slice(0, max);
+  }
+  return [];
+}
+
+/** Plurals and word order: the same words, singularised, in the same or another order. */
+function sameWords(candidates: readonly Candidate[], parsed: ParsedName): string[] {
+  if (parsed.baseWords.length === 0) return [];
+  const matches = candidates.filter(
+    (c) => c.base === parsed.base || c.sortedBase === parsed.sortedBase,
+  );
+  return byAccess(matches, parsed).map((c) => c.name);
+}
+
+/**
+ * Invented names whose words all belong to one resource: `refund` → "Charges and Refunds",
+ * `webhook_endpoint` → "Webhook Endpoints", `billing_portal` → Billing › "Customer Portal".
+ * Resource-column fits beat fits that need the product's or the name's own words.
+ */
+function resourceWords(candidates: readonly Candidate[], parsed: ParsedName): string[] {
+  const wordsOfName = parsed.contentWords;
+  if (wordsOfName.length === 0) return [];
+  const scored = new Map<Candidate, number>();
+  for (const candidate of candidates) {
+    const score = wordScore(wordsOfName, candidate);
+    if (score !== undefined) scored.set(candidate, score);
+  }
+  const best = Math.min(...scored.values());
+  // Keep one quality of fit: a resource fit should not come with weaker, accidental ones.
+  const matches = [...scored.keys()]
+    .filter((c) => Math.floor(scored.get(c) ?? 0) === Math.floor(best))
+    .sort((a, b) => (scored.get(a) ?? 0) - (scored.get(b) ?? 0));
+  return byAccess(matches, parsed).map((c) => c.name);
+}
+
+/**
+ * How well the name's words fit a candidate, lower is better (0: the resource exactly,
+ * 1.x: the resource plus other words, 2.x: with the product's or the name's words);
+ * undefined when some word is not the candidate's, or only product words matched ("billing").
+ */
+function wordScore(nameWords: readonly string[], candidate: Candidate): number | undefined {
+  if (!nameWords.every((word) => candidate.allWords.has(word))) return undefined;
+  const specific = nameWords.some(
+    (word) => candidate.resourceWords.has(word) || candidate.baseWords.has(word),
+  );
+  if (!specific) return undefined;
+  // A name that also names the product (terminal_read → Terminal › …) fits a little better.
+  const productBonus = nameWords.some((word) => candidate.productWords.has(word)) ? 0.05 : 0;
+  if (nameWords.every((word) => candidate.resourceWords.has(word))) {
+    const extra = candidate.resourceWords.size - nameWords.length;
+    return extra <= 0 ? 0 : Math.min(1.9, 1 + extra / 10 - productBonus);
+  }
+  return Math.min(2.9, 2 + (candidate.allWords.size - nameWords.length) / 10 - productBonus);
+}
+
+/**
+ * A name more specific than a catalog one: `secret_store_write` → `secret_write`,
+ * `subscription_schedule_read` → `subscription_read`. Most shared words first.
+ */
+function narrowerName(candidates: readonly Candidate[], parsed: ParsedName): string[] {
+  const nameWords = new Set(parsed.contentWords);
+  const matches = candidates.filter(
+    (c) =>
+      c.baseWords.size > 0 &&
+      [...c.baseWords].every((word) => nameWords.has(word)) &&
+      [...c.baseWords].some((word) => !c.productWords.has(word)),
+  );
+  matches.sort((a, b) => b.baseWords.size - a.baseWords.size);
+  return byAccess(matches, parsed).map((c) => c.name);
+}
+
+/**
+ * Typos: edit distance (base words, or the whole name when its access word is misspelt too),
+ * within about a quarter of the length and within one of the best distance found.
+ */
+function typos(candidates: readonly Candidate[], parsed: ParsedName, normalized: string): string[] {
+  const distances = new Map<Candidate, number>();
+  for (const candidate of candidates) {
+    const whole = distance(normalized, candidate.name);
+    const base = parsed.base === '' ? whole : distance(parsed.base, candidate.base);
+    const d = Math.min(whole, base);
+    const length = Math.min(normalized.length, parsed.base.length || normalized.length);
+    if (d <= Math.max(1, Math.round(length / 4))) distances.set(candidate, d);
+  }
+  if (distances.size === 0) return [];
+  const best = Math.min(...distances.values());
+  const matches = [...distances.keys()]
+    .filter((c) => (distances.get(c) ?? 0) <= best + 1)
+    .sort((a, b) => (distances.get(a) ?? 0) - (distances.get(b) ?? 0));
+  return byAccess(matches, parsed).map((c) => c.name);
+}
