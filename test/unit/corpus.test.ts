@@ -1,0 +1,180 @@
+/**
+ * The 166 real manifests of ../shared/corpus/real-world: every file is analysed without a throw,
+ * and a chosen set holds exactly the findings a person reading the file agrees with.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { createManifestLanguageService } from '../../server/src/service';
+
+const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus', 'real-world');
+
+const SEVERITY: Record<DiagnosticSeverity, string> = {
+  [DiagnosticSeverity.Error]: 'error',
+  [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'information',
+  [DiagnosticSeverity.Hint]: 'hint',
+};
+
+/**
+ * Written by reading each file (1-based line:column of each finding). In short: plural and
+ * invented names with the nearest real one (002, 040, 109, 163), placeholders "EXPLANATION" and
+ * "test" (017, 089), event types given as permissions (021), purposes that only restate the name
+ * ("Payment intent read", "Read Invoice") or are fragments ("get subs", "Checkout") (004, 046,
+ * 051, 092), retired and restricted names (051, 092), bare strings as entries (085), a file that
+ * does not parse (076), and clean files with no finding at all (072 has only a comment in its
+ * array, 128 is Stripe's hello-world example).
+ */
+const EXPECTED: Record<string, string[]> = {
+  '002-AberraouiTekypay__reetayn__stripe-app.json': [
+    '7:21 error missing-purpose',
+    '7:21 error unknown-permission -> customer_read',
+    '8:21 error missing-purpose',
+    '8:21 error unknown-permission -> subscription_read',
+    '9:21 error missing-purpose',
+    '9:21 error unknown-permission -> payment_method_read',
+    '10:21 error missing-purpose',
+    '10:21 error unknown-permission -> customer_portal_write',
+  ],
+  '004-adamliu84__stripeappconversionapi__stripe-app.json': [
+    '13:19 warning purpose-restates-permission',
+    '17:19 warning purpose-restates-permission',
+  ],
+  '017-bdcorps__notand-fe__stripe-app.json': ['9:19 warning placeholder-purpose'],
+  '021-beltranbot__example-stripe-app-with-backend__stripe-app.json': [
+    '8:21 error event-type-as-permission',
+    '12:21 error event-type-as-permission',
+  ],
+  '040-cyberike__drip-backend__stripe-app.json': [
+    '21:21 error unknown-permission -> webhook_write',
+  ],
+  '046-DovLozys__stripe-sub-manager__stripe-app.json': [
+    '13:19 warning short-purpose',
+    '17:19 warning short-purpose',
+    '21:19 warning purpose-restates-permission',
+    '25:19 warning purpose-restates-permission',
+    '29:19 warning short-purpose',
+  ],
+  '051-ericlackey__stripe-app-terminal__frontend__stripe-app.json': [
+    '9:19 warning purpose-restates-permission',
+    '13:19 warning purpose-restates-permission',
+    '16:21 warning retired-permission',
+    '17:19 warning purpose-restates-permission',
+    '21:19 warning short-purpose',
+    '29:19 warning purpose-restates-permission',
+    '33:19 warning purpose-restates-permission',
+  ],
+  '072-LuisValdenecio__viterbi-desk-stripe-oauth__stripe-app.json': [],
+  '076-mightykingya54-png__bridge__app__stripe-app.json': ['23:2 error syntax-error'],
+  '085-Optivance-1__lucrum__stripe-app__stripe-app.json': [
+    '7:5 error invalid-permission-entry',
+    '8:5 error invalid-permission-entry',
+    '9:5 error invalid-permission-entry',
+    '10:5 error invalid-permission-entry',
+  ],
+  '089-philipalexander__friendzy__stripe-app.json': [
+    '9:19 warning placeholder-purpose',
+    '13:19 warning placeholder-purpose',
+    '17:19 warning placeholder-purpose',
+    '21:19 warning placeholder-purpose',
+    '25:19 warning placeholder-purpose',
+    '29:19 warning placeholder-purpose',
+    '33:19 warning placeholder-purpose',
+  ],
+  '092-reesericci__heroku-united__stripe-app.json': [
+    '9:19 warning short-purpose',
+    '12:21 warning restricted-permission',
+    '16:21 warning retired-permission',
+  ],
+  '109-stornoro__stripe-app__stripe-app.json': ['29:21 error unknown-permission -> charge_read'],
+  '128-stripe__stripe-apps__examples__helloworld__stripe-app.json': [],
+  '163-wiserautomation__SupraWall__stripe-app__stripe-app.json': [
+    '8:21 error missing-purpose',
+    '8:21 error unknown-permission -> billing_meter_event_read',
+    '11:21 error missing-purpose',
+    '11:21 error unknown-permission',
+  ],
+};
+
+function corpusFiles(): string[] {
+  // CI lays shared/ beside the clone; a missing corpus must fail, not skip.
+  return readdirSync(CORPUS)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
+}
+
+function describeFinding(diagnostic: Diagnostic): string {
+  const { line, character } = diagnostic.range.start;
+  const data: unknown = diagnostic.data;
+  let extra = '';
+  if (
+    diagnostic.code === 'unknown-permission' &&
+    typeof data === 'object' &&
+    data !== null &&
+    'suggestions' in data &&
+    Array.isArray(data.suggestions) &&
+    typeof data.suggestions[0] === 'string'
+  ) {
+    extra = ` -> ${data.suggestions[0]}`;
+  }
+  const severity = SEVERITY[diagnostic.severity ?? DiagnosticSeverity.Error];
+  return `${line + 1}:${character + 1} ${severity} ${String(diagnostic.code)}${extra}`;
+}
+
+function analyse(name: string): { document: TextDocument; diagnostics: Diagnostic[] } {
+  const service = createManifestLanguageService();
+  const document = TextDocument.create(
+    `file:///corpus/${name}`,
+    'json',
+    1,
+    readFileSync(join(CORPUS, name), 'utf8'),
+  );
+  const manifest = service.parseManifest(document);
+  return {
+    document,
+    diagnostics: service.doValidation(document, manifest, { syntaxErrors: true }),
+  };
+}
+
+describe('real-world corpus', () => {
+  it('holds 166 manifests', () => {
+    assert.equal(corpusFiles().length, 166);
+  });
+
+  it('analyses every file without a throw, with ranges inside the document', () => {
+    let findings = 0;
+    for (const name of corpusFiles()) {
+      const { document, diagnostics } = analyse(name);
+      const end = document.positionAt(document.getText().length);
+      for (const diagnostic of diagnostics) {
+        const { start, end: last } = diagnostic.range;
+        assert.ok(document.offsetAt(start) <= document.offsetAt(last), name);
+        assert.ok(
+          last.line < end.line || (last.line === end.line && last.character <= end.character),
+          `${name}: ${describeFinding(diagnostic)} ends outside the document`,
+        );
+        assert.equal(diagnostic.source, 'stripe-apps');
+        assert.ok(diagnostic.message.length > 0);
+      }
+      findings += diagnostics.length;
+    }
+    assert.ok(findings > 0);
+  });
+
+  for (const [name, expected] of Object.entries(EXPECTED)) {
+    it(`finds what a reader finds in ${name}`, () => {
+      const { diagnostics } = analyse(name);
+      const actual = diagnostics.map(describeFinding).sort(byPosition);
+      assert.deepEqual(actual, [...expected].sort(byPosition));
+    });
+  }
+});
+
+function byPosition(a: string, b: string): number {
+  const [lineA = 0, columnA = 0] = a.split(' ')[0]?.split(':').map(Number) ?? [];
+  const [lineB = 0, columnB = 0] = b.split(' ')[0]?.split(':').map(Number) ?? [];
+  return lineA - lineB || columnA - columnB || a.localeCompare(b);
+}
