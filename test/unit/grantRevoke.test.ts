@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'jsonc-parser';
+import type { TextEdit } from 'vscode-languageserver-types';
 import { createManifestLanguageService } from '../../server/src/service/languageService';
 import type { GrantOptions, GrantResult, RevokeResult } from '../../server/src/service/grantRevoke';
 import { applyEdits, doc, manifestWith } from './util';
@@ -37,7 +38,12 @@ function roundTrip(original: string, name: string, purpose: string, expected: st
   const granted = grant(original, name, purpose);
   assert.equal(granted.status, 'granted', granted.message);
   assert.equal(granted.text, expected);
+  assert.ok(granted.edits.every(isInsertion), 'grant only inserts');
   const revoked = revoke(granted.text, name);
+  assert.ok(
+    revoked.edits.every((edit) => edit.newText === ''),
+    'revoke only deletes',
+  );
   assert.equal(revoked.status, 'revoked', revoked.message);
   assert.equal(revoked.removed, 1);
   assert.equal(revoked.text, original);
@@ -477,6 +483,11 @@ describe('grant: refusals', () => {
     assert.equal(broken.status, 'invalid');
     assert.match(broken.message, /fix the JSON syntax error at line 3, column 1/);
     assert.equal(grant('[]', 'charge_read', 'Reads.').status, 'invalid');
+    // A parse of another text is never used to edit this one.
+    const stale = service.parseManifest(doc(manifestWith('[]'), 'file:///other/stripe-app.json'));
+    const outOfDate = service.grant(doc(manifestWith('[ ]')), stale, 'charge_read', 'Reads.');
+    assert.equal(outOfDate.status, 'invalid');
+    assert.match(outOfDate.message, /out of date/);
     for (const result of [notArray, broken]) assert.deepEqual(result.edits, []);
   });
 });
@@ -568,6 +579,7 @@ describe('grant then revoke on the real-world corpus', () => {
       assert.equal(revoked.status, 'revoked', file);
       const final = applyEdits(grantedDocument, revoked.edits);
       if (manifest.permissionsArray) {
+        assert.ok(granted.edits.every(isInsertion), file);
         assert.equal(final, original, file);
         exact++;
       } else {
@@ -577,7 +589,7 @@ describe('grant then revoke on the real-world corpus', () => {
           ...value,
           permissions: [],
         });
-        assert.ok(isInsertion(original, final), file);
+        assert.ok(insertsOnly(original, final), file);
         created++;
       }
     }
@@ -586,8 +598,15 @@ describe('grant then revoke on the real-world corpus', () => {
   });
 });
 
+function isInsertion(edit: TextEdit): boolean {
+  return (
+    edit.range.start.line === edit.range.end.line &&
+    edit.range.start.character === edit.range.end.character
+  );
+}
+
 /** True when `after` is `before` with one piece of text inserted. */
-function isInsertion(before: string, after: string): boolean {
+function insertsOnly(before: string, after: string): boolean {
   let prefix = 0;
   while (prefix < before.length && before[prefix] === after[prefix]) prefix++;
   return after.endsWith(before.slice(prefix));

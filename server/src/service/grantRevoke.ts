@@ -143,7 +143,10 @@ export function grantPermission(
 /**
  * Removes every entry granting `permission` (trimmed), one at a time with a re-parse between,
  * and returns the net change against the original document. Removing the only entry leaves
- * `"permissions": []` (the key is the user's and a base manifest requires it).
+ * `"permissions": []` (the key is the user's and a base manifest requires it). So grant then
+ * revoke gives back the original bytes whenever the manifest had a `permissions` array, except
+ * an empty one written with white space inside (`[ ]`, `[\n  ]`), which comes back as `[]`; when
+ * the grant created `permissions`, `"permissions": []` stays.
  */
 export function revokePermission(
   manifest: ManifestDocument,
@@ -292,6 +295,9 @@ export function editBlocker(
   manifest: ManifestDocument,
   document: TextDocument,
 ): string | undefined {
+  if (manifest.text !== document.getText()) {
+    return 'the parsed manifest is out of date; parse the document again.';
+  }
   if (manifest.limit?.reason === 'too-large') {
     return `the manifest is too large to edit (${manifest.limit.size} characters; the limit is ${manifest.limit.limit}).`;
   }
