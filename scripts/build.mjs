@@ -14,6 +14,8 @@ const common = {
   minify: production,
   sourcemap: !production,
   logLevel: 'warning',
+  // jsonc-parser's UMD build `require`s its modules dynamically; its ESM build bundles.
+  mainFields: ['module', 'main'],
 };
 
 await Promise.all([
@@ -22,6 +24,11 @@ await Promise.all([
     entryPoints: ['server/src/cli.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+  }),
+  build({
+    ...common,
+    entryPoints: ['server/src/node.ts'],
+    outfile: 'dist/server.js',
   }),
 ]);
 await chmod('dist/cli.js', 0o755);

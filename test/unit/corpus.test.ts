@@ -157,7 +157,7 @@ describe('real-world corpus', () => {
           `${name}: ${describeFinding(diagnostic)} ends outside the document`,
         );
         assert.equal(diagnostic.source, 'stripe-apps');
-        assert.ok(diagnostic.message.length > 0);
+        assert.ok(typeof diagnostic.message === 'string' && diagnostic.message.length > 0);
       }
       findings += diagnostics.length;
     }

@@ -1,0 +1,28 @@
+/**
+ * The Node entry of the language server (`dist/server.js`). The transport comes from the
+ * command line: `--stdio`, `--node-ipc`, `--socket=PORT` or `--pipe=NAME`.
+ *
+ * Test-only: `STRIPE_APPS_TEST_FAIL_HANDLER=<handler>` (e.g. `hover`) makes that handler throw
+ * every time it runs, to check that the server logs the error, answers the default and survives.
+ */
+import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
+import { formatError } from './runner';
+import { startServer } from './server';
+
+const connection = createConnection(ProposedFeatures.all);
+
+// A bug must not end the session: log it and keep serving. (With --stdio, console.* is
+// redirected to the client's log by vscode-languageserver, so stdout stays JSON-RPC only.)
+process.on('uncaughtException', (error: unknown) => {
+  connection.console.error(
+    formatError('Uncaught exception in the Stripe Apps language server', error),
+  );
+});
+process.on('unhandledRejection', (reason: unknown) => {
+  connection.console.error(
+    formatError('Unhandled rejection in the Stripe Apps language server', reason),
+  );
+});
+
+const failHandler = process.env.STRIPE_APPS_TEST_FAIL_HANDLER;
+startServer(connection, failHandler ? { failHandler } : {});

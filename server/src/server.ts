@@ -1,0 +1,712 @@
+/**
+ * The language server: thin LSP glue in front of the pure manifest language service.
+ * Every handler finds the document, answers an empty result when it is not a manifest, and
+ * delegates; every handler is wrapped (`runner.ts`) so no text and no bug can take the server down.
+ */
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DocumentDiagnosticReportKind,
+  RequestType,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CancellationToken,
+  type ClientCapabilities,
+  type CodeAction,
+  type CodeActionParams,
+  type CompletionList,
+  type Connection,
+  type Diagnostic,
+  type DiagnosticServerCancellationData,
+  type FullDocumentDiagnosticReport,
+  type InitializeParams,
+  type InitializeResult,
+  type ResponseError,
+  type ServerCapabilities,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CheckPurposeRequest,
+  ManifestInfoRequest,
+  ServerCommands,
+  type CheckPurposeParams,
+  type CheckPurposeResult,
+  type GrantPermissionParams,
+  type ManifestInfoParams,
+  type ManifestInfoResult,
+  type PermissionCommandResult,
+  type RevokePermissionParams,
+  type SortPermissionsParams,
+  type SortPermissionsResult,
+} from './protocol';
+import { formatError, runSafe, runSafeNotification, runSafeSideEffect } from './runner';
+import { FIX_ALL_KIND } from './service/codeActions';
+import { createManifestLanguageService } from './service/languageService';
+import { isManifestFileName, type ManifestDocument } from './service/manifestDocument';
+
+/** The settings section the client contributes (`stripeApps.*`). */
+export const SETTINGS_SECTION = 'stripeApps';
+/** Push diagnostics wait this long after the last change of a document. */
+const PUSH_DELAY_MS = 200;
+/** A client that never answers `workspace/configuration` must not stall the server. */
+const CONFIGURATION_TIMEOUT_MS = 5000;
+
+/** The handlers a test can make fail on purpose (see `ServerOptions.failHandler`). */
+export type HandlerName =
+  | 'completion'
+  | 'completionResolve'
+  | 'hover'
+  | 'diagnostics'
+  | 'codeAction'
+  | 'codeLens'
+  | 'executeCommand'
+  | 'manifestInfo'
+  | 'checkPurpose';
+
+export interface ServerOptions {
+  /**
+   * Test-only: the named handler throws every time it runs, to prove the wrapping keeps the
+   * server alive and answering the default. The Node entry reads it from the environment
+   * variable `STRIPE_APPS_TEST_FAIL_HANDLER` (e.g. `STRIPE_APPS_TEST_FAIL_HANDLER=hover`).
+   */
+  readonly failHandler?: string;
+}
+
+/** What the client can do, read once from `initialize`. */
+interface ClientSupport {
+  pullDiagnostics: boolean;
+  diagnosticRefresh: boolean;
+  configuration: boolean;
+  dynamicConfiguration: boolean;
+  documentChanges: boolean;
+  codeActionLiterals: boolean;
+}
+
+const ManifestInfoType = new RequestType<ManifestInfoParams, ManifestInfoResult | null, void>(
+  ManifestInfoRequest,
+);
+const CheckPurposeType = new RequestType<CheckPurposeParams, CheckPurposeResult, void>(
+  CheckPurposeRequest,
+);
+
+type CommandResult = PermissionCommandResult | SortPermissionsResult | null;
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  const service = createManifestLanguageService();
+  const logError = (message: string): void => {
+    connection.console.error(message);
+  };
+  let support = readClientSupport(undefined);
+  // Handlers wait for the first settings so the first diagnostics already honour them.
+  let settingsReady: Promise<void> = Promise.resolve();
+
+  function failpoint(name: HandlerName): void {
+    if (options.failHandler === name) {
+      throw new Error(`Injected failure in the ${name} handler (STRIPE_APPS_TEST_FAIL_HANDLER)`);
+    }
+  }
+
+  function safe<T, E = void>(
+    fn: () => T | PromiseLike<T>,
+    defaultValue: T,
+    errorMessage: string,
+    token: CancellationToken,
+  ): Promise<T | ResponseError<E>> {
+    return runSafe<T, E>(fn, defaultValue, errorMessage, token, logError);
+  }
+
+  /** The open manifest at `uri` and its parse, or undefined for anything else. */
+  function manifestAt(
+    uri: string,
+  ): { document: TextDocument; manifest: ManifestDocument } | undefined {
+    const document = documents.get(uri);
+    if (!document || !isManifestUri(uri)) return undefined;
+    return { document, manifest: service.parseManifest(document) };
+  }
+
+  function validate(document: TextDocument): Diagnostic[] {
+    failpoint('diagnostics');
+    return service.doValidation(document, service.parseManifest(document));
+  }
+
+  // ---- settings -------------------------------------------------------------------------
+
+  async function loadSettings(): Promise<void> {
+    if (!support.configuration) return;
+    try {
+      const section: unknown = await withTimeout(
+        connection.workspace.getConfiguration({ section: SETTINGS_SECTION }) as Promise<unknown>,
+        CONFIGURATION_TIMEOUT_MS,
+      );
+      service.configure(section);
+    } catch (error) {
+      logError(
+        formatError('Could not read the stripeApps settings; keeping the current ones', error),
+      );
+    }
+  }
+
+  // ---- diagnostics: pull when the client can, push (debounced) otherwise -------------------
+
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+  function cancelPending(uri: string): void {
+    const timer = pending.get(uri);
+    if (timer !== undefined) clearTimeout(timer);
+    pending.delete(uri);
+  }
+
+  function schedulePush(document: TextDocument): void {
+    if (support.pullDiagnostics || !isManifestUri(document.uri)) return;
+    cancelPending(document.uri);
+    pending.set(
+      document.uri,
+      setTimeout(() => {
+        pending.delete(document.uri);
+        runSafeNotification(() => push(document.uri), `Error validating ${document.uri}`, logError);
+      }, PUSH_DELAY_MS),
+    );
+  }
+
+  async function push(uri: string): Promise<void> {
+    await settingsReady;
+    const document = documents.get(uri);
+    // Closed meanwhile, or changed again: the close cleared it / a newer push is scheduled.
+    if (!document || pending.has(uri)) return;
+    const diagnostics = validate(document);
+    if (documents.get(uri)?.version !== document.version) return;
+    await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+  }
+
+  function refreshDiagnostics(): void {
+    if (support.pullDiagnostics) {
+      if (support.diagnosticRefresh) {
+        connection.languages.diagnostics.refresh().catch((error: unknown) => {
+          logError(formatError('Diagnostics refresh failed', error));
+        });
+      }
+      return;
+    }
+    for (const document of documents.all()) schedulePush(document);
+  }
+
+  documents.onDidChangeContent((change) => {
+    schedulePush(change.document);
+  });
+  documents.onDidClose((event) => {
+    const { uri } = event.document;
+    cancelPending(uri);
+    if (!support.pullDiagnostics && isManifestUri(uri)) {
+      connection.sendDiagnostics({ uri, diagnostics: [] }).catch((error: unknown) => {
+        logError(formatError(`Could not clear the diagnostics of ${uri}`, error));
+      });
+    }
+  });
+
+  connection.languages.diagnostics.on((params, token) =>
+    safe<FullDocumentDiagnosticReport, DiagnosticServerCancellationData>(
+      async () => {
+        await settingsReady;
+        const found = manifestAt(params.textDocument.uri);
+        return {
+          kind: DocumentDiagnosticReportKind.Full,
+          items: found ? validate(found.document) : [],
+        };
+      },
+      { kind: DocumentDiagnosticReportKind.Full, items: [] },
+      `Error computing the diagnostics of ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    support = readClientSupport(params.capabilities);
+    const initial = initializationSettings(params.initializationOptions);
+    if (initial !== undefined) service.configure(initial);
+    const capabilities: ServerCapabilities = {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      completionProvider: { triggerCharacters: ['"', ':'], resolveProvider: true },
+      hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      executeCommandProvider: { commands: Object.values(ServerCommands) },
+    };
+    if (support.pullDiagnostics) {
+      capabilities.diagnosticProvider = {
+        identifier: 'stripe-apps',
+        interFileDependencies: false,
+        workspaceDiagnostics: false,
+      };
+    }
+    if (support.codeActionLiterals) {
+      capabilities.codeActionProvider = {
+        codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND],
+        resolveProvider: false,
+      };
+    }
+    return { capabilities, serverInfo: { name: 'Stripe Apps manifest language server' } };
+  });
+
+  connection.onInitialized(() => {
+    if (support.dynamicConfiguration) {
+      connection.client
+        .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+        .catch((error: unknown) => {
+          logError(formatError('Could not register for configuration changes', error));
+        });
+    }
+    settingsReady = loadSettings();
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    runSafeNotification(
+      async () => {
+        if (support.configuration) {
+          settingsReady = loadSettings();
+        } else {
+          const settings: unknown = params.settings;
+          service.configure(isRecord(settings) ? settings[SETTINGS_SECTION] : undefined);
+        }
+        await settingsReady;
+        refreshDiagnostics();
+      },
+      'Error applying the changed settings',
+      logError,
+    );
+  });
+
+  // ---- language features --------------------------------------------------------------------
+
+  const emptyList: CompletionList = { isIncomplete: false, items: [] };
+
+  connection.onCompletion((params, token) =>
+    safe(
+      async () => {
+        await settingsReady;
+        failpoint('completion');
+        const found = manifestAt(params.textDocument.uri);
+        return found
+          ? service.doComplete(found.document, params.position, found.manifest)
+          : emptyList;
+      },
+      emptyList,
+      `Error computing completions for ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  connection.onCompletionResolve((item, token) =>
+    safe(
+      () => {
+        failpoint('completionResolve');
+        return service.doResolve(item);
+      },
+      item,
+      `Error resolving the completion item ${item.label}`,
+      token,
+    ),
+  );
+
+  connection.onHover((params, token) =>
+    safe(
+      async () => {
+        await settingsReady;
+        failpoint('hover');
+        const found = manifestAt(params.textDocument.uri);
+        return found ? service.doHover(found.document, params.position, found.manifest) : null;
+      },
+      null,
+      `Error computing the hover for ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  connection.onCodeAction((params, token) =>
+    safe(
+      async () => {
+        await settingsReady;
+        failpoint('codeAction');
+        const found = manifestAt(params.textDocument.uri);
+        return found ? codeActions(params, found.document, found.manifest) : [];
+      },
+      [],
+      `Error computing code actions for ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  /** The service's actions, with their plain edits made versioned when the client takes them. */
+  function codeActions(
+    params: CodeActionParams,
+    document: TextDocument,
+    manifest: ManifestDocument,
+  ): CodeAction[] {
+    return service
+      .getCodeActions(document, params.range, params.context, manifest)
+      .map((action) =>
+        action.edit ? { ...action, edit: versioned(document, action.edit) } : action,
+      );
+  }
+
+  connection.onCodeLens((params, token) =>
+    safe(
+      async () => {
+        await settingsReady;
+        failpoint('codeLens');
+        const found = manifestAt(params.textDocument.uri);
+        return found ? service.getCodeLenses(found.document, found.manifest) : [];
+      },
+      [],
+      `Error computing code lenses for ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  // ---- commands -----------------------------------------------------------------------------
+
+  connection.onExecuteCommand((params, token) =>
+    // Commands apply edits: once started they answer what happened, even if cancelled meanwhile.
+    runSafeSideEffect<CommandResult>(
+      async () => {
+        await settingsReady;
+        failpoint('executeCommand');
+        const argument: unknown = params.arguments?.[0];
+        switch (params.command) {
+          case ServerCommands.grantPermission:
+            return grantCommand(argument);
+          case ServerCommands.revokePermission:
+            return revokeCommand(argument);
+          case ServerCommands.sortPermissions:
+            return sortCommand(argument);
+          default:
+            logError(`Unknown command ${params.command}`);
+            return null;
+        }
+      },
+      null,
+      `Error running the command ${params.command}`,
+      token,
+      logError,
+    ),
+  );
+
+  type Located<T> =
+    | { document: TextDocument; manifest: ManifestDocument; params: T }
+    | { refused: 'invalid' | 'no-document' | 'stale'; message: string };
+
+  function locate<T extends { uri: string; version: number }>(
+    params: T | undefined,
+    what: string,
+  ): Located<T> {
+    if (!params) return { refused: 'invalid', message: `Invalid arguments for ${what}.` };
+    const found = manifestAt(params.uri);
+    if (!found) {
+      return {
+        refused: 'no-document',
+        message: `${params.uri} is not an open Stripe Apps manifest.`,
+      };
+    }
+    if (found.document.version !== params.version) {
+      return {
+        refused: 'stale',
+        message: `The manifest changed (version ${found.document.version}, not ${params.version}); nothing was edited. Try again.`,
+      };
+    }
+    return { ...found, params };
+  }
+
+  async function grantCommand(argument: unknown): Promise<PermissionCommandResult> {
+    const params = readGrantParams(argument);
+    const located = locate(params, 'Grant Permission');
+    const permission = params?.permission.trim() ?? '';
+    if ('refused' in located)
+      return { status: located.refused, permission, message: located.message };
+    const { document, manifest } = located;
+    // No purpose given: keep the one already written (so a re-grant changes nothing), else
+    // the suggested one.
+    const purpose =
+      params?.purpose ??
+      currentPurpose(manifest, permission) ??
+      service.suggestPurpose(permission, manifest);
+    const result = service.grant(document, manifest, permission, purpose, {
+      force: params?.force === true,
+    });
+    return finishPermissionEdit(document, result, permission, `Grant permission ${permission}`);
+  }
+
+  async function revokeCommand(argument: unknown): Promise<PermissionCommandResult> {
+    const params = readRevokeParams(argument);
+    const located = locate(params, 'Revoke Permission');
+    const permission = params?.permission.trim() ?? '';
+    if ('refused' in located)
+      return { status: located.refused, permission, message: located.message };
+    const { document, manifest } = located;
+    const result = service.revoke(document, manifest, permission);
+    return finishPermissionEdit(document, result, permission, `Revoke permission ${permission}`);
+  }
+
+  async function finishPermissionEdit(
+    document: TextDocument,
+    result: {
+      status: PermissionCommandResult['status'];
+      edits: readonly TextEdit[];
+      message: string;
+      suggestions?: readonly string[];
+    },
+    permission: string,
+    label: string,
+  ): Promise<PermissionCommandResult> {
+    const answer: PermissionCommandResult = {
+      status: result.status,
+      permission,
+      message: result.message,
+      ...(result.suggestions && result.suggestions.length > 0
+        ? { suggestions: [...result.suggestions] }
+        : {}),
+    };
+    if (result.edits.length === 0) return answer;
+    const failure = await applyEdit(document, result.edits, label);
+    return failure === undefined ? answer : { ...answer, status: 'not-applied', message: failure };
+  }
+
+  async function sortCommand(argument: unknown): Promise<SortPermissionsResult> {
+    const params = readSortParams(argument);
+    const located = locate(params, 'Sort Permissions');
+    if ('refused' in located) {
+      return {
+        status: located.refused,
+        message: located.message,
+      };
+    }
+    const { document, manifest } = located;
+    const edits = service.getSortEntriesEdits(document, manifest);
+    if (edits.length === 0)
+      return { status: 'unchanged', message: 'The permissions are already sorted.' };
+    const failure = await applyEdit(document, edits, 'Sort permissions');
+    return failure === undefined
+      ? { status: 'sorted', message: 'Sorted the permissions by name.' }
+      : { status: 'not-applied', message: failure };
+  }
+
+  /** Applies edits made against `document`'s version; answers the failure, if any. */
+  async function applyEdit(
+    document: TextDocument,
+    edits: readonly TextEdit[],
+    label: string,
+  ): Promise<string | undefined> {
+    const response = await connection.workspace.applyEdit({
+      label,
+      edit: workspaceEdit(document, edits),
+    });
+    if (response.applied) return undefined;
+    const reason = response.failureReason ? `: ${response.failureReason}` : '';
+    return `The editor did not apply the edit${reason}. The manifest is unchanged.`;
+  }
+
+  /** A versioned `TextDocumentEdit` when the client takes them, a plain `changes` map otherwise. */
+  function workspaceEdit(document: TextDocument, edits: readonly TextEdit[]): WorkspaceEdit {
+    if (!support.documentChanges) return { changes: { [document.uri]: [...edits] } };
+    return {
+      documentChanges: [
+        { textDocument: { uri: document.uri, version: document.version }, edits: [...edits] },
+      ],
+    };
+  }
+
+  /** Turns the service's plain edits for this document into a versioned edit. */
+  function versioned(document: TextDocument, edit: WorkspaceEdit): WorkspaceEdit {
+    const changes = edit.changes;
+    if (!support.documentChanges || edit.documentChanges || !changes) return edit;
+    const uris = Object.keys(changes);
+    const own = changes[document.uri];
+    if (uris.length !== 1 || !own) return edit;
+    return workspaceEdit(document, own);
+  }
+
+  // ---- custom requests ----------------------------------------------------------------------
+
+  connection.onRequest(ManifestInfoType, (params, token) =>
+    safe<ManifestInfoResult | null>(
+      () => {
+        failpoint('manifestInfo');
+        const uri = isRecord(params) && typeof params.uri === 'string' ? params.uri : undefined;
+        const found = uri === undefined ? undefined : manifestAt(uri);
+        return manifestInfo(found?.document, found?.manifest);
+      },
+      null,
+      'Error computing the manifest info',
+      token,
+    ),
+  );
+
+  function manifestInfo(
+    document: TextDocument | undefined,
+    manifest: ManifestDocument | undefined,
+  ): ManifestInfoResult {
+    const granted: ManifestInfoResult['granted'] = [];
+    for (const [permission, entries] of manifest?.granted ?? []) {
+      const purpose = entries[0]?.purposeTexts[0]?.text;
+      granted.push(purpose === undefined ? { permission } : { permission, purpose });
+    }
+    const { catalog } = service;
+    return {
+      version: document?.version ?? -1,
+      granted,
+      catalog: {
+        source: {
+          title: catalog.source.title,
+          url: catalog.source.url,
+          copied: catalog.source.copied,
+        },
+        permissions: catalog.permissions.map((info) => ({
+          name: info.name,
+          access: info.access,
+          product: info.product,
+          resource: info.resource,
+          description: info.description,
+        })),
+      },
+    };
+  }
+
+  connection.onRequest(CheckPurposeType, (params, token) =>
+    safe<CheckPurposeResult>(
+      async () => {
+        await settingsReady;
+        failpoint('checkPurpose');
+        const permission =
+          isRecord(params) && typeof params.permission === 'string' ? params.permission.trim() : '';
+        const purpose =
+          isRecord(params) && typeof params.purpose === 'string' ? params.purpose : '';
+        const uri = isRecord(params) && typeof params.uri === 'string' ? params.uri : undefined;
+        const manifest = uri === undefined ? undefined : manifestAt(uri)?.manifest;
+        const findings = service.checkPurpose(permission, purpose, manifest);
+        const worst = mostSevere(findings);
+        return {
+          ...(worst ? { severity: worst.severity, message: worst.message } : {}),
+          suggestion: service.suggestPurpose(permission, manifest),
+        };
+      },
+      { suggestion: '' },
+      'Error checking a purpose',
+      token,
+    ),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+// ---- helpers (pure) ---------------------------------------------------------------------------
+
+function readClientSupport(capabilities: ClientCapabilities | undefined): ClientSupport {
+  return {
+    pullDiagnostics: capabilities?.textDocument?.diagnostic !== undefined,
+    diagnosticRefresh: capabilities?.workspace?.diagnostics?.refreshSupport === true,
+    configuration: capabilities?.workspace?.configuration === true,
+    dynamicConfiguration:
+      capabilities?.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    documentChanges: capabilities?.workspace?.workspaceEdit?.documentChanges === true,
+    codeActionLiterals:
+      capabilities?.textDocument?.codeAction?.codeActionLiteralSupport !== undefined,
+  };
+}
+
+/** Settings for clients without `workspace/configuration`: `initializationOptions.stripeApps`. */
+function initializationSettings(options: unknown): unknown {
+  return isRecord(options) ? options[SETTINGS_SECTION] : undefined;
+}
+
+/** Features only for stripe-app.json and stripe-app.<name>.json (the client's selector agrees). */
+function isManifestUri(uri: string): boolean {
+  let path = uri;
+  try {
+    path = decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    // Not a URL (or badly escaped): judge the raw string.
+  }
+  return isManifestFileName(path);
+}
+
+/** The purpose text a grant would update: the first entry's (its `en-US` text in a locale map). */
+function currentPurpose(manifest: ManifestDocument, permission: string): string | undefined {
+  const texts = manifest.granted.get(permission)?.[0]?.purposeTexts ?? [];
+  const text = (texts.find((item) => item.locale === 'en-US') ?? texts[0])?.text;
+  return text === undefined || text.trim() === '' ? undefined : text;
+}
+
+const SEVERITY_ORDER = ['error', 'warning', 'information', 'hint'] as const;
+
+function mostSevere<T extends { severity: (typeof SEVERITY_ORDER)[number]; message: string }>(
+  findings: readonly T[],
+): T | undefined {
+  let worst: T | undefined;
+  for (const finding of findings) {
+    if (
+      !worst ||
+      SEVERITY_ORDER.indexOf(finding.severity) < SEVERITY_ORDER.indexOf(worst.severity)
+    ) {
+      worst = finding;
+    }
+  }
+  return worst;
+}
+
+function readGrantParams(value: unknown): GrantPermissionParams | undefined {
+  if (!isRecord(value) || !hasUriAndVersion(value) || typeof value.permission !== 'string') {
+    return undefined;
+  }
+  if (value.purpose !== undefined && typeof value.purpose !== 'string') return undefined;
+  return {
+    uri: value.uri,
+    version: value.version,
+    permission: value.permission,
+    ...(typeof value.purpose === 'string' ? { purpose: value.purpose } : {}),
+    ...(value.force === true ? { force: true } : {}),
+  };
+}
+
+function readRevokeParams(value: unknown): RevokePermissionParams | undefined {
+  if (!isRecord(value) || !hasUriAndVersion(value) || typeof value.permission !== 'string') {
+    return undefined;
+  }
+  return { uri: value.uri, version: value.version, permission: value.permission };
+}
+
+function readSortParams(value: unknown): SortPermissionsParams | undefined {
+  return isRecord(value) && hasUriAndVersion(value)
+    ? { uri: value.uri, version: value.version }
+    : undefined;
+}
+
+function hasUriAndVersion<T extends Record<string, unknown>>(
+  value: T,
+): value is T & { uri: string; version: number } {
+  return typeof value.uri === 'string' && typeof value.version === 'number';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`no answer within ${ms} ms`));
+    }, ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
