@@ -226,7 +226,7 @@ function lint(
       diagnostics: diagnostics.map((diagnostic) => ({
         code: String(diagnostic.code ?? ''),
         severity: severityName(diagnostic.severity),
-        message: diagnostic.message,
+        message: messageText(diagnostic),
         range: diagnostic.range,
         ...suggestionsOf(diagnostic),
       })),
@@ -242,7 +242,7 @@ function lint(
         else if (severity === 'warning') counts.warning++;
         else counts.other++;
         output.out(
-          `${display(file)}:${line + 1}:${character + 1} ${severity} ${String(diagnostic.code ?? '')} ${diagnostic.message}\n`,
+          `${display(file)}:${line + 1}:${character + 1} ${severity} ${String(diagnostic.code ?? '')} ${messageText(diagnostic)}\n`,
         );
       }
     }
@@ -261,10 +261,15 @@ function severityName(severity: DiagnosticSeverity | undefined): string {
   return SEVERITY_NAMES[severity ?? DiagnosticSeverity.Error];
 }
 
+/** Messages may be markup in LSP 3.18; the service writes plain text, and so does the CLI. */
+function messageText(diagnostic: Diagnostic): string {
+  return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
+}
+
 function suggestionsOf(diagnostic: Diagnostic): { suggestions?: string[] } {
   const data: unknown = diagnostic.data;
   if (typeof data === 'object' && data !== null && 'suggestions' in data) {
-    const suggestions = (data as { suggestions: unknown }).suggestions;
+    const suggestions = data.suggestions;
     if (Array.isArray(suggestions) && suggestions.length > 0) {
       return {
         suggestions: suggestions.filter((item): item is string => typeof item === 'string'),
