@@ -30,5 +30,11 @@ await Promise.all([
     entryPoints: ['server/src/node.ts'],
     outfile: 'dist/server.js',
   }),
+  build({
+    ...common,
+    entryPoints: ['client/src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+  }),
 ]);
 await chmod('dist/cli.js', 0o755);

@@ -1,0 +1,236 @@
+import * as vscode from 'vscode';
+import {
+  ClientCommands,
+  type ManifestInfoResult,
+  type PermissionCommandResult,
+} from '../../../server/src/protocol';
+import type { ManifestLanguageServer } from '../languageServer';
+import { pickManifest } from '../manifestPicker';
+import type { ManifestStatusItem } from '../statusItem';
+import { grantArguments } from './commandArguments';
+import {
+  reportFailure,
+  reportResult,
+  runPermissionEdits,
+  withSuggestions,
+} from './permissionEdits';
+
+export interface CommandServices {
+  server: ManifestLanguageServer;
+  status: ManifestStatusItem;
+}
+
+/**
+ * **Stripe Apps: Grant Permission…** — the editor's `stripe apps grant permission NAME
+ * EXPLANATION`. Without arguments: a Quick Pick of the catalog, then the purpose in an input box
+ * validated as the diagnostics would. With `(permission, purpose, uri?)` it runs without UI.
+ * Answers what the server did (`undefined` when cancelled or failed), for callers and tests.
+ */
+export function registerGrantPermission(services: CommandServices): vscode.Disposable {
+  return vscode.commands.registerCommand(
+    ClientCommands.grantPermission,
+    (...args: unknown[]): Promise<PermissionCommandResult | undefined> =>
+      grantPermission(services, args),
+  );
+}
+
+async function grantPermission(
+  services: CommandServices,
+  args: readonly unknown[],
+): Promise<PermissionCommandResult | undefined> {
+  const { permission, purpose, target } = grantArguments(args);
+  const document = await pickManifest(target, 'Grant Permission');
+  if (!document) return undefined;
+  try {
+    let name = permission;
+    let force = false;
+    let text = purpose;
+    if (name === undefined || text === undefined) {
+      const info = await services.server.manifestInfo(document.uri);
+      services.status.setCatalog(info.catalog);
+      if (name === undefined) {
+        const picked = await pickPermission(info, allowedPermissions(document));
+        if (!picked) return undefined;
+        name = picked.name;
+        force = picked.force;
+      }
+      if (text === undefined) {
+        const granted = info.granted.find((entry) => entry.permission === name);
+        text = await askPurpose(services.server, document, name, granted?.purpose);
+        if (text === undefined) return undefined;
+      }
+    }
+    return await grant(services.server, document, name, text, force);
+  } catch (error) {
+    reportFailure('Grant Permission failed:', error);
+    return undefined;
+  }
+}
+
+async function grant(
+  server: ManifestLanguageServer,
+  document: vscode.TextDocument,
+  permission: string,
+  purpose: string,
+  force: boolean,
+): Promise<PermissionCommandResult | undefined> {
+  const [result] = await runPermissionEdits(document, [permission], () =>
+    server.grant(document, { permission, purpose, ...(force && { force }) }),
+  );
+  if (result?.status === 'unknown') offerSuggestions(server, document, result, purpose);
+  else reportResult(result);
+  return result;
+}
+
+/**
+ * An unknown name: offer the nearest names, or to grant it anyway (Stripe's backend accepts some
+ * names the reference lacks). Not awaited, so a caller without UI gets its answer at once.
+ */
+function offerSuggestions(
+  server: ManifestLanguageServer,
+  document: vscode.TextDocument,
+  result: PermissionCommandResult,
+  purpose: string,
+): void {
+  const suggestions = (result.suggestions ?? []).slice(0, 3);
+  const anyway = `Grant ${result.permission} Anyway`;
+  void vscode.window
+    .showWarningMessage(
+      withSuggestions(result),
+      ...suggestions.map((name) => `Grant ${name}`),
+      anyway,
+    )
+    .then(async (choice) => {
+      if (choice === undefined) return;
+      const force = choice === anyway;
+      const name = force ? result.permission : choice.slice('Grant '.length);
+      try {
+        await grant(server, document, name, purpose, force);
+      } catch (error) {
+        reportFailure('Grant Permission failed:', error);
+      }
+    });
+}
+
+interface PermissionItem extends vscode.QuickPickItem {
+  permission?: { name: string; force: boolean };
+}
+
+/** The catalog grouped by product, the granted names marked; then the names allowed by settings. */
+async function pickPermission(
+  info: ManifestInfoResult,
+  allowed: readonly string[],
+): Promise<{ name: string; force: boolean } | undefined> {
+  const granted = new Set(info.granted.map((entry) => entry.permission));
+  const items: PermissionItem[] = [];
+  let product: string | undefined;
+  for (const entry of info.catalog.permissions) {
+    if (entry.product !== product) {
+      product = entry.product;
+      items.push({ label: product, kind: vscode.QuickPickItemKind.Separator });
+    }
+    const access = `${entry.resource} · ${entry.access}`;
+    items.push({
+      label: entry.name,
+      description: granted.has(entry.name) ? `$(check) granted · ${access}` : access,
+      detail: entry.description,
+      permission: { name: entry.name, force: false },
+    });
+  }
+  const known = new Set(info.catalog.permissions.map((entry) => entry.name));
+  const extra = allowed.filter((name) => !known.has(name));
+  if (extra.length > 0) {
+    items.push({
+      label: 'Allowed by stripeApps.allowedPermissions',
+      kind: vscode.QuickPickItemKind.Separator,
+    });
+    for (const name of extra) {
+      items.push({
+        label: name,
+        description: granted.has(name)
+          ? '$(check) granted · not in the reference'
+          : 'not in the reference',
+        permission: { name, force: true },
+      });
+    }
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Grant Permission',
+    placeHolder: 'Permission to grant (type a name, a resource or a product)',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  return picked?.permission;
+}
+
+function allowedPermissions(document: vscode.TextDocument): string[] {
+  const value = vscode.workspace
+    .getConfiguration('stripeApps', document.uri)
+    .get<unknown>('allowedPermissions');
+  return Array.isArray(value)
+    ? value.filter((name): name is string => typeof name === 'string' && name.trim() !== '')
+    : [];
+}
+
+/**
+ * The purpose, prefilled with the current one (when granted) or a suggestion, and checked on
+ * every keystroke by the server's purpose rules: an error blocks, a warning is shown.
+ */
+async function askPurpose(
+  server: ManifestLanguageServer,
+  document: vscode.TextDocument,
+  permission: string,
+  current: string | undefined,
+): Promise<string | undefined> {
+  let suggestion = '';
+  if (current === undefined) {
+    suggestion = (await server.checkPurpose({ permission, purpose: '', uri: document.uri }))
+      .suggestion;
+  }
+  const value = current ?? suggestion;
+  let pending: vscode.CancellationTokenSource | undefined;
+  try {
+    return await vscode.window.showInputBox({
+      title: `Grant ${permission}`,
+      prompt:
+        current === undefined
+          ? `Why does the app need ${permission}? The account administrator reads this when installing the app.`
+          : `${permission} is granted already: change its purpose, shown to the account administrator who installs the app.`,
+      value,
+      ignoreFocusOut: true,
+      validateInput: async (text) => {
+        pending?.cancel();
+        pending = new vscode.CancellationTokenSource();
+        return validatePurpose(server, document, permission, text, pending.token);
+      },
+    });
+  } finally {
+    pending?.cancel();
+  }
+}
+
+async function validatePurpose(
+  server: ManifestLanguageServer,
+  document: vscode.TextDocument,
+  permission: string,
+  purpose: string,
+  token: vscode.CancellationToken,
+): Promise<vscode.InputBoxValidationMessage | undefined> {
+  let finding;
+  try {
+    finding = await server.checkPurpose({ permission, purpose, uri: document.uri }, token);
+  } catch {
+    // Cancelled by the next keystroke, or the server is gone: judge only the obvious.
+    return purpose.trim() === ''
+      ? { message: 'Enter a purpose.', severity: vscode.InputBoxValidationSeverity.Error }
+      : undefined;
+  }
+  if (!finding.severity || !finding.message) return undefined;
+  const severity =
+    finding.severity === 'error'
+      ? vscode.InputBoxValidationSeverity.Error
+      : finding.severity === 'warning'
+        ? vscode.InputBoxValidationSeverity.Warning
+        : vscode.InputBoxValidationSeverity.Info;
+  return { message: finding.message, severity };
+}

@@ -1,0 +1,97 @@
+import * as vscode from 'vscode';
+import { ClientCommands, type PermissionCommandResult } from '../../../server/src/protocol';
+import { pickManifest } from '../manifestPicker';
+import { revokeArguments } from './commandArguments';
+import type { CommandServices } from './grantPermission';
+import { reportFailure, reportResult, runPermissionEdits } from './permissionEdits';
+
+/**
+ * **Stripe Apps: Revoke Permission…** — the editor's `stripe apps revoke permission NAME`.
+ * Without arguments: a Quick Pick of the granted permissions, several at once; answers one result
+ * per picked name. With `(permission, uri?)` it runs without UI and answers that one result.
+ * `undefined` when cancelled or failed.
+ */
+export function registerRevokePermission(services: CommandServices): vscode.Disposable {
+  return vscode.commands.registerCommand(
+    ClientCommands.revokePermission,
+    (
+      ...args: unknown[]
+    ): Promise<PermissionCommandResult | (PermissionCommandResult | undefined)[] | undefined> =>
+      revokePermission(services, args),
+  );
+}
+
+async function revokePermission(
+  services: CommandServices,
+  args: readonly unknown[],
+): Promise<PermissionCommandResult | (PermissionCommandResult | undefined)[] | undefined> {
+  const { permission, target } = revokeArguments(args);
+  const document = await pickManifest(target, 'Revoke Permission');
+  if (!document) return undefined;
+  const { server } = services;
+  try {
+    if (permission !== undefined) {
+      const [result] = await runPermissionEdits(document, [permission], (name) =>
+        server.revoke(document, { permission: name }),
+      );
+      reportResult(result);
+      return result;
+    }
+
+    const info = await server.manifestInfo(document.uri);
+    services.status.setCatalog(info.catalog);
+    const file = vscode.workspace.asRelativePath(document.uri);
+    if (info.granted.length === 0) {
+      void vscode.window.showInformationMessage(`${file} grants no permissions.`);
+      return [];
+    }
+    const catalog = new Map(info.catalog.permissions.map((entry) => [entry.name, entry]));
+    const seen = new Set<string>();
+    const items: (vscode.QuickPickItem & { name: string })[] = [];
+    for (const { permission: name, purpose } of info.granted) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const entry = catalog.get(name);
+      items.push({
+        name,
+        label: name,
+        description: entry ? `${entry.resource} · ${entry.access}` : 'not in the reference',
+        ...(purpose !== undefined && { detail: purpose }),
+      });
+    }
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Revoke Permission (${file})`,
+      placeHolder: 'Permissions to revoke',
+      canPickMany: true,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (!picked || picked.length === 0) return undefined;
+
+    const results = await runPermissionEdits(
+      document,
+      picked.map((item) => item.name),
+      (name) => server.revoke(document, { permission: name }),
+    );
+    reportResults(results);
+    return results;
+  } catch (error) {
+    reportFailure('Revoke Permission failed:', error);
+    return undefined;
+  }
+}
+
+/** One message for the revoked names together; the others one by one. */
+function reportResults(results: readonly (PermissionCommandResult | undefined)[]): void {
+  if (results.length === 1) {
+    reportResult(results[0]);
+    return;
+  }
+  const revoked = results.filter((result) => result?.status === 'revoked');
+  if (revoked.length > 0) {
+    void vscode.window.showInformationMessage(
+      `Revoked ${revoked.map((result) => result?.permission).join(', ')}.`,
+    );
+  }
+  for (const result of results) if (result?.status !== 'revoked') reportResult(result);
+}
