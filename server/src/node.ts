@@ -13,15 +13,18 @@ const connection = createConnection(ProposedFeatures.all);
 
 // A bug must not end the session: log it and keep serving. (With --stdio, console.* is
 // redirected to the client's log by vscode-languageserver, so stdout stays JSON-RPC only.)
+function logFatal(message: string, error: unknown): void {
+  try {
+    connection.console.error(formatError(message, error));
+  } catch {
+    // The connection itself is gone: nothing left to tell, and the process ends with it.
+  }
+}
 process.on('uncaughtException', (error: unknown) => {
-  connection.console.error(
-    formatError('Uncaught exception in the Stripe Apps language server', error),
-  );
+  logFatal('Uncaught exception in the Stripe Apps language server', error);
 });
 process.on('unhandledRejection', (reason: unknown) => {
-  connection.console.error(
-    formatError('Unhandled rejection in the Stripe Apps language server', reason),
-  );
+  logFatal('Unhandled rejection in the Stripe Apps language server', reason);
 });
 
 const failHandler = process.env.STRIPE_APPS_TEST_FAIL_HANDLER;

@@ -177,7 +177,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // Closed meanwhile, or changed again: the close cleared it / a newer push is scheduled.
     if (!document || pending.has(uri)) return;
     const diagnostics = validate(document);
-    if (documents.get(uri)?.version !== document.version) return;
     await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   }
 
