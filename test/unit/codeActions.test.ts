@@ -222,7 +222,8 @@ describe('quick fixes', () => {
   });
 
   it("missing-purpose: add a suggested purpose in the entry's layout", () => {
-    const suggested = 'Allows Example App to list and retrieve customer details.';
+    const suggested =
+      'Allows Example App to list and retrieve customer details when you use it in the Stripe Dashboard.';
     assertFix(
       list('{ "permission": "customer_read" }'),
       'missing-purpose',
@@ -240,7 +241,8 @@ describe('quick fixes', () => {
   });
 
   it('empty-purpose and placeholder-purpose: the suggested purpose', () => {
-    const suggested = 'Allows Example App to list and retrieve customer details.';
+    const suggested =
+      'Allows Example App to list and retrieve customer details when you use it in the Stripe Dashboard.';
     for (const [code, purpose] of [
       ['empty-purpose', ''],
       ['empty-purpose', '   '],
@@ -270,7 +272,7 @@ describe('quick fixes', () => {
       [
         ['Replace "[YOUR APP]" with "Example App"', true],
         [
-          'Replace with suggested purpose "Allows Example App to list and retrieve customer details."',
+          'Replace with suggested purpose "Allows Example App to list and retrieve customer details when you use it in the Stripe Dashboard."',
           false,
         ],
       ],

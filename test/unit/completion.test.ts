@@ -319,7 +319,7 @@ describe('completion: entry keys', () => {
     assert.deepEqual(labels(list), ['purpose']);
     assert.equal(
       accept(document, item(list, 'purpose')),
-      '{ "name": "Acme CRM", "permissions": [ { "permission": "customer_read", "purpose": "${1:Allows Acme CRM to list and retrieve customer details.}" } ] }',
+      '{ "name": "Acme CRM", "permissions": [ { "permission": "customer_read", "purpose": "${1:Allows Acme CRM to list and retrieve customer details when you use it in the Stripe Dashboard.}" } ] }',
     );
   });
 
@@ -332,7 +332,7 @@ describe('completion: entry keys', () => {
     assert.equal(purpose.filterText, '"purpose');
     assert.equal(
       accept(document, purpose),
-      '{ "permissions": [ {\n  "permission": "coupon_read",\n  "purpose": "${1:Allows this app to list and retrieve coupons.}"\n} ] }',
+      '{ "permissions": [ {\n  "permission": "coupon_read",\n  "purpose": "${1:Allows this app to list and retrieve coupons when you use it in the Stripe Dashboard.}"\n} ] }',
     );
   });
 
@@ -360,7 +360,7 @@ describe('completion: entry keys', () => {
     // JSON escapes \ and ", then the snippet escapes \ and $: "Acme $5 \ "Pro"".
     assert.equal(
       edit(item(list, 'purpose')).newText,
-      '"purpose": "${1:Allows Acme \\$5 \\\\\\\\ \\\\"Pro\\\\" to list and retrieve coupons.}"',
+      '"purpose": "${1:Allows Acme \\$5 \\\\\\\\ \\\\"Pro\\\\" to list and retrieve coupons when you use it in the Stripe Dashboard.}"',
     );
   });
 });
@@ -379,7 +379,7 @@ describe('completion: whole entries in the permissions array', () => {
     assert.equal(
       accept(document, coupon),
       base(
-        '\n    {\n      "permission": "coupon_read",\n      "purpose": "${1:Allows Acme to list and retrieve coupons.}"\n    }\n  ',
+        '\n    {\n      "permission": "coupon_read",\n      "purpose": "${1:Allows Acme to list and retrieve coupons when you use it in the Stripe Dashboard.}"\n    }\n  ',
       ),
     );
   });
@@ -392,7 +392,7 @@ describe('completion: whole entries in the permissions array', () => {
     assert.equal(
       accept(document, item(list, 'coupon_read')),
       base(
-        '\n    { "permission": "customer_read", "purpose": "a b c" },\n    {\n      "permission": "coupon_read",\n      "purpose": "${1:Allows Acme to list and retrieve coupons.}"\n    }\n  ',
+        '\n    { "permission": "customer_read", "purpose": "a b c" },\n    {\n      "permission": "coupon_read",\n      "purpose": "${1:Allows Acme to list and retrieve coupons when you use it in the Stripe Dashboard.}"\n    }\n  ',
       ),
     );
   });
@@ -404,7 +404,7 @@ describe('completion: whole entries in the permissions array', () => {
     assert.equal(
       accept(document, item(list, 'coupon_read')),
       base(
-        '\n    {\n      "permission": "coupon_read",\n      "purpose": "${1:Allows Acme to list and retrieve coupons.}"\n    },\n    { "permission": "customer_read", "purpose": "a b c" }\n  ',
+        '\n    {\n      "permission": "coupon_read",\n      "purpose": "${1:Allows Acme to list and retrieve coupons when you use it in the Stripe Dashboard.}"\n    },\n    { "permission": "customer_read", "purpose": "a b c" }\n  ',
       ),
     );
   });
@@ -416,7 +416,7 @@ describe('completion: whole entries in the permissions array', () => {
     assert.equal(
       accept(document, item(list, 'coupon_read')),
       base(
-        '{ "permission": "customer_read", "purpose": "a b c" }, { "permission": "coupon_read", "purpose": "${1:Allows Acme to list and retrieve coupons.}" }',
+        '{ "permission": "customer_read", "purpose": "a b c" }, { "permission": "coupon_read", "purpose": "${1:Allows Acme to list and retrieve coupons when you use it in the Stripe Dashboard.}" }',
       ),
     );
   });
@@ -426,7 +426,7 @@ describe('completion: whole entries in the permissions array', () => {
     const { document, list } = complete(text);
     assert.equal(
       accept(document, item(list, 'coupon_read')),
-      '{\r\n\t"permissions": [\r\n\t\t{\r\n\t\t\t"permission": "coupon_read",\r\n\t\t\t"purpose": "${1:Allows this app to list and retrieve coupons.}"\r\n\t\t}\r\n\t]\r\n}\r\n',
+      '{\r\n\t"permissions": [\r\n\t\t{\r\n\t\t\t"permission": "coupon_read",\r\n\t\t\t"purpose": "${1:Allows this app to list and retrieve coupons when you use it in the Stripe Dashboard.}"\r\n\t\t}\r\n\t]\r\n}\r\n',
     );
   });
 
@@ -434,7 +434,7 @@ describe('completion: whole entries in the permissions array', () => {
     const { document, list } = complete('{\n    "permissions": [\n        |\n    ]\n}');
     assert.equal(
       accept(document, item(list, 'coupon_read')),
-      '{\n    "permissions": [\n        {\n            "permission": "coupon_read",\n            "purpose": "${1:Allows this app to list and retrieve coupons.}"\n        }\n    ]\n}',
+      '{\n    "permissions": [\n        {\n            "permission": "coupon_read",\n            "purpose": "${1:Allows this app to list and retrieve coupons when you use it in the Stripe Dashboard.}"\n        }\n    ]\n}',
     );
   });
 
@@ -446,7 +446,7 @@ describe('completion: whole entries in the permissions array', () => {
     assert.equal(
       accept(document, coupon),
       base(
-        '\n    {\n      "permission": "coupon_read",\n      "purpose": "${1:Allows Acme to list and retrieve coupons.}"\n    }\n  ',
+        '\n    {\n      "permission": "coupon_read",\n      "purpose": "${1:Allows Acme to list and retrieve coupons when you use it in the Stripe Dashboard.}"\n    }\n  ',
       ),
     );
   });
@@ -457,14 +457,19 @@ describe('completion: purpose value', () => {
     const { document, list } = complete(
       '{ "name": "Acme CRM", "permissions": [ { "permission": "customer_read", "purpose": "Al|" } ] }',
     );
-    assert.deepEqual(labels(list), ['Allows Acme CRM to list and retrieve customer details.']);
+    assert.deepEqual(labels(list), [
+      'Allows Acme CRM to list and retrieve customer details when you use it in the Stripe Dashboard.',
+    ]);
     const [suggestion] = list.items;
     assert.ok(suggestion);
     assert.deepEqual(edit(suggestion).range, rangeOf(document, '"Al"'));
-    assert.equal(suggestion.filterText, '"Allows Acme CRM to list and retrieve customer details.');
+    assert.equal(
+      suggestion.filterText,
+      '"Allows Acme CRM to list and retrieve customer details when you use it in the Stripe Dashboard.',
+    );
     assert.equal(
       accept(document, suggestion),
-      '{ "name": "Acme CRM", "permissions": [ { "permission": "customer_read", "purpose": "Allows Acme CRM to list and retrieve customer details." } ] }',
+      '{ "name": "Acme CRM", "permissions": [ { "permission": "customer_read", "purpose": "Allows Acme CRM to list and retrieve customer details when you use it in the Stripe Dashboard." } ] }',
     );
   });
 
@@ -474,7 +479,7 @@ describe('completion: purpose value', () => {
     );
     assert.equal(
       accept(document, list.items[0] ?? { label: '' }),
-      '{ "name": "A \\"B\\"", "permissions": [ { "permission": "coupon_read", "purpose": "Allows A \\"B\\" to list and retrieve coupons." } ] }',
+      '{ "name": "A \\"B\\"", "permissions": [ { "permission": "coupon_read", "purpose": "Allows A \\"B\\" to list and retrieve coupons when you use it in the Stripe Dashboard." } ] }',
     );
   });
 
@@ -482,7 +487,9 @@ describe('completion: purpose value', () => {
     const en = complete(
       '{ "permissions": [ { "permission": "coupon_read", "purpose": { "en-US": "|" } } ] }',
     );
-    assert.deepEqual(labels(en.list), ['Allows this app to list and retrieve coupons.']);
+    assert.deepEqual(labels(en.list), [
+      'Allows this app to list and retrieve coupons when you use it in the Stripe Dashboard.',
+    ]);
     const fr = complete(
       '{ "permissions": [ { "permission": "coupon_read", "purpose": { "fr-FR": "|" } } ] }',
     );

@@ -37,22 +37,22 @@ describe('suggestPurpose', () => {
   it('names the app, or "this app" without one', () => {
     assert.equal(
       suggestPurpose('customer_read', 'Acme CRM'),
-      'Allows Acme CRM to list and retrieve customer details.',
+      'Allows Acme CRM to list and retrieve customer details when you use it in the Stripe Dashboard.',
     );
     assert.equal(
       suggestPurpose('customer_read'),
-      'Allows this app to list and retrieve customer details.',
+      'Allows this app to list and retrieve customer details when you use it in the Stripe Dashboard.',
     );
   });
 
   it('uses write verbs for write permissions and read verbs for read ones', () => {
     assert.equal(
       suggestPurpose('customer_write', 'Acme CRM'),
-      'Allows Acme CRM to create, update, and delete customers.',
+      'Allows Acme CRM to create, update, and delete customers when you use it in the Stripe Dashboard.',
     );
     assert.equal(
       suggestPurpose('charge_read'),
-      'Allows this app to list and retrieve charges and refunds.',
+      'Allows this app to list and retrieve charges and refunds when you use it in the Stripe Dashboard.',
     );
     for (const info of catalog.permissions) {
       for (const sibling of info.siblings) {
@@ -64,37 +64,46 @@ describe('suggestPurpose', () => {
   it('is specific where the reference sentence alone is vague', () => {
     assert.equal(
       suggestPurpose('billing_meter_event_read'),
-      'Allows this app to list the usage events reported against billing meters.',
+      'Allows this app to list the usage events reported against billing meters when you use it in the Stripe Dashboard.',
     );
     assert.equal(
       suggestPurpose('webhook_write'),
-      'Allows this app to create and manage webhook endpoints and event destinations.',
+      'Allows this app to create and manage webhook endpoints and event destinations when you use it in the Stripe Dashboard.',
     );
     assert.equal(
       suggestPurpose('secret_read', 'Acme'),
-      'Allows Acme to retrieve the secrets it has stored.',
+      'Allows Acme to retrieve the secrets it has stored when you use it in the Stripe Dashboard.',
     );
     assert.equal(
       suggestPurpose('billing_clock_write'),
-      'Allows this app to create and advance billing simulation clocks.',
+      'Allows this app to create and advance billing simulation clocks when you use it in the Stripe Dashboard.',
     );
   });
 
   it('resolves the misspellings in Stripe schema to the catalog row', () => {
     assert.equal(
       suggestPurpose('apply_pay_domain_read'),
-      'Allows this app to list the domains registered for Apple Pay.',
+      'Allows this app to list the domains registered for Apple Pay when you use it in the Stripe Dashboard.',
     );
   });
 
   it('builds a generic sentence from the words of an unknown name', () => {
-    assert.equal(suggestPurpose('refund_read'), 'Allows this app to read refund data.');
+    assert.equal(
+      suggestPurpose('refund_read'),
+      'Allows this app to read refund data when you use it in the Stripe Dashboard.',
+    );
     assert.equal(
       suggestPurpose('mandate_write', 'Acme'),
-      'Allows Acme to create and update mandate data.',
+      'Allows Acme to create and update mandate data when you use it in the Stripe Dashboard.',
     );
-    assert.equal(suggestPurpose('ledger'), 'Allows this app to use ledger data.');
-    assert.equal(suggestPurpose(''), 'Allows this app to access the Stripe data it needs.');
+    assert.equal(
+      suggestPurpose('ledger'),
+      'Allows this app to use ledger data when you use it in the Stripe Dashboard.',
+    );
+    assert.equal(
+      suggestPurpose(''),
+      'Allows this app to access the Stripe data it needs when you use it in the Stripe Dashboard.',
+    );
     assert.equal(suggestPurpose('  customer_read  '), suggestPurpose('customer_read'));
     assert.ok(suggestPurpose('x_'.repeat(500) + 'read').length <= 300);
   });
@@ -102,15 +111,15 @@ describe('suggestPurpose', () => {
   it('cleans the app name: control characters, terminal escapes, placeholders, length', () => {
     assert.equal(
       suggestPurpose('coupon_read', 'Acme\u001b[31m\n CRM\u202e'),
-      'Allows Acme CRM to list and retrieve coupons.',
+      'Allows Acme CRM to list and retrieve coupons when you use it in the Stripe Dashboard.',
     );
     assert.equal(
       suggestPurpose('coupon_read', '[YOUR APP]'),
-      'Allows this app to list and retrieve coupons.',
+      'Allows this app to list and retrieve coupons when you use it in the Stripe Dashboard.',
     );
     assert.equal(
       suggestPurpose('coupon_read', '   '),
-      'Allows this app to list and retrieve coupons.',
+      'Allows this app to list and retrieve coupons when you use it in the Stripe Dashboard.',
     );
     const long = suggestPurpose('coupon_read', 'Very '.repeat(100));
     assert.ok(long.length <= 300, long);
@@ -122,8 +131,24 @@ describe('suggestPurpose', () => {
     const document = doc('{ "name": "Acme CRM", "permissions": [] }');
     assert.equal(
       service.suggestPurpose('invoice_read', service.parseManifest(document)),
-      'Allows Acme CRM to list and retrieve invoice details.',
+      'Allows Acme CRM to list and retrieve invoice details when you use it in the Stripe Dashboard.',
     );
     assert.equal(service.suggestPurpose('invoice_read'), suggestPurpose('invoice_read'));
+  });
+});
+
+describe('suggested purposes pass the purpose rules', () => {
+  it('draws no finding for any catalog name, with or without an app name', () => {
+    const service = createManifestLanguageService();
+    for (const info of service.catalog.permissions) {
+      for (const appName of [undefined, 'Acme CRM']) {
+        const purpose = suggestPurpose(info.name, appName);
+        assert.deepEqual(
+          service.checkPurpose(info.name, purpose).map((finding) => finding.code),
+          [],
+          `${info.name}: ${purpose}`,
+        );
+      }
+    }
   });
 });

@@ -117,7 +117,12 @@ export function suggestPurpose(permission: string, appName?: string): string {
   const name = cleanText(permission).trim();
   const info = catalog.get(name) ?? catalogForMisspelling(name);
   const action = info ? catalogAction(info) : genericAction(name);
-  return truncate(`Allows ${app} to ${action}.`, MAX_PURPOSE);
+  // The access alone would only restate the permission (and trip purpose-restates-permission);
+  // where the app uses it is true of every Stripe App, whose UI lives in the Dashboard.
+  return truncate(
+    `Allows ${app} to ${action} when you use it in the Stripe Dashboard.`,
+    MAX_PURPOSE,
+  );
 }
 
 function catalogForMisspelling(name: string): PermissionInfo | undefined {
