@@ -63,20 +63,19 @@ export const legacy: Readonly<Record<string, Annotation>> = {
 };
 
 /** A permission that also grants others: listing those beside it is redundant. */
-export const implications: Readonly<Record<string, Annotation & { implies: readonly string[] }>> =
-  {
-    balance_transaction_source_read: {
-      implies: [
-        'application_fee_read',
-        'balance_read',
-        'capital_for_platforms_financing_transaction_read',
-        'payout_read',
-        'transfer_read',
-      ],
-      note: 'Also grants read access to Application Fees, Balance, Financing Transactions, Payouts, Transfers and Balance Transfers.',
-      source: 'Stripe Apps permissions reference, Balance Transaction Sources row',
-    },
-  };
+export const implications: Readonly<Record<string, Annotation & { implies: readonly string[] }>> = {
+  balance_transaction_source_read: {
+    implies: [
+      'application_fee_read',
+      'balance_read',
+      'capital_for_platforms_financing_transaction_read',
+      'payout_read',
+      'transfer_read',
+    ],
+    note: 'Also grants read access to Application Fees, Balance, Financing Transactions, Payouts, Transfers and Balance Transfers.',
+    source: 'Stripe Apps permissions reference, Balance Transaction Sources row',
+  },
+};
 
 /** Names that were valid once, are gone from the reference, and still appear in real manifests. */
 export const retired: Readonly<Record<string, RetiredName>> = {

@@ -5,12 +5,7 @@ export { catalog } from './catalog';
 export type { Catalog, PermissionInfo, Access } from './catalog';
 export { isManifestFileName } from './manifestDocument';
 export type { ManifestDocument, PermissionEntry, PurposeText } from './manifestDocument';
-export {
-  DIAGNOSTIC_CODES,
-  DEFAULT_SEVERITY,
-  DEFAULT_SETTINGS,
-  resolveSettings,
-} from './settings';
+export { DIAGNOSTIC_CODES, DEFAULT_SEVERITY, DEFAULT_SETTINGS, resolveSettings } from './settings';
 export type {
   DiagnosticCode,
   ManifestServiceSettings,

@@ -47,7 +47,11 @@ export interface ManifestLanguageService {
     manifest: ManifestDocument,
     options?: ValidationOptions,
   ): Diagnostic[];
-  doComplete(document: TextDocument, position: Position, manifest: ManifestDocument): CompletionList;
+  doComplete(
+    document: TextDocument,
+    position: Position,
+    manifest: ManifestDocument,
+  ): CompletionList;
   /** Fills in an item's documentation lazily (`completionItem/resolve`). */
   doResolve(item: CompletionItem): CompletionItem;
   doHover(document: TextDocument, position: Position, manifest: ManifestDocument): Hover | null;

@@ -104,7 +104,8 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
       granted: new Map(),
     };
   }
-  const permissionsProperty = root?.type === 'object' ? propertyNode(root, 'permissions') : undefined;
+  const permissionsProperty =
+    root?.type === 'object' ? propertyNode(root, 'permissions') : undefined;
   const permissionsValue = permissionsProperty?.children?.[1];
   const permissionsArray = permissionsValue?.type === 'array' ? permissionsValue : undefined;
   const entries = (permissionsArray?.children ?? []).map(readEntry);
@@ -168,9 +169,7 @@ function readPurposeTexts(value: Node | undefined): PurposeText[] {
 
 /** The property node with this key (the last one when repeated, as JSON.parse keeps it). */
 export function propertyNode(object: Node, key: string): Node | undefined {
-  return object.type === 'object'
-    ? lastProperty(object.children ?? [], key)
-    : undefined;
+  return object.type === 'object' ? lastProperty(object.children ?? [], key) : undefined;
 }
 
 /** The key of a property node. */
@@ -192,7 +191,10 @@ function stringProperty(object: Node, key: string): string | undefined {
   return value?.type === 'string' ? String(value.value) : undefined;
 }
 
-function optionalString<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+function optionalString<K extends string>(
+  key: K,
+  value: string | undefined,
+): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
