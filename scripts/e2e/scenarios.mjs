@@ -139,9 +139,35 @@ function workbench(page, folder) {
         );
       }
     },
-    /** Reads a workspace file from disk (what the extension saved). */
-    disk(name) {
-      return fs.readFileSync(path.join(folder, name), 'utf8');
+    /**
+     * Resolves with a workspace file's text once `predicate` holds on disk (the extension saves
+     * after its edit; the editor may show the change a moment before the file is written).
+     */
+    async waitForDisk(name, predicate, what, timeout = STEP_TIMEOUT_MS) {
+      const file = path.join(folder, name);
+      const read = () => fs.readFileSync(file, 'utf8');
+      if (predicate(read())) return read();
+      const watcher = fs.watch(path.dirname(file));
+      try {
+        return await new Promise((resolve, reject) => {
+          const timer = setTimeout(() => {
+            reject(
+              new ExpectationError(
+                `expected ${what} on disk within ${timeout / 1000}s:\n${read()}`,
+              ),
+            );
+          }, timeout);
+          watcher.on('change', () => {
+            const text = read();
+            if (predicate(text)) {
+              clearTimeout(timer);
+              resolve(text);
+            }
+          });
+        });
+      } finally {
+        watcher.close();
+      }
     },
   };
   return ui;
@@ -320,12 +346,12 @@ const scenarios = [
         /^ {6}"purpose": "Lists the products a merchant can attach to an order note\."$/,
         'its purpose line indented like the others',
       );
-      const disk = ui.disk('stripe-app.json');
-      expect(
-        disk.includes(
-          '    {\n      "permission": "product_read",\n      "purpose": "Lists the products a merchant can attach to an order note."\n    }\n  ],',
-        ),
-        `the file on disk has the entry formatted like the others:\n${disk}`,
+      const entry =
+        '    {\n      "permission": "product_read",\n      "purpose": "Lists the products a merchant can attach to an order note."\n    }\n  ],';
+      await ui.waitForDisk(
+        'stripe-app.json',
+        (text) => text.includes(entry),
+        'the entry, formatted like the others, saved',
       );
       await page.screenshot({ path: screenshotPath('4-grant') });
     },
@@ -356,9 +382,12 @@ const scenarios = [
       await page.keyboard.press('Enter');
       await ui.gone(box, 'the Quick Pick');
       await ui.waitForLine('charge_read', 'charge_read gone from the editor', { absent: true });
-      const disk = ui.disk('stripe-app.json');
-      expect(!disk.includes('charge_read'), `charge_read is still on disk:\n${disk}`);
-      expect(JSON.parse(disk).permissions.length === 3, 'three entries remain on disk');
+      const disk = await ui.waitForDisk(
+        'stripe-app.json',
+        (text) => !text.includes('charge_read'),
+        'charge_read revoked',
+      );
+      expect(JSON.parse(disk).permissions.length === 3, `three entries remain on disk:\n${disk}`);
       await page.screenshot({ path: screenshotPath('5-revoke') });
     },
   },
