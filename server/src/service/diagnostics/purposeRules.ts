@@ -89,6 +89,9 @@ const WRITE_FILLER = new Set(
 );
 
 const WORD_SEGMENTER = new Intl.Segmenter('en', { granularity: 'word' });
+// ASCII letters bounded by ASCII white space; not \s, which has U+FEFF (a Format character,
+// which the segmenter skips inside a word).
+const PLAIN_WORD = /(?<![^ \t\n\r])[A-Za-z]+(?![^ \t\n\r])/g;
 const PURPOSE_DOCS_NOTE = 'the account administrator who installs the app';
 
 /** Judges one purpose text. One finding per rule at most, the most important first. */
@@ -167,7 +170,8 @@ export function checkPurposeText(
     );
   }
   const minWords = settings.purpose.minWords;
-  const words = countWords(clean);
+  // Exact below minWords (the only case the count is reported), capped at minWords above it.
+  const words = countWords(clean, minWords);
   if (!judged && words < minWords) {
     emit(
       'short-purpose',
@@ -297,10 +301,24 @@ function findPlaceholder(
   return undefined;
 }
 
-/** Words as a reader counts them, in any script (Japanese has no spaces between words). */
-export function countWords(text: string): number {
+/**
+ * Words as a reader counts them, in any script (Japanese has no spaces between words). Stops
+ * at `limit`: segmenting is the costliest purpose check, and the rules only need to know
+ * whether a text has fewer than `minWords` words.
+ */
+export function countWords(text: string, limit = Infinity): number {
+  // Fast path: a run of ASCII letters between ASCII white space (or the ends) is one word for
+  // the segmenter too, so `limit` such runs settle it without segmenting.
+  if (limit !== Infinity) {
+    let plain = 0;
+    PLAIN_WORD.lastIndex = 0;
+    while (plain < limit && PLAIN_WORD.test(text)) plain++;
+    if (plain >= limit) return limit;
+  }
   let count = 0;
-  for (const segment of WORD_SEGMENTER.segment(text)) if (segment.isWordLike) count++;
+  for (const segment of WORD_SEGMENTER.segment(text)) {
+    if (segment.isWordLike && ++count >= limit) break;
+  }
   return count;
 }
 
