@@ -59,7 +59,10 @@ export function isolatedEnv(runDir, extra = {}) {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       ([key]) =>
-        !key.startsWith('VSCODE_') && key !== 'ELECTRON_RUN_AS_NODE' && key !== 'NODE_OPTIONS',
+        !key.startsWith('VSCODE_') &&
+        !/^npm_/i.test(key) &&
+        key !== 'ELECTRON_RUN_AS_NODE' &&
+        key !== 'NODE_OPTIONS',
     ),
   );
   const env = {

@@ -70,6 +70,17 @@ function ensureAptPackages() {
   });
 }
 
+/**
+ * The environment without what an outer `npm run` exports: npm reads `npm_config_*` variables as
+ * its own config, so e.g. the outer npm_config_user_agent ("node/v20") would reach code-server's
+ * postinstall, which refuses anything but Node 24.
+ */
+export function withoutNpmEnv(env = process.env) {
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => !/^npm_/i.test(key) && key !== 'INIT_CWD'),
+  );
+}
+
 /** Copies a package.json + lockfile into the cache folder and runs `npm ci` there. */
 function npmCi(sourceDir, targetDir, env, logName) {
   fs.rmSync(targetDir, { recursive: true, force: true });
@@ -104,12 +115,7 @@ export function setup() {
   fs.rmSync(paths.stamp, { force: true });
 
   // Node 24 (installed with whatever npm runs this script; it is just a tarball of binaries).
-  npmCi(
-    path.join(paths.scriptDir, 'node'),
-    paths.nodeDir,
-    { ...process.env },
-    'node24-install.log',
-  );
+  npmCi(path.join(paths.scriptDir, 'node'), paths.nodeDir, withoutNpmEnv(), 'node24-install.log');
   const version = spawnSync(paths.node24, ['-v'], { encoding: 'utf8' }).stdout.trim();
   if (!version.startsWith('v24.')) throw new Error(`Node 24 expected, got ${version || 'nothing'}`);
   log(`setup: Node ${version} at ${paths.node24}`);
@@ -120,7 +126,7 @@ export function setup() {
     path.join(paths.scriptDir, 'code-server'),
     paths.codeServerDir,
     {
-      ...process.env,
+      ...withoutNpmEnv(),
       PATH: `${path.dirname(paths.node24)}:${process.env.PATH ?? ''}`,
       npm_config_nodedir: paths.node24Package,
       npm_config_cache: path.join(paths.cache, 'npm-cache'),

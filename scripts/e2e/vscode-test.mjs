@@ -7,7 +7,7 @@
 //   VSCODE_VERSION=1.91.0 npm run test:vscode   (default: stable)
 import fs from 'node:fs';
 import path from 'node:path';
-import { runTests } from '@vscode/test-electron';
+import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import { buildExtension, buildSuite } from './build.mjs';
 import { log, paths } from './paths.mjs';
 import { prepareUserData } from './processes.mjs';
@@ -24,17 +24,28 @@ const fixtures = fs
   .map((d) => d.name)
   .sort();
 
+const version = process.env.VSCODE_VERSION ?? 'stable';
+let vscodeExecutablePath;
+try {
+  vscodeExecutablePath = await downloadAndUnzipVSCode({ version, cachePath: cache });
+} catch (error) {
+  console.error(
+    `Could not download VS Code ${version} (${error instanceof Error ? error.message : String(error)}).\n` +
+      'Without internet access use `npm run test:e2e` (code-server) instead.',
+  );
+  process.exit(1);
+}
+
 let failed = 0;
 for (const fixture of fixtures) {
   const folder = path.join(runDir, 'ws', fixture);
   fs.cpSync(path.join(paths.fixtures, fixture), folder, { recursive: true });
   const userData = path.join(runDir, fixture, 'user-data');
   prepareUserData(userData);
-  log(`VS Code (${process.env.VSCODE_VERSION ?? 'stable'}) suite on fixture "${fixture}"`);
+  log(`VS Code (${version}) suite on fixture "${fixture}"`);
   try {
     await runTests({
-      version: process.env.VSCODE_VERSION ?? 'stable',
-      cachePath: cache,
+      vscodeExecutablePath,
       extensionDevelopmentPath: paths.root,
       extensionTestsPath: suiteIndex,
       launchArgs: [
