@@ -62,9 +62,12 @@ interface Context {
   readonly document: TextDocument;
   readonly text: string;
   readonly offset: number;
-  readonly location: Location;
+  readonly location: CursorLocation;
   readonly settings: ManifestServiceSettings;
 }
+
+/** What completion reads of jsonc-parser's `Location`. */
+type CursorLocation = Pick<Location, 'path' | 'previousNode' | 'isAtPropertyKey'>;
 
 /** The span a completion replaces; `quoted` when it starts at an opening quote. */
 interface Span {
@@ -89,7 +92,7 @@ export function getCompletions(
   if (manifest.limit || manifest.root === undefined) return items([]);
   const text = manifest.text;
   const offset = document.offsetAt(position);
-  const location = getLocation(text, offset);
+  const location = locate(manifest, text, offset);
   const context: Context = { manifest, document, text, offset, location, settings };
   const { path, previousNode } = location;
   const atKey = location.isAtPropertyKey || previousNode?.type === 'property';
@@ -107,6 +110,36 @@ export function getCompletions(
     }
   }
   return items([]);
+}
+
+/**
+ * `getLocation` scans the text from its start to the cursor: near the end of a large manifest,
+ * a parse per completion. When the text parsed without errors and the cursor is inside the
+ * braces of an entry object, the scan of that object alone says the same: `getLocation` resets
+ * its state at every `{`, the path there is `permissions`, the entry's index (the commas before
+ * it, which without errors is its index in the tree), and the tokens from `{` to `}` are the
+ * same in the object's text as in the whole text. Anywhere else, or with errors, the whole scan.
+ */
+function locate(manifest: ManifestDocument, text: string, offset: number): CursorLocation {
+  const entry =
+    manifest.syntaxErrors.length === 0
+      ? manifest.entries.find(
+          ({ node }) => node.offset < offset && offset < node.offset + node.length,
+        )
+      : undefined;
+  if (entry?.node.type !== 'object') return getLocation(text, offset);
+  const start = entry.node.offset;
+  const inner = getLocation(text.slice(start, start + entry.node.length), offset - start);
+  const previous = inner.previousNode;
+  return {
+    path: ['permissions', entry.index, ...inner.path],
+    isAtPropertyKey: inner.isAtPropertyKey,
+    previousNode: previous && {
+      ...previous,
+      offset: previous.offset + start,
+      ...(previous.colonOffset !== undefined ? { colonOffset: previous.colonOffset + start } : {}),
+    },
+  };
 }
 
 /** Adds the markdown documentation of a permission item (kept out of the list for speed). */
