@@ -256,7 +256,7 @@ async function benchSize(manifest: GeneratedManifest): Promise<SizeResults> {
     const actions = ours.getCodeActions(document, range, context, cached());
     results.codeActions = {
       check: {
-        ours: `${actions.length} actions for ${diagnostics.map((d) => String(d.code)).join(', ')}`,
+        ours: `${actions.length} actions (${actions.map((a) => a.title).join('; ')}) for ${diagnostics.map((d) => String(d.code)).join(', ')}`,
       },
       stats: await measure(
         { ours: () => ours.getCodeActions(document, range, context, cached()) },
@@ -321,6 +321,7 @@ interface ServerResults {
   readonly coldStart: { server: Stats; initialize: Stats; bareNode: Stats; runs: number };
   readonly memory: {
     serverAfter10000: { rss: number; hwm: number; diagnostics: number };
+    serverAfter10: { rss: number; hwm: number };
     bareNode: { rss: number; hwm: number };
   };
 }
@@ -361,6 +362,10 @@ async function benchServer(
         rss: median(big.map((run) => run.rss)),
         hwm: median(big.map((run) => run.hwm)),
         diagnostics: big[0]?.diagnostics ?? 0,
+      },
+      serverAfter10: {
+        rss: median(server.map((run) => run.rss)),
+        hwm: median(server.map((run) => run.hwm)),
       },
       bareNode: {
         rss: median(bareMemory.map((m) => m.rss)),
@@ -702,6 +707,12 @@ async function main(): Promise<void> {
             '… of which spawn to `initialize` answer',
             `${ms(server.coldStart.initialize.median)} ms`,
             `${ms(server.coldStart.initialize.p95)} ms`,
+            '',
+          ],
+          [
+            'RSS after diagnostics of the 10-entry manifest (cold-start runs), peak',
+            mb(server.memory.serverAfter10.rss),
+            mb(server.memory.serverAfter10.hwm),
             '',
           ],
           [
