@@ -6,11 +6,12 @@ import { readFileSync, readdirSync, renameSync, statSync, writeFileSync } from '
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
 import { pathToFileURL } from 'node:url';
 import {
   createManifestLanguageService,
   isManifestFileName,
+  type ManifestDocument,
   type ManifestLanguageService,
 } from './service';
 
@@ -284,6 +285,30 @@ interface EditValues {
   force?: boolean | undefined;
 }
 
+interface EditOutcome {
+  status: string;
+  edits: TextEdit[];
+  message: string;
+}
+
+/** Loads the manifest, applies one service edit, writes the file back and reports. */
+function editManifest(
+  service: ManifestLanguageService,
+  path: string,
+  edit: (document: TextDocument, manifest: ManifestDocument) => EditOutcome,
+  succeeded: (status: string) => boolean,
+  output: Output,
+): number {
+  const manifest = load(path);
+  const result = edit(manifest.document, service.parseManifest(manifest.document));
+  if (result.edits.length > 0) {
+    save(manifest, TextDocument.applyEdits(manifest.document, result.edits));
+  }
+  const ok = succeeded(result.status);
+  (ok ? output.out : output.err)(`${result.message}\n`);
+  return ok ? 0 : 1;
+}
+
 function grant(
   service: ManifestLanguageService,
   name: string,
@@ -292,18 +317,14 @@ function grant(
   output: Output,
   cwd: string,
 ): number {
-  const manifest = load(resolve(cwd, values.manifest ?? 'stripe-app.json'));
-  const parsed = service.parseManifest(manifest.document);
-  const result = service.grant(manifest.document, parsed, name, explanation, {
-    force: values.force === true,
-  });
-  if (result.edits.length > 0) {
-    save(manifest, TextDocument.applyEdits(manifest.document, result.edits));
-  }
-  const ok =
-    result.status === 'granted' || result.status === 'updated' || result.status === 'unchanged';
-  (ok ? output.out : output.err)(`${result.message}\n`);
-  return ok ? 0 : 1;
+  return editManifest(
+    service,
+    resolve(cwd, values.manifest ?? 'stripe-app.json'),
+    (document, manifest) =>
+      service.grant(document, manifest, name, explanation, { force: values.force === true }),
+    (status) => status === 'granted' || status === 'updated' || status === 'unchanged',
+    output,
+  );
 }
 
 function revoke(
@@ -313,16 +334,14 @@ function revoke(
   output: Output,
   cwd: string,
 ): number {
-  const manifest = load(resolve(cwd, values.manifest ?? 'stripe-app.json'));
-  const parsed = service.parseManifest(manifest.document);
-  const result = service.revoke(manifest.document, parsed, name);
-  if (result.edits.length > 0) {
-    save(manifest, TextDocument.applyEdits(manifest.document, result.edits));
-  }
-  // Revoking a name that is not granted changes nothing and is not a failure (as `rm -f`).
-  const ok = result.status !== 'invalid';
-  (ok ? output.out : output.err)(`${result.message}\n`);
-  return ok ? 0 : 1;
+  return editManifest(
+    service,
+    resolve(cwd, values.manifest ?? 'stripe-app.json'),
+    (document, manifest) => service.revoke(document, manifest, name),
+    // Revoking a name that is not granted changes nothing and is not a failure (as `rm -f`).
+    (status) => status !== 'invalid',
+    output,
+  );
 }
 
 function printCatalog(
