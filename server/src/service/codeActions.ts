@@ -45,6 +45,11 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.stripeApps`;
 const FIX_ALL_TITLE = 'Fix all Stripe Apps manifest problems';
 /** Fix-all stops after this many fixes, whatever happens (each re-validates the document). */
 const MAX_FIXES = 500;
+/**
+ * …or once the re-validations have read this many characters in all: each fix re-parses and
+ * re-validates the whole text, so a huge manifest gets fewer fixes rather than a frozen editor.
+ */
+const MAX_FIX_WORK = 1_000_000;
 
 /** A quick fix before it is built: what it does, to what, and whether it is the best one. */
 interface Fix {
@@ -127,8 +132,10 @@ export function getFixAllEdits(
   if (editBlocker(manifest, document) !== undefined) return [];
   const session = new EditSession(document, manifest);
   const failed = new Set<string>();
-  for (let count = 0; count < MAX_FIXES; count++) {
+  let work = 0;
+  for (let count = 0; count < MAX_FIXES && work < MAX_FIX_WORK; count++) {
     const current = session.manifest;
+    work += current.text.length;
     const diagnostics = validateManifest(current, session.document, settings, {});
     let applied = false;
     for (const diagnostic of diagnostics) {
@@ -230,7 +237,7 @@ function fixesFor(
   settings: ManifestServiceSettings,
 ): Fix[] {
   const offset = document.offsetAt(diagnostic.range.start);
-  const entry = manifest.entries.find((candidate) => contains(candidate.node, offset));
+  const entry = entryAt(manifest.entries, offset);
   if (!entry) return [];
   const code = diagnostic.code as DiagnosticCode;
   const name = entry.name?.trim() ?? '';
@@ -582,6 +589,21 @@ function sameEntry(a: PermissionEntry, b: PermissionEntry): boolean {
     return JSON.stringify(isRecord(value) ? { ...value, permission: entry.name?.trim() } : value);
   };
   return normalised(a) === normalised(b);
+}
+
+/** The entry holding `offset`: a binary search, entries being in document order. */
+function entryAt(entries: readonly PermissionEntry[], offset: number): PermissionEntry | undefined {
+  let low = 0;
+  let high = entries.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const entry = entries[middle];
+    if (!entry) return undefined;
+    if (offset < entry.node.offset) high = middle - 1;
+    else if (offset >= entry.node.offset + entry.node.length) low = middle + 1;
+    else return entry;
+  }
+  return undefined;
 }
 
 function contains(node: Node, offset: number): boolean {

@@ -181,6 +181,13 @@ export function revokePermission(
 
   const session = new EditSession(document, manifest);
   let removed = 0;
+  // Several entries: in one operation when each has its own line (one re-parse, not one each).
+  const targets = manifest.granted.get(name) ?? [];
+  const array = manifest.permissionsArray;
+  const indices = targets.map((entry) => entry.index);
+  if (array && targets.length > 1 && session.apply(removeItemsOp(session, array, indices))) {
+    removed = targets.length;
+  }
   for (;;) {
     const entry = session.manifest.granted.get(name)?.[0];
     const array = session.manifest.permissionsArray;
@@ -696,6 +703,71 @@ export function removeItemOp(
     value: undefined,
     isArrayInsertion: false,
     expected,
+  };
+}
+
+/**
+ * Removes several items of an array at once when each has a line to itself: the same bytes as
+ * `removeItemOp` one item at a time in document order (each item's line goes; when the last item
+ * goes without a comma after it, so does the comma after the last item kept), with one re-parse
+ * instead of one per item. Undefined when the items must be removed one at a time.
+ */
+export function removeItemsOp(
+  session: EditSession,
+  array: Node,
+  indices: readonly number[],
+): EditOp | undefined {
+  const text = session.text;
+  const items = array.children ?? [];
+  const removing = new Set(indices);
+  if (array.type !== 'array' || removing.size < 2 || removing.size > items.length) {
+    return undefined;
+  }
+  const edits: RawEdit[] = [];
+  for (const index of removing) {
+    const item = items[index];
+    if (!item) return undefined;
+    const itemEnd = item.offset + item.length;
+    const comma = commaAfter(text, itemEnd);
+    const start = ownLineStart(text, item.offset);
+    const trailer = lineTrailer(text, comma === undefined ? itemEnd : comma + 1);
+    if (!start || !trailer.atEol) return undefined;
+    edits.push({ offset: start.eolStart, length: trailer.lineEnd - start.eolStart, content: '' });
+  }
+  const lastIndex = items.length - 1;
+  const last = items[lastIndex];
+  if (!last) return undefined;
+  const lastComma = commaAfter(text, last.offset + last.length);
+  if (removing.size === items.length) {
+    // All of them: the last one removed leaves `[]` when nothing but white space is left, as
+    // `removeItemOp` does; else just their lines go.
+    const open = array.offset + 1;
+    const close = array.offset + array.length - 1;
+    const lastEnd = lastComma === undefined ? last.offset + last.length : lastComma + 1;
+    let position = open;
+    let blank = isBlank(text, lastEnd, close);
+    for (const edit of [...edits].sort((a, b) => a.offset - b.offset)) {
+      blank &&= isBlank(text, position, edit.offset);
+      position = edit.offset + edit.length;
+    }
+    if (blank && isBlank(text, position, close)) {
+      edits.splice(0, edits.length, { offset: open, length: close - open, content: '' });
+    }
+  } else if (removing.has(lastIndex) && lastComma === undefined) {
+    let kept = lastIndex;
+    while (kept >= 0 && removing.has(kept)) kept--;
+    const keptItem = items[kept];
+    const separator = keptItem && commaAfter(text, keptItem.offset + keptItem.length);
+    if (separator !== undefined) edits.push({ offset: separator, length: 1, content: '' });
+  }
+  const arrayPath = getNodePath(array);
+  return {
+    edits,
+    value: undefined,
+    isArrayInsertion: false,
+    expected: withValueAt(rootValue(session), arrayPath, (current) =>
+      Array.isArray(current) ? current.filter((_, at) => !removing.has(at)) : current,
+    ),
   };
 }
 

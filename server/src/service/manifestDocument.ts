@@ -1,4 +1,4 @@
-import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { createScanner, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 
 /** `stripe-app.json` is a base manifest; `stripe-app.<name>.json` a local one that `extends` it. */
@@ -33,7 +33,15 @@ export interface PermissionEntry {
 
 export type AnalysisLimit =
   | { readonly reason: 'too-large'; readonly size: number; readonly limit: number }
-  | { readonly reason: 'too-deep' };
+  | { readonly reason: 'too-deep'; readonly limit: number };
+
+/**
+ * Arrays and objects nested deeper than this are not analysed. Real manifests nest about six
+ * levels; the parser and every tree walk (values, paths, node look-ups) recurse once or more per
+ * level, so a fixed limit far below the stack's keeps each of them safe wherever it is called
+ * from, instead of relying on the parser alone to overflow first.
+ */
+export const MAX_NESTING_DEPTH = 512;
 
 /** A manifest parsed once per document version; every feature is a function of it. */
 export interface ManifestDocument {
@@ -87,22 +95,27 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
       granted: new Map(),
     };
   }
+  const tooDeep = {
+    ...base,
+    kind: manifestKind(document.uri, undefined),
+    root: undefined,
+    syntaxErrors: [],
+    limit: { reason: 'too-deep', limit: MAX_NESTING_DEPTH },
+    entries: [],
+    granted: new Map(),
+  } as const satisfies ManifestDocument;
+  if (nestedDeeperThan(text, MAX_NESTING_DEPTH)) return tooDeep;
   const syntaxErrors: ParseError[] = [];
   let root: Node | undefined;
   try {
-    root = parseTree(text, syntaxErrors, { allowTrailingComma: true, disallowComments: false });
+    // A byte order mark is not JSON, but editors and the CLI drop it: parse it as white space
+    // (one character for one, so every offset still matches the document).
+    const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+    root = parseTree(source, syntaxErrors, { allowTrailingComma: true, disallowComments: false });
   } catch (error) {
-    // jsonc-parser recurses per nesting level; absurd nesting overflows the stack.
+    // jsonc-parser recurses per nesting level; a stack already deep could still overflow.
     if (!(error instanceof RangeError)) throw error;
-    return {
-      ...base,
-      kind: manifestKind(document.uri, undefined),
-      root: undefined,
-      syntaxErrors: [],
-      limit: { reason: 'too-deep' },
-      entries: [],
-      granted: new Map(),
-    };
+    return tooDeep;
   }
   const permissionsProperty =
     root?.type === 'object' ? propertyNode(root, 'permissions') : undefined;
@@ -129,6 +142,37 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
     ...optionalString('appName', root && stringProperty(root, 'name')),
     ...optionalString('extends', root && stringProperty(root, 'extends')),
   };
+}
+
+/** jsonc-parser's `SyntaxKind` values (a const enum, which isolated modules cannot read). */
+const Token = { OpenBrace: 1, CloseBrace: 2, OpenBracket: 3, CloseBracket: 4, EOF: 17 } as const;
+
+/**
+ * Whether arrays and objects nest deeper than `max`, scanning (no recursion, at most `max`
+ * remembered brackets). A closing bracket ends the innermost scope only when it matches it, as
+ * the parser's error recovery does, so the count never falls below the parser's depth.
+ */
+function nestedDeeperThan(text: string, max: number): boolean {
+  const scanner = createScanner(text, true);
+  const open: number[] = [];
+  for (;;) {
+    const kind: number = scanner.scan();
+    switch (kind) {
+      case Token.EOF:
+        return false;
+      case Token.OpenBrace:
+      case Token.OpenBracket:
+        if (open.length >= max) return true;
+        open.push(kind);
+        break;
+      case Token.CloseBrace:
+      case Token.CloseBracket:
+        if (open[open.length - 1] === kind - 1) open.pop();
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 function readEntry(node: Node, index: number): PermissionEntry {
