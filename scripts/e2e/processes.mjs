@@ -207,6 +207,7 @@ export async function startCodeServer({
       // group empty
     }
     groups.delete(child.pid);
+    await groupGone(child.pid);
   }
   return {
     url,
@@ -217,6 +218,23 @@ export async function startCodeServer({
     /** Resolves with { code, signal } when code-server exits. */
     exited: exitPromise,
   };
+}
+
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits (up to 5 s) until no process of the group is left, so "stopped" means gone. */
+async function groupGone(pgid) {
+  const deadline = Date.now() + 5_000;
+  while (groupAlive(pgid) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Resolves when `emitter` emits `event` or after `ms` (a bounded poll interval, not a sleep). */

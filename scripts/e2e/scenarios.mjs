@@ -16,6 +16,16 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** True when `text` is complete JSON (not a file caught in the middle of being written). */
+function parses(text) {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function expect(condition, message) {
   if (!condition) throw new ExpectationError(message);
 }
@@ -350,7 +360,7 @@ const scenarios = [
         '    {\n      "permission": "product_read",\n      "purpose": "Lists the products a merchant can attach to an order note."\n    }\n  ],';
       await ui.waitForDisk(
         'stripe-app.json',
-        (text) => text.includes(entry),
+        (text) => parses(text) && text.includes(entry),
         'the entry, formatted like the others, saved',
       );
       await page.screenshot({ path: screenshotPath('4-grant') });
@@ -384,8 +394,8 @@ const scenarios = [
       await ui.waitForLine('charge_read', 'charge_read gone from the editor', { absent: true });
       const disk = await ui.waitForDisk(
         'stripe-app.json',
-        (text) => !text.includes('charge_read'),
-        'charge_read revoked',
+        (text) => parses(text) && !text.includes('charge_read'),
+        'charge_read revoked (a complete, valid file)',
       );
       expect(JSON.parse(disk).permissions.length === 3, `three entries remain on disk:\n${disk}`);
       await page.screenshot({ path: screenshotPath('5-revoke') });
