@@ -14,12 +14,21 @@ const MARKDOWN_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~:&$=]/g;
 // eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
 
+/** Half of a surrogate pair without the other half (not text; JSON-RPC would mangle it). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 const DEFAULT_MAX_LENGTH = 200;
 
 /** Makes text safe and single-line: invisible characters become U+FFFD, runs of space collapse. */
 export function plainInline(text: string, maxLength = DEFAULT_MAX_LENGTH): string {
-  const flat = text.replace(/\s+/g, ' ').replace(INVISIBLE, '\uFFFD');
-  return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat;
+  const flat = text
+    .replace(/\s+/g, ' ')
+    .replace(INVISIBLE, '\uFFFD')
+    .replace(LONE_SURROGATE, '\uFFFD');
+  if (flat.length <= maxLength) return flat;
+  // Cut before a surrogate pair rather than through it.
+  const cut = /[\uD800-\uDBFF]/.test(flat.charAt(maxLength - 2)) ? maxLength - 2 : maxLength - 1;
+  return `${flat.slice(0, cut)}…`;
 }
 
 /**

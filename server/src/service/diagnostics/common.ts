@@ -92,7 +92,7 @@ export function buildDiagnostic(
     severity,
     code,
     source: SOURCE,
-    message,
+    message: shortenMessage(message),
     ...(extras.href ? { codeDescription: { href: extras.href } } : {}),
     ...(extras.tags && extras.tags.length > 0 ? { tags: extras.tags } : {}),
     ...(extras.relatedInformation && extras.relatedInformation.length > 0
@@ -100,6 +100,19 @@ export function buildDiagnostic(
       : {}),
     ...(extras.data !== undefined ? { data: extras.data } : {}),
   };
+}
+
+/** Messages quote user text; past this length (a 1 MB name) they keep their start and end. */
+export const MAX_MESSAGE_LENGTH = 1000;
+
+function shortenMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_LENGTH) return message;
+  let head = 700;
+  let tail = message.length - 250;
+  // Never cut a surrogate pair in half.
+  if (/[\uD800-\uDBFF]/.test(message.charAt(head - 1))) head--;
+  if (/[\uDC00-\uDFFF]/.test(message.charAt(tail))) tail++;
+  return `${message.slice(0, head)} … ${message.slice(tail)}`;
 }
 
 /** `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */

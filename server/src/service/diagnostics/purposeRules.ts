@@ -232,14 +232,19 @@ interface ControlScan {
 function findControls(text: string, trimmedStart: number, trimmedEnd: number): ControlScan {
   const spans: { start: number; end: number; kind: 'escape' | 'leftover' | 'break' | 'control' }[] =
     [];
-  const covered = (offset: number): boolean =>
-    spans.some((span) => offset >= span.start && offset < span.end);
+  // Which offsets a span already covers: one look-up per match, however many spans there are.
+  const mask = new Uint8Array(text.length);
+  const covered = (offset: number): boolean => mask[offset] === 1;
   for (const match of text.matchAll(ESCAPE_SEQUENCE)) {
-    spans.push({ start: match.index, end: match.index + match[0].length, kind: 'escape' });
+    const end = match.index + match[0].length;
+    spans.push({ start: match.index, end, kind: 'escape' });
+    mask.fill(1, match.index, end);
   }
   for (const match of text.matchAll(ESCAPE_LEFTOVER)) {
     if (!covered(match.index)) {
-      spans.push({ start: match.index, end: match.index + match[0].length, kind: 'leftover' });
+      const end = match.index + match[0].length;
+      spans.push({ start: match.index, end, kind: 'leftover' });
+      mask.fill(1, match.index, end);
     }
   }
   for (const match of text.matchAll(CONTROL)) {
