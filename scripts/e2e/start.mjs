@@ -53,8 +53,8 @@ async function desktop() {
 
 async function codeServer() {
   setup();
-  buildExtension();
-  const vsix = packageExtension();
+  const vsix = packageExtension(); // builds for production itself
+  if (!vsix) buildExtension();
   fs.rmSync(startDir, { recursive: true, force: true });
   const workspace = freshExampleCopy();
   const env = isolatedEnv(startDir);
