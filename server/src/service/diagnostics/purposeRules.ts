@@ -335,15 +335,15 @@ function textWords(text: string): string[] {
     .map(singular);
 }
 
-/**
- * True when the text's words, without filler ("Allows the app to read … data"), the app's own
- * name and the access verbs, are only words of the permission's name, resource or product:
- * "Payment intent read", "Read customers", "Grants access to Test clocks".
- */
-export function restatesPermission(permission: string, text: string, appName?: string): boolean {
-  const words = textWords(text);
-  if (words.length === 0) return false;
-  const normalized = normalizePermissionName(permission);
+// The words of catalog names (at most one set per catalog name) and of the last app name: the
+// diagnostics ask for the same few on every entry.
+const CATALOG_OWN_WORDS = new Map<string, ReadonlySet<string>>();
+let lastApp: { name: string | undefined; words: ReadonlySet<string> } | undefined;
+
+/** The words of a normalised permission name, and of its resource and product when known. */
+function ownWords(normalized: string): ReadonlySet<string> {
+  const cached = CATALOG_OWN_WORDS.get(normalized);
+  if (cached) return cached;
   const own = new Set(
     normalized
       .split('_')
@@ -353,8 +353,29 @@ export function restatesPermission(permission: string, text: string, appName?: s
   const info = catalog.get(normalized);
   if (info) {
     for (const word of textWords(`${info.resource} ${info.product}`)) own.add(word);
+    CATALOG_OWN_WORDS.set(normalized, own);
   }
-  const app = new Set(appName ? textWords(appName) : []);
+  return own;
+}
+
+function appWords(appName: string | undefined): ReadonlySet<string> {
+  if (lastApp !== undefined && lastApp.name === appName) return lastApp.words;
+  const words = new Set(appName ? textWords(appName) : []);
+  lastApp = { name: appName, words };
+  return words;
+}
+
+/**
+ * True when the text's words, without filler ("Allows the app to read … data"), the app's own
+ * name and the access verbs, are only words of the permission's name, resource or product:
+ * "Payment intent read", "Read customers", "Grants access to Test clocks".
+ */
+export function restatesPermission(permission: string, text: string, appName?: string): boolean {
+  const words = textWords(text);
+  if (words.length === 0) return false;
+  const normalized = normalizePermissionName(permission);
+  const own = ownWords(normalized);
+  const app = appWords(appName);
   const isWrite = !normalized.endsWith('_read');
   const filler = (word: string): boolean => FILLER.has(word) || (isWrite && WRITE_FILLER.has(word));
   // A text of the app's name ("schedules" in an app called Subscription Schedules) restates
