@@ -313,12 +313,19 @@ describe('load: a grant racing the user', () => {
     for (let round = 0; round < 50; round++) {
       const version = client.version(uri);
       const before = client.text(uri);
-      // The command goes first, the user's keystroke right behind it (not awaited between):
-      // the server sees either the edit first (stale) or proposes an edit the client refuses
-      // because its document moved on (not-applied).
-      const command = grant(version);
+      // The command and the user's keystroke sent together (not awaited between), in either
+      // order: the server sees the edit first (stale), or proposes an edit that the client
+      // refuses because its document moved on (not-applied).
       const typed = `${before.slice(0, -2)} ${before.slice(-2)}`;
-      await client.change(uri, typed);
+      let command: Promise<unknown>;
+      if (round % 2 === 0) {
+        command = grant(version);
+        await client.change(uri, typed);
+      } else {
+        const changed = client.change(uri, typed);
+        command = grant(version);
+        await changed;
+      }
       const status = statusOf(await command);
       outcomes.set(status, (outcomes.get(status) ?? 0) + 1);
       assert.ok(status === 'stale' || status === 'not-applied', status);
