@@ -135,3 +135,10 @@ describe('normalizePermissionName and singular', () => {
     );
   });
 });
+
+describe('suggestPermissionNames with a misspelt access word', () => {
+  it('puts the twin nearest to what was typed first', () => {
+    assert.deepEqual(suggest('invoice_wrte'), ['invoice_write', 'invoice_read']);
+    assert.deepEqual(suggest('invoice_raed'), ['invoice_read', 'invoice_write']);
+  });
+});

@@ -149,8 +149,9 @@ function candidatesFor(allowed: readonly string[]): readonly Candidate[] {
  */
 function byAccess(matches: readonly Candidate[], parsed: ParsedName): Candidate[] {
   const { accesses } = parsed;
+  // No access word (or a misspelt one, `invoice_wrte`): the tier's own order decides.
+  if (accesses.length === 0) return [...matches];
   const rank = (candidate: Candidate): number => {
-    if (accesses.length === 0) return candidate.access === 'write' ? 1 : 0;
     const index = candidate.access ? accesses.indexOf(candidate.access) : -1;
     return index >= 0 ? index : accesses.length;
   };
@@ -192,7 +193,16 @@ export function suggestPermissionNames(
   ];
   for (const tier of tiers) {
     const found = [...new Set(tier())].filter((suggestion) => suggestion !== name);
-    if (found.length > 0) return found.slice(0, max);
+    if (found.length === 0) continue;
+    // Without a recognisable access word (`invoice_wrte`), the name as typed is the best
+    // guide between the read and write twins.
+    if (parsed.accesses.length === 0 && found.length > 1) {
+      const closeness = new Map(
+        found.map((suggestion) => [suggestion, distance(normalized, suggestion)]),
+      );
+      found.sort((a, b) => (closeness.get(a) ?? 0) - (closeness.get(b) ?? 0));
+    }
+    return found.slice(0, max);
   }
   return [];
 }
@@ -269,10 +279,12 @@ function narrowerName(candidates: readonly Candidate[], parsed: ParsedName): str
  */
 function typos(candidates: readonly Candidate[], parsed: ParsedName, normalized: string): string[] {
   const distances = new Map<Candidate, number>();
+  const wholeDistances = new Map<Candidate, number>();
   for (const candidate of candidates) {
     const whole = distance(normalized, candidate.name);
     const base = parsed.base === '' ? whole : distance(parsed.base, candidate.base);
     const d = Math.min(whole, base);
+    wholeDistances.set(candidate, whole);
     const length = Math.min(normalized.length, parsed.base.length || normalized.length);
     if (d <= Math.max(1, Math.round(length / 4))) distances.set(candidate, d);
   }
@@ -280,6 +292,10 @@ function typos(candidates: readonly Candidate[], parsed: ParsedName, normalized:
   const best = Math.min(...distances.values());
   const matches = [...distances.keys()]
     .filter((c) => (distances.get(c) ?? 0) <= best + 1)
-    .sort((a, b) => (distances.get(a) ?? 0) - (distances.get(b) ?? 0));
+    .sort(
+      (a, b) =>
+        (distances.get(a) ?? 0) - (distances.get(b) ?? 0) ||
+        (wholeDistances.get(a) ?? 0) - (wholeDistances.get(b) ?? 0),
+    );
   return byAccess(matches, parsed).map((c) => c.name);
 }
