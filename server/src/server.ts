@@ -198,6 +198,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   documents.onDidClose((event) => {
     const { uri } = event.document;
     cancelPending(uri);
+    service.forget(uri);
     if (!support.pullDiagnostics && isManifestUri(uri)) {
       connection.sendDiagnostics({ uri, diagnostics: [] }).catch((error: unknown) => {
         logError(formatError(`Could not clear the diagnostics of ${uri}`, error));

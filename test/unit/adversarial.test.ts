@@ -193,6 +193,15 @@ describe('adversarial: size', () => {
     assert.ok(elapsed < 2000, `took ${Math.round(elapsed)} ms`);
   });
 
+  it('a closed document is forgotten: the cache does not keep its text', () => {
+    const service = createManifestLanguageService();
+    const big = doc(`{"permissions": [], "x": "${'x'.repeat(11 * 1024 * 1024)}"}`);
+    const first = service.parseManifest(big);
+    assert.equal(service.parseManifest(big), first, 'cached while open');
+    service.forget(big.uri);
+    assert.notEqual(service.parseManifest(big), first, 'parsed afresh after forget');
+  });
+
   it('a 1 MB manifest on one line is analysed: exact duplicates, ranges far along the line', () => {
     const names = catalog.permissions.map((info) => info.name);
     const entries: { permission: string; purpose: string }[] = [];

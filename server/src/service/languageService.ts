@@ -42,6 +42,8 @@ export interface ManifestLanguageService {
   configure(settings: unknown): void;
   /** Parses once per document version: the same version returns the same object. */
   parseManifest(document: TextDocument): ManifestDocument;
+  /** Drops the cached parse of a document (when it closes: the parse holds its whole text). */
+  forget(uri: string): void;
   doValidation(
     document: TextDocument,
     manifest: ManifestDocument,
@@ -95,6 +97,9 @@ export function createManifestLanguageService(settings?: unknown): ManifestLangu
       current = resolveSettings(next);
       // Settings change the size limit, so earlier parses may no longer apply.
       parsed.clear();
+    },
+    forget(uri) {
+      parsed.delete(uri);
     },
     parseManifest(document) {
       const cached = parsed.get(document.uri);
