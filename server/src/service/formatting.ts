@@ -2,7 +2,7 @@ import type { FormattingOptions } from 'jsonc-parser';
 
 /** How a document is laid out, so edits can be written in the same style. */
 export type DetectedFormatting = FormattingOptions & {
-  /** The line break the document uses: `\r\n` when most of its line breaks are CRLF. */
+  /** The line break most of the document's lines end with: `\n`, `\r\n` or (old Mac files) `\r`. */
   eol: string;
   /** Whether the text ends with a line break (edits keep that as it is). */
   insertFinalNewline: boolean;
@@ -20,6 +20,7 @@ const MAX_STEP = 8;
 export function detectFormatting(text: string): DetectedFormatting {
   let crlf = 0;
   let lf = 0;
+  let cr = 0;
   let tabLines = 0;
   let spaceLines = 0;
   // stepCounts[n]: how often a line is indented n spaces deeper than the previous indented one.
@@ -64,7 +65,7 @@ export function detectFormatting(text: string): DetectedFormatting {
           crlf++;
           index += 2;
         } else {
-          lf++; // A lone CR: count it with the plain line breaks.
+          cr++; // A lone CR (old Mac files): a line break of its own kind.
           index++;
         }
         break;
@@ -75,7 +76,7 @@ export function detectFormatting(text: string): DetectedFormatting {
 
   const last = text.charCodeAt(text.length - 1);
   const insertFinalNewline = last === 0x0a || last === 0x0d;
-  const eol = crlf > lf ? '\r\n' : '\n';
+  const eol = cr > lf && cr > crlf ? '\r' : crlf > lf ? '\r\n' : '\n';
   if (tabLines > spaceLines) {
     return { tabSize: 4, insertSpaces: false, eol, insertFinalNewline };
   }

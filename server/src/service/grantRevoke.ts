@@ -530,8 +530,10 @@ function trimEdit(text: string, edit: RawEdit): RawEdit {
   while (prefix < length && prefix < content.length && text[offset + prefix] === content[prefix]) {
     prefix++;
   }
-  // Never split a CRLF: positions between its two characters do not survive a round trip.
+  // Never split a CRLF (positions between its two characters do not survive a round trip) nor
+  // a surrogate pair (a position inside one is no position at all).
   if (prefix > 0 && text[offset + prefix - 1] === '\r' && text[offset + prefix] === '\n') prefix--;
+  if (prefix > 0 && isHighSurrogate(text.charCodeAt(offset + prefix - 1))) prefix--;
   offset += prefix;
   length -= prefix;
   content = content.slice(prefix);
@@ -545,6 +547,7 @@ function trimEdit(text: string, edit: RawEdit): RawEdit {
   }
   const end = offset + length - suffix;
   if (suffix > 0 && text[end - 1] === '\r' && text[end] === '\n') suffix--;
+  if (suffix > 0 && isLowSurrogate(text.charCodeAt(end))) suffix--;
   return { offset, length: length - suffix, content: content.slice(0, content.length - suffix) };
 }
 
@@ -980,6 +983,14 @@ const Token = {
   Trivia: 15,
   EOF: 17,
 } as const;
+
+function isHighSurrogate(char: number): boolean {
+  return char >= 0xd800 && char <= 0xdbff;
+}
+
+function isLowSurrogate(char: number): boolean {
+  return char >= 0xdc00 && char <= 0xdfff;
+}
 
 function isInlineSpace(char: number): boolean {
   return char === 0x20 || char === 0x09;
