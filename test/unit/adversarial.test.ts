@@ -502,6 +502,51 @@ describe('adversarial: characters', () => {
     });
   }
 
+  it('CR-only with an empty "permissions": the granted entry gets CR line breaks too', () => {
+    const text = manifestWith('[]').replace(/\n/g, '\r');
+    const service = createManifestLanguageService();
+    const document = doc(text);
+    const grant = service.grant(
+      document,
+      service.parseManifest(document),
+      'charge_read',
+      GOOD_PURPOSE,
+    );
+    const granted = checkAndApply(document, grant.edits, 'grant');
+    assert.ok(!granted.includes('\n'), JSON.stringify(granted));
+    assert.equal(
+      granted,
+      text.replace(
+        '"permissions": []',
+        `"permissions": [\r    {\r      "permission": "charge_read",\r      "purpose": "${GOOD_PURPOSE}"\r    }\r  ]`,
+      ),
+    );
+  });
+
+  it('a purpose update between two emoji of one surrogate block: the edit keeps pairs whole', () => {
+    // U+16800 and U+16801 share their high surrogate: a character-wise common prefix would end
+    // between the two halves of the first emoji.
+    const text = manifestWith(
+      '[{ "permission": "charge_read", "purpose": "\u{16800} lists charges" }]',
+    );
+    const service = createManifestLanguageService();
+    const document = doc(text);
+    const purpose = '\u{16801} lists charges';
+    const grant = service.grant(document, service.parseManifest(document), 'charge_read', purpose);
+    assert.equal(grant.status, 'updated');
+    const start = text.indexOf('\u{16800}');
+    assert.deepEqual(grant.edits, [
+      {
+        range: { start: document.positionAt(start), end: document.positionAt(start + 2) },
+        newText: '\u{16801}',
+      },
+    ]);
+    assert.equal(
+      checkAndApply(document, grant.edits, 'grant'),
+      text.replace('\u{16800}', '\u{16801}'),
+    );
+  });
+
   it('emoji and combining characters before a permission on its line: exact UTF-16 ranges', () => {
     // Line 2: 4 spaces, `{ "purpose": "` (14), a family emoji (8 UTF-16 units: 3 surrogate
     // pairs and 2 joiners), " e" + U+0301 (3), " café" (5), `", "permission": ` (17), then the

@@ -38,6 +38,11 @@ function report(t: TestContext, what: string, count: number, started: number): v
   t.diagnostic(`${what}: seed ${FUZZ_SEED}, ${count} runs, ${Date.now() - started} ms`);
 }
 
+/** The kinds of line break in a text. */
+function lineBreaks(text: string): Set<string> {
+  return new Set(text.match(/\r\n|\r|\n/g) ?? []);
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -190,6 +195,9 @@ describe('fuzz: edit safety', () => {
             assertParses(granted, 'grant'),
             withPermissions(original, [...permissionsOf(original), added]),
           );
+          // The new lines use the document's own line breaks.
+          const before = lineBreaks(text);
+          if (before.size > 0) assert.deepEqual(lineBreaks(granted), before);
           const next = doc(granted, 2);
           const manifest = service.parseManifest(next);
           assert.equal(manifest.granted.get(name)?.length, 1);
@@ -214,6 +222,46 @@ describe('fuzz: edit safety', () => {
       runs(300),
     );
     report(t, 'grant/revoke round trips', count, started);
+  });
+
+  it('grant of a granted name with a new purpose changes that purpose and nothing else', (t) => {
+    const started = Date.now();
+    const service = createManifestLanguageService();
+    let count = 0;
+    assertProperty(
+      fc.property(
+        manifestArbitrary(validEntryArbitrary),
+        fc.nat(),
+        purposeTextArbitrary.filter((text) => text.trim() !== ''),
+        (spec, pick, purpose) => {
+          const entries = spec.entries ?? [];
+          fc.pre(entries.length > 0);
+          const target = entries[pick % entries.length];
+          assert.ok(target);
+          const name = target.permission;
+          const first = entries.findIndex((entry) => entry.permission === name);
+          const current = entries[first]?.purpose;
+          fc.pre(typeof current === 'string' && current !== purpose.trim());
+          const text = renderManifest(spec);
+          const document = doc(text);
+          const grant = service.grant(document, service.parseManifest(document), name, purpose);
+          assert.equal(grant.status, 'updated', grant.message);
+          const after = checkAndApply(document, grant.edits, 'grant');
+          const original = permissionsOf(parseJsonc(text).value);
+          const expected = original.map((entry, index) =>
+            index === first ? { permission: name, purpose: purpose.trim() } : entry,
+          );
+          assert.deepEqual(permissionsOf(assertParses(after, 'grant')), expected);
+          // Only the purpose's string changed: the text around it is byte for byte the same.
+          const [edit, ...rest] = grant.edits;
+          assert.ok(edit && rest.length === 0);
+          assert.ok(!/[\r\n]/.test(edit.newText), 'the new purpose stays on its line');
+          count++;
+        },
+      ),
+      runs(200),
+    );
+    report(t, 'purpose updates', count, started);
   });
 
   it('revoke of a name granted several times gives the bytes as if it was never granted', (t) => {

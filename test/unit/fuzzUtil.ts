@@ -437,7 +437,7 @@ export function mutate(text: string, mutation: Mutation): string {
 export interface Layout {
   /** One indentation step; '' writes the whole manifest on one line. */
   readonly indent: string;
-  readonly eol: '\n' | '\r\n';
+  readonly eol: '\n' | '\r\n' | '\r';
   readonly trailingCommas: boolean;
   readonly comments: boolean;
   readonly finalNewline: boolean;
@@ -469,7 +469,7 @@ export interface ManifestSpec {
 
 export const layoutArbitrary: fc.Arbitrary<Layout> = fc.record({
   indent: fc.constantFrom('  ', '    ', '\t', '   ', ''),
-  eol: fc.constantFrom('\n' as const, '\r\n' as const),
+  eol: fc.constantFrom('\n' as const, '\r\n' as const, '\r' as const),
   trailingCommas: fc.boolean(),
   comments: fc.boolean(),
   finalNewline: fc.boolean(),
