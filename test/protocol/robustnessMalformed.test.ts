@@ -1,0 +1,193 @@
+/**
+ * A buggy client: requests with impossible positions, missing or mistyped parameters, unknown
+ * methods and commands, notifications for documents that are not open, a change whose range
+ * lies past the end. Every request gets an answer (a default result or a JSON-RPC error, never
+ * silence), and the server keeps serving normal requests afterwards.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DocumentDiagnosticRequest,
+  ErrorCodes,
+  ResponseError,
+} from 'vscode-languageserver-protocol/node';
+import { createManifestLanguageService } from '../../server/src/service';
+import { doc } from '../unit/util';
+import { TestClient } from './client';
+import { FLAWED_MANIFEST, MANIFEST_URI } from './manifests';
+
+const textDocument = { uri: MANIFEST_URI };
+const range = { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } };
+
+/** [what, method, params, the expected answer or the expected JSON-RPC error code]. */
+const REQUESTS: [string, string, unknown, { result: unknown } | { error: number }][] = [
+  [
+    'hover at a negative position',
+    'textDocument/hover',
+    { textDocument, position: { line: -1, character: -5 } },
+    { result: null },
+  ],
+  [
+    'hover far past the end',
+    'textDocument/hover',
+    { textDocument, position: { line: 1e9, character: 1e9 } },
+    { result: null },
+  ],
+  [
+    'hover at a fractional position',
+    'textDocument/hover',
+    { textDocument, position: { line: 6.5, character: 25.5 } },
+    { result: null },
+  ],
+  [
+    'hover without a position',
+    'textDocument/hover',
+    { textDocument, position: null },
+    { result: null },
+  ],
+  [
+    'completion at a string position',
+    'textDocument/completion',
+    { textDocument, position: 'x' },
+    { result: { isIncomplete: false, items: [] } },
+  ],
+  [
+    'completion without a document',
+    'textDocument/completion',
+    { position: { line: 1, character: 1 } },
+    { error: ErrorCodes.InternalError },
+  ],
+  [
+    'code actions without a context',
+    'textDocument/codeAction',
+    { textDocument, range },
+    { result: [] },
+  ],
+  [
+    'code actions for nonsense diagnostics',
+    'textDocument/codeAction',
+    {
+      textDocument,
+      range,
+      context: {
+        diagnostics: [
+          {
+            code: 'unknown-permission',
+            source: 'stripe-apps',
+            range: { start: { line: 99, character: 0 }, end: { line: 99, character: 3 } },
+            message: 'x',
+          },
+          { code: 'unknown-permission', source: 'stripe-apps', message: 'no range' },
+          null,
+          5,
+        ],
+      },
+    },
+    { result: [] },
+  ],
+  [
+    'grant with arguments of the wrong type',
+    'workspace/executeCommand',
+    { command: 'stripeApps.server.grantPermission', arguments: [42, 'x'] },
+    {
+      result: {
+        status: 'invalid',
+        permission: '',
+        message: 'Invalid arguments for Grant Permission.',
+      },
+    },
+  ],
+  [
+    'revoke without arguments',
+    'workspace/executeCommand',
+    { command: 'stripeApps.server.revokePermission' },
+    {
+      result: {
+        status: 'invalid',
+        permission: '',
+        message: 'Invalid arguments for Revoke Permission.',
+      },
+    },
+  ],
+  [
+    'an unknown command',
+    'workspace/executeCommand',
+    { command: 'nope', arguments: [] },
+    { result: null },
+  ],
+  [
+    'diagnostics of a document never opened',
+    'textDocument/diagnostic',
+    { textDocument: { uri: 'file:///x/stripe-app.json' } },
+    { result: { kind: 'full', items: [] } },
+  ],
+  [
+    'code lenses for a URI that is no URL',
+    'textDocument/codeLens',
+    { textDocument: { uri: '%%%' } },
+    { result: [] },
+  ],
+  ['an unknown method', 'stripeApps/nope', {}, { error: ErrorCodes.MethodNotFound }],
+  [
+    'resolve of an item with mistyped data',
+    'completionItem/resolve',
+    { label: 5, data: { permission: 7 } },
+    { result: { label: 5, data: { permission: 7 } } },
+  ],
+];
+
+describe('robustness: a buggy client', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start({ pull: true });
+    await client.open(MANIFEST_URI, FLAWED_MANIFEST);
+  });
+  after(() => {
+    client.dispose();
+  });
+
+  for (const [what, method, params, expected] of REQUESTS) {
+    it(`${what}: answered`, async () => {
+      let answer: { result: unknown } | { error: number };
+      try {
+        answer = { result: await client.connection.sendRequest(method, params) };
+      } catch (error) {
+        assert.ok(error instanceof ResponseError, String(error));
+        answer = { error: error.code };
+      }
+      assert.deepEqual(answer, expected);
+    });
+  }
+
+  it('ignores changes and closes of documents that are not open, and clamps a change past the end', async () => {
+    const { connection } = client;
+    await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: 'file:///none/stripe-app.json', version: 3 },
+      contentChanges: [{ text: 'x' }],
+    });
+    await connection.sendNotification(DidCloseTextDocumentNotification.type, {
+      textDocument: { uri: 'file:///none2/stripe-app.json' },
+    });
+    // A range past the end: the text lands at the end (as the protocol's documents clamp).
+    await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: MANIFEST_URI, version: 2 },
+      contentChanges: [
+        {
+          range: { start: { line: 500, character: 0 }, end: { line: 600, character: 0 } },
+          text: ' ',
+        },
+      ],
+    });
+    const report = await connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument });
+    const service = createManifestLanguageService();
+    const expected = doc(`${FLAWED_MANIFEST} `, MANIFEST_URI, 2);
+    assert.deepEqual(
+      'items' in report ? report.items : [],
+      JSON.parse(JSON.stringify(service.doValidation(expected, service.parseManifest(expected)))),
+    );
+    assert.equal(client.process.exitCode, null);
+    assert.equal(await client.shutdown(), 0);
+  });
+});
