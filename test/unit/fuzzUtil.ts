@@ -149,10 +149,11 @@ export function editsFor(document: TextDocument, edit: WorkspaceEdit | undefined
 
 // ---- parsing ---------------------------------------------------------------------------------
 
-/** jsonc parse as the service does it (comments and trailing commas allowed). */
+/** jsonc parse as the service does it (comments, trailing commas and a leading BOM allowed). */
 export function parseJsonc(text: string): { value: unknown; errors: ParseError[] } {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const source = text.startsWith('\ufeff') ? ` ${text.slice(1)}` : text;
+  const root = parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
   // Plain objects (jsonc-parser builds them without a prototype), for deepEqual.
   const value = root ? (JSON.parse(JSON.stringify(getNodeValue(root))) as unknown) : undefined;
   return { value, errors };
