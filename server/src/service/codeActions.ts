@@ -50,6 +50,8 @@ const MAX_FIXES = 500;
  * re-validates the whole text, so a huge manifest gets fewer fixes rather than a frozen editor.
  */
 const MAX_FIX_WORK = 1_000_000;
+/** The quick fixes of one request stop after this many characters re-parsed in all. */
+const MAX_QUICK_FIX_WORK = 2_000_000;
 
 /** A quick fix before it is built: what it does, to what, and whether it is the best one. */
 interface Fix {
@@ -75,9 +77,14 @@ export function getCodeActions(
   const actions: CodeAction[] = [];
 
   if (wants(CodeActionKind.QuickFix)) {
+    // Each fix re-parses the text: a selection over thousands of diagnostics gets the fixes of
+    // the first ones (within the budget), not a server busy for minutes.
+    let work = 0;
     for (const diagnostic of context.diagnostics) {
+      if (work >= MAX_QUICK_FIX_WORK) break;
       if (diagnostic.source !== SOURCE || typeof diagnostic.code !== 'string') continue;
       for (const fix of fixesFor(manifest, document, diagnostic, settings)) {
+        work += manifest.text.length;
         const edits = run(manifest, document, fix.apply);
         if (edits.length === 0) continue;
         actions.push({
