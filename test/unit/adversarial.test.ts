@@ -293,6 +293,40 @@ describe('adversarial: size', () => {
     assert.ok(elapsed < 10_000, `fix-all took ${Math.round(elapsed)} ms`);
   });
 
+  it('quick fixes for a selection over 2 000 diagnostics: the first ones, promptly', () => {
+    const names = catalog.permissions.map((info) => info.name);
+    const text = entriesText(2000, (i) => {
+      const name = i % 3 === 0 ? 'customers_read' : (names[(i * 7919) % names.length] ?? '');
+      return `{ "permission": "${name}", "purpose": "Lists things for the drawer ${i}." }`;
+    });
+    const service = createManifestLanguageService();
+    const document = doc(text);
+    const manifest = service.parseManifest(document);
+    const diagnostics = service.doValidation(document, manifest);
+    assert.ok(diagnostics.length > 2000);
+    const started = performance.now();
+    const actions = service.getCodeActions(
+      document,
+      { start: { line: 0, character: 0 }, end: document.positionAt(text.length) },
+      { diagnostics, only: [CodeActionKind.QuickFix] },
+      manifest,
+    );
+    const elapsed = performance.now() - started;
+    // It took 27 s before the work per request was bounded.
+    assert.ok(elapsed < 5000, `took ${Math.round(elapsed)} ms`);
+    assert.ok(actions.length > 0);
+    // The fixes answered are those of the first diagnostics, in order.
+    const fixed = actions.map((action) => {
+      const [diagnostic] = action.diagnostics ?? [];
+      return diagnostic ? diagnostics.indexOf(diagnostic) : -1;
+    });
+    assert.deepEqual(
+      fixed,
+      [...fixed].sort((a, b) => a - b),
+    );
+    assert.equal(fixed[0], 0);
+  });
+
   it('a purpose of 1 MB: long-purpose and purpose-whitespace, short messages, every feature', () => {
     const purpose = 'Shows the charges. '.repeat(55_200);
     assert.ok(purpose.length > 1024 * 1024);
