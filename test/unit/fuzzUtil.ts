@@ -455,6 +455,8 @@ export type PurposeSpec = string | { readonly [locale: string]: string } | undef
 export interface EntrySpec {
   readonly permission: string;
   readonly purpose: PurposeSpec;
+  /** Written as is instead (an entry of the wrong shape). */
+  readonly raw?: string;
 }
 
 export interface ManifestSpec {
@@ -554,10 +556,37 @@ const purposeSpecArbitrary: fc.Arbitrary<PurposeSpec> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 
-export const entryArbitrary: fc.Arbitrary<EntrySpec> = fc.record({
-  permission: permissionNameArbitrary,
-  purpose: purposeSpecArbitrary,
-});
+/** Entries of the wrong shape, as real files have them. */
+const RAW_ENTRIES = [
+  '42',
+  'null',
+  'true',
+  '"charge_read"',
+  '["charge_read"]',
+  '{}',
+  '{ "permission": 5, "purpose": "Lists the charges here." }',
+  '{ "permission": ["charge_read", "customer_read"], "purpose": "Lists the charges here." }',
+  '{ "permission": null }',
+  '{ "purpose": "Lists the charges of the customer." }',
+  '{ "permission": "charge_read", "purpose": 7 }',
+  '{ "permission": "charge_read", "purpose": { "en-US": 7 } }',
+  '{ "permission": "charge_read", "purpose": {} }',
+  '{ "permission": "charge_read", "purpose": "Lists the charges here.", "extra": true }',
+  '{ "permission": "customers_read", "permission": "charge_read", "purpose": "TODO" }',
+];
+
+export const entryArbitrary: fc.Arbitrary<EntrySpec> = fc.oneof(
+  {
+    weight: 9,
+    arbitrary: fc.record({ permission: permissionNameArbitrary, purpose: purposeSpecArbitrary }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(...RAW_ENTRIES)
+      .map((raw): EntrySpec => ({ permission: '', purpose: undefined, raw })),
+  },
+);
 
 /** Entries with valid catalog names and purposes, for edit round trips. */
 export const validEntryArbitrary: fc.Arbitrary<EntrySpec> = fc.record({
@@ -596,6 +625,7 @@ export function renderManifest(spec: ManifestSpec): string {
           .join(', ')} }`;
 
   const entryText = (entry: EntrySpec, level: number): string => {
+    if (entry.raw !== undefined) return entry.raw;
     const fields: string[] = [`${key('permission')}${JSON.stringify(entry.permission)}`];
     if (entry.purpose !== undefined) {
       const purpose = `${key('purpose')}${purposeText(entry.purpose)}`;
