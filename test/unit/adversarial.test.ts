@@ -438,10 +438,13 @@ describe('adversarial: characters', () => {
     const position = { line: 6, character: 26 };
     const bomDocument = doc(withBom);
     const manifest = service.parseManifest(bomDocument);
-    assert.deepEqual(
-      service.doHover(bomDocument, position, manifest),
-      service.doHover(a.document, position, service.parseManifest(a.document)),
-    );
+    const plainManifest = service.parseManifest(a.document);
+    const hover = service.doHover(bomDocument, position, manifest);
+    assert.ok(hover);
+    assert.deepEqual(hover, service.doHover(a.document, position, plainManifest));
+    const completion = service.doComplete(bomDocument, position, manifest);
+    assert.equal(completion.items.length, catalog.permissions.length);
+    assert.deepEqual(completion, service.doComplete(a.document, position, plainManifest));
     // Grant and revoke work and keep the mark.
     const grant = service.grant(bomDocument, manifest, 'charge_read', GOOD_PURPOSE);
     assert.equal(grant.status, 'granted');
