@@ -749,11 +749,11 @@ describe('adversarial: wrong shapes', () => {
 describe('adversarial: hover markdown from user text', () => {
   const reference =
     '[Permissions reference](https://docs.stripe.com/stripe-apps/reference/permissions)';
-  function hoverOn(name: string): string {
+  function hoverOn(name: string, settings?: Record<string, unknown>): string {
     const text = manifestWith(
       `[{ "permission": ${JSON.stringify(name)}, "purpose": "${GOOD_PURPOSE}" }]`,
     );
-    const service = createManifestLanguageService();
+    const service = createManifestLanguageService(settings);
     const document = doc(text);
     const position = document.positionAt(text.indexOf(JSON.stringify(name)) + 1);
     const hover = service.doHover(document, position, service.parseManifest(document));
@@ -771,6 +771,18 @@ describe('adversarial: hover markdown from user text', () => {
         `**Unknown permission** ${escaped}`,
         `Not in the Stripe Apps permissions reference (${catalog.permissions.length} names), so upload fails with **Permission ${escaped} does not exist**.`,
         'If Stripe accepts this name for your account, add it to the `stripeApps.allowedPermissions` setting.',
+        reference,
+      ].join('\n\n'),
+    );
+  });
+
+  it('a name allowed by the settings is shown as escaped text too (exact output)', () => {
+    const name = '[ok](command:workbench.action.quit)';
+    assert.equal(
+      hoverOn(name, { allowedPermissions: [name] }),
+      [
+        '\\[ok\\]\\(command\\:workbench\\.action\\.quit\\) · allowed by your settings',
+        'Not in the Stripe Apps permissions reference; the `stripeApps.allowedPermissions` setting accepts it.',
         reference,
       ].join('\n\n'),
     );
