@@ -74,7 +74,7 @@ describe('fuzz: every feature on any text', () => {
           tally.runs++;
         },
       ),
-      runs(150),
+      runs(400),
     );
     report(t, 'corpus mutations', tally, started);
   });
@@ -91,7 +91,7 @@ describe('fuzz: every feature on any text', () => {
         assertDeterministic(text);
         tally.runs++;
       }),
-      runs(60),
+      runs(90),
     );
     report(t, 'generated manifests', tally, started);
   });
@@ -111,7 +111,7 @@ describe('fuzz: every feature on any text', () => {
         assertDeterministic(text);
         tally.runs++;
       }),
-      runs(250),
+      runs(600),
     );
     report(t, 'noise', tally, started);
   });

@@ -219,7 +219,7 @@ describe('fuzz: edit safety', () => {
           count++;
         },
       ),
-      runs(300),
+      runs(1000),
     );
     report(t, 'grant/revoke round trips', count, started);
   });
@@ -259,7 +259,7 @@ describe('fuzz: edit safety', () => {
           count++;
         },
       ),
-      runs(200),
+      runs(500),
     );
     report(t, 'purpose updates', count, started);
   });
@@ -302,7 +302,7 @@ describe('fuzz: edit safety', () => {
           count++;
         },
       ),
-      runs(200),
+      runs(500),
     );
     report(t, 'revoke of repeated names', count, started);
   });
@@ -317,7 +317,7 @@ describe('fuzz: edit safety', () => {
         checkFixes(service, renderManifest(spec), tally);
         count++;
       }),
-      runs(120),
+      runs(400),
     );
     report(t, 'fixes on generated manifests', count, started);
     t.diagnostic(
