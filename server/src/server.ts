@@ -484,8 +484,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     const { document, manifest } = located;
     const edits = service.getSortEntriesEdits(document, manifest);
-    if (edits.length === 0)
-      return { status: 'unchanged', message: 'The permissions are already sorted.' };
+    if (edits.length === 0) {
+      // Nothing to sort, or nothing that can be sorted safely: say which.
+      const blocked = unsortable(manifest);
+      return blocked === undefined
+        ? { status: 'unchanged', message: 'The permissions are already sorted.' }
+        : { status: 'invalid', message: blocked };
+    }
     const failure = await applyEdit(document, edits, 'Sort permissions');
     return failure === undefined
       ? { status: 'sorted', message: 'Sorted the permissions by name.' }
@@ -637,6 +642,16 @@ function currentPurpose(manifest: ManifestDocument, permission: string): string 
   const texts = manifest.granted.get(permission)?.[0]?.purposeTexts ?? [];
   const text = (texts.find((item) => item.locale === 'en-US') ?? texts[0])?.text;
   return text === undefined || text.trim() === '' ? undefined : text;
+}
+
+/** Why the entries of a manifest cannot be sorted, or undefined when they can. */
+function unsortable(manifest: ManifestDocument): string | undefined {
+  if (manifest.limit)
+    return 'The manifest is too large or nested too deeply to edit; nothing was sorted.';
+  if (manifest.syntaxErrors.length > 0)
+    return 'Fix the JSON syntax errors first; nothing was sorted.';
+  if (!manifest.permissionsArray) return 'There is no "permissions" array to sort.';
+  return undefined;
 }
 
 const SEVERITY_ORDER = ['error', 'warning', 'information', 'hint'] as const;
