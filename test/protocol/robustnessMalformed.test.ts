@@ -191,3 +191,53 @@ describe('robustness: a buggy client', () => {
     assert.equal(await client.shutdown(), 0);
   });
 });
+
+describe('robustness: sort on a manifest it cannot sort', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start({ pull: true });
+  });
+  after(() => {
+    client.dispose();
+  });
+
+  const cases: [string, string, { status: string; message: string }][] = [
+    [
+      'a syntax error',
+      '{"permissions": [{"permission": "charge_read", "purpose": "x"}',
+      { status: 'invalid', message: 'Fix the JSON syntax errors first; nothing was sorted.' },
+    ],
+    [
+      '"permissions" not an array',
+      '{"permissions": "charge_read"}',
+      { status: 'invalid', message: 'There is no "permissions" array to sort.' },
+    ],
+    [
+      'nesting too deep',
+      `{"permissions": [], "x": ${'['.repeat(1000)}${']'.repeat(1000)}}`,
+      {
+        status: 'invalid',
+        message: 'The manifest is too large or nested too deeply to edit; nothing was sorted.',
+      },
+    ],
+    [
+      'sorted entries',
+      '{"permissions": [{"permission": "charge_read"}, {"permission": "customer_read"}]}',
+      { status: 'unchanged', message: 'The permissions are already sorted.' },
+    ],
+  ];
+  for (const [what, text, expected] of cases) {
+    it(`${what}: ${expected.status}, with the reason, and no edit`, async () => {
+      await client.open(MANIFEST_URI, text);
+      const since = client.applyEdits.mark();
+      const result: unknown = await client.connection.sendRequest('workspace/executeCommand', {
+        command: 'stripeApps.server.sortPermissions',
+        arguments: [{ uri: MANIFEST_URI, version: client.version(MANIFEST_URI) }],
+      });
+      assert.deepEqual(result, expected);
+      assert.equal(client.applyEdits.mark(), since);
+      assert.equal(client.text(MANIFEST_URI), text);
+      await client.close(MANIFEST_URI);
+    });
+  }
+});
