@@ -160,12 +160,28 @@ function byAccess(matches: readonly Candidate[], parsed: ParsedName): Candidate[
   return accesses.length > 0 && asked.length > 0 ? asked : sorted;
 }
 
+// Diagnostics run on every keystroke and the same wrong names come back each time; edit
+// distances against every catalog name are the costly part, so answers are remembered.
+const remembered = new Map<string, readonly string[]>();
+const REMEMBERED_LIMIT = 5_000;
+
 /** Up to `max` nearest catalog names (and `allowed` names) for a name that is not one of them. */
 export function suggestPermissionNames(
   name: string,
   allowed: readonly string[],
   max = 3,
 ): string[] {
+  if (name.length > 200) return computeSuggestions(name, allowed, max);
+  const key = `${String(max)}\u0000${allowed.join('\u0000')}\u0001${name}`;
+  const known = remembered.get(key);
+  if (known) return [...known];
+  const suggestions = computeSuggestions(name, allowed, max);
+  if (remembered.size >= REMEMBERED_LIMIT) remembered.clear();
+  remembered.set(key, suggestions);
+  return [...suggestions];
+}
+
+function computeSuggestions(name: string, allowed: readonly string[], max: number): string[] {
   // A valid name has nothing nearer than itself (and callers check before asking).
   if (max <= 0 || CATALOG_NAMES.has(name) || allowed.includes(name)) return [];
   const trimmed = name.trim();

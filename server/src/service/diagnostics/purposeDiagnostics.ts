@@ -26,6 +26,7 @@ const REWRITE_CODES = new Set([
 // products) is often honest; for three or more it is boilerplate (a real file explains 20
 // permissions with "Handle payment transactions").
 const MIN_REUSED_RESOURCES = 3;
+const MAX_RELATED = 10;
 
 interface Occurrence {
   readonly entry: PermissionEntry;
@@ -88,27 +89,34 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Diagnostic[
     return [];
   const { document } = context;
   const found: Diagnostic[] = [];
+  // Each diagnostic links to a few of the others, not all: a sentence reused a thousand times
+  // would otherwise cost a million related locations.
+  const linked = group.slice(0, MAX_RELATED + 1).map((other) => ({
+    other,
+    location: {
+      uri: document.uri,
+      range: {
+        start: document.positionAt(other.purpose.node.offset),
+        end: document.positionAt(other.purpose.node.offset + other.purpose.node.length),
+      },
+    },
+  }));
+  const names = [...new Set(group.map((occurrence) => occurrence.name))];
   for (const occurrence of group) {
-    const others = group.filter((other) => other !== occurrence);
-    const otherNames = [...new Set(others.map((other) => other.name))].filter(
-      (name) => name !== occurrence.name,
-    );
+    const otherNames = names.filter((name) => name !== occurrence.name);
     const shown = otherNames.slice(0, 3);
     const more = otherNames.length - shown.length;
     const list =
       more > 0
         ? `${shown.map((name) => `"${name}"`).join(', ')} and ${more} more`
         : quotedList(shown);
-    const relatedInformation: DiagnosticRelatedInformation[] = others.map((other) => ({
-      location: {
-        uri: document.uri,
-        range: {
-          start: document.positionAt(other.purpose.node.offset),
-          end: document.positionAt(other.purpose.node.offset + other.purpose.node.length),
-        },
-      },
-      message: `The same purpose for "${other.name}"`,
-    }));
+    const relatedInformation: DiagnosticRelatedInformation[] = linked
+      .filter(({ other }) => other !== occurrence)
+      .slice(0, MAX_RELATED)
+      .map(({ other, location }) => ({
+        location,
+        message: `The same purpose for "${other.name}"`,
+      }));
     const diagnostic = makeDiagnostic(
       context,
       'reused-purpose',
@@ -136,7 +144,18 @@ function resourceOf(name: string): string {
 }
 
 /** Texts that differ only in case, spacing or final punctuation are the same text. */
+const reuseKeys = new Map<string, string>();
+
 function reuseKey(text: string): string {
+  const known = reuseKeys.get(text);
+  if (known !== undefined) return known;
+  const key = normalizeForReuse(text);
+  if (reuseKeys.size >= 20_000) reuseKeys.clear();
+  if (text.length <= 10_000) reuseKeys.set(text, key);
+  return key;
+}
+
+function normalizeForReuse(text: string): string {
   return text
     .trim()
     .toLowerCase()

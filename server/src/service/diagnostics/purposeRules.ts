@@ -9,13 +9,13 @@ import { severityFor } from './common';
  * the grant command checks what the user typed with the same function.
  */
 export interface PurposeFinding {
-  code: DiagnosticCode;
-  message: string;
-  severity: SeverityName;
+  readonly code: DiagnosticCode;
+  readonly message: string;
+  readonly severity: SeverityName;
   /** offsets relative to the text */
-  start: number;
-  end: number;
-  data?: unknown;
+  readonly start: number;
+  readonly end: number;
+  readonly data?: unknown;
 }
 
 // ESC sequences (CSI, OSC, two-character), the C1 CSI, then any other C0/C1 control or DEL.
@@ -94,8 +94,35 @@ const WORD_SEGMENTER = new Intl.Segmenter('en', { granularity: 'word' });
 const PLAIN_WORD = /(?<![^ \t\n\r])[A-Za-z]+(?![^ \t\n\r])/g;
 const PURPOSE_DOCS_NOTE = 'the account administrator who installs the app';
 
+// Every keystroke re-validates texts that did not change; findings depend only on the
+// permission, the text, the app's name and the settings (a new settings object on every
+// configure, so the WeakMap drops stale results by itself).
+const memo = new WeakMap<ManifestServiceSettings, Map<string, readonly PurposeFinding[]>>();
+const MEMO_LIMIT = 20_000;
+
 /** Judges one purpose text. One finding per rule at most, the most important first. */
 export function checkPurposeText(
+  permission: string,
+  text: string,
+  settings: ManifestServiceSettings,
+  manifest?: ManifestDocument,
+): PurposeFinding[] {
+  let results = memo.get(settings);
+  if (!results) {
+    results = new Map();
+    memo.set(settings, results);
+  }
+  const key = `${permission}\u0000${manifest?.appName ?? ''}\u0000${text}`;
+  const known = results.get(key);
+  if (known) return [...known];
+  const findings = judgePurposeText(permission, text, settings, manifest);
+  if (results.size >= MEMO_LIMIT) results.clear();
+  // Huge texts are rare and would pin memory: only ordinary ones are remembered.
+  if (text.length <= 10_000) results.set(key, findings);
+  return [...findings];
+}
+
+function judgePurposeText(
   permission: string,
   text: string,
   settings: ManifestServiceSettings,
