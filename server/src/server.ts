@@ -159,7 +159,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     pending.delete(uri);
   }
 
-  function schedulePush(document: TextDocument): void {
+  function schedulePush(document: TextDocument, delay = PUSH_DELAY_MS): void {
     if (support.pullDiagnostics || !isManifestUri(document.uri)) return;
     cancelPending(document.uri);
     pending.set(
@@ -167,7 +167,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       setTimeout(() => {
         pending.delete(document.uri);
         runSafeNotification(() => push(document.uri), `Error validating ${document.uri}`, logError);
-      }, PUSH_DELAY_MS),
+      }, delay),
     );
   }
 
@@ -192,8 +192,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const document of documents.all()) schedulePush(document);
   }
 
+  // Typing is debounced; a document just opened is validated at once (nothing to wait for).
+  const justOpened = new Set<string>();
+  documents.onDidOpen((event) => {
+    justOpened.add(event.document.uri);
+  });
   documents.onDidChangeContent((change) => {
-    schedulePush(change.document);
+    const opened = justOpened.delete(change.document.uri);
+    schedulePush(change.document, opened ? 0 : PUSH_DELAY_MS);
   });
   documents.onDidClose((event) => {
     const { uri } = event.document;
