@@ -1,4 +1,4 @@
-import { createScanner, parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 
 /** `stripe-app.json` is a base manifest; `stripe-app.<name>.json` a local one that `extends` it. */
@@ -144,35 +144,48 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
   };
 }
 
-/** jsonc-parser's `SyntaxKind` values (a const enum, which isolated modules cannot read). */
-const Token = { OpenBrace: 1, CloseBrace: 2, OpenBracket: 3, CloseBracket: 4, EOF: 17 } as const;
-
 /**
- * Whether arrays and objects nest deeper than `max`, scanning (no recursion, at most `max`
- * remembered brackets). A closing bracket ends the innermost scope only when it matches it, as
- * the parser's error recovery does, so the count never falls below the parser's depth.
+ * Whether arrays and objects nest deeper than `max`, in one pass over the characters (no
+ * recursion, at most `max` remembered brackets, far cheaper than tokenising). Strings end at
+ * their closing quote or at a line break and comments are skipped, as jsonc-parser's scanner
+ * does; a closing bracket ends the innermost scope only when it matches it, as the parser's
+ * error recovery does, so the count never falls below the parser's depth.
  */
 function nestedDeeperThan(text: string, max: number): boolean {
-  const scanner = createScanner(text, true);
   const open: number[] = [];
-  for (;;) {
-    const kind: number = scanner.scan();
-    switch (kind) {
-      case Token.EOF:
-        return false;
-      case Token.OpenBrace:
-      case Token.OpenBracket:
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    switch (code) {
+      case 0x5b: // [
+      case 0x7b: // {
         if (open.length >= max) return true;
-        open.push(kind);
+        open.push(code);
         break;
-      case Token.CloseBrace:
-      case Token.CloseBracket:
-        if (open[open.length - 1] === kind - 1) open.pop();
+      case 0x5d: // ]
+      case 0x7d: // }
+        if (open[open.length - 1] === code - 2) open.pop();
+        break;
+      case 0x22: // a string: up to the closing quote or the end of the line
+        for (i++; i < length; i++) {
+          const inner = text.charCodeAt(i);
+          if (inner === 0x5c) i++;
+          else if (inner === 0x22 || inner === 0x0a || inner === 0x0d) break;
+        }
+        break;
+      case 0x2f: // a comment
+        if (text.charCodeAt(i + 1) === 0x2f) {
+          while (i < length && text.charCodeAt(i) !== 0x0a && text.charCodeAt(i) !== 0x0d) i++;
+        } else if (text.charCodeAt(i + 1) === 0x2a) {
+          const close = text.indexOf('*/', i + 2);
+          i = close < 0 ? length : close + 1;
+        }
         break;
       default:
         break;
     }
   }
+  return false;
 }
 
 function readEntry(node: Node, index: number): PermissionEntry {
