@@ -288,6 +288,14 @@ async function main() {
   console.log(`  screenshots: ${path.relative(paths.root, paths.results)}/`);
   const failed = [...suite, ...ui].filter((r) => !r.ok).length;
   console.log(`  total ${elapsed(started)}; ${failed ? `${failed} FAILED` : 'all passed'}\n`);
+  // The plain closing line CI reads: every in-host test and UI scenario counted.
+  const passed =
+    suite.reduce((sum, r) => sum + (r.summary?.passes ?? (r.ok ? 1 : 0)), 0) +
+    ui.filter((r) => r.ok).length;
+  const failures =
+    suite.reduce((sum, r) => sum + Math.max(r.summary?.failures.length ?? 0, r.ok ? 0 : 1), 0) +
+    ui.filter((r) => !r.ok).length;
+  console.log(`e2e: ${passed} passed, ${failures} failed`);
   if (!flag('keep') && failed === 0) fs.rmSync(runDir, { recursive: true, force: true });
   return failed === 0 ? 0 : 1;
 }
