@@ -9,6 +9,7 @@
  * `payout_write` is never granted: the name the grant measurement adds.
  */
 import { catalog, type PermissionInfo } from '../../server/src/service/catalog';
+import { seededRandom as rng } from '../../test/support/seededRandom';
 
 export const GRANT_NAME = 'payout_write';
 export const REVOKE_NAME = 'dispute_write';
@@ -27,18 +28,6 @@ export interface GeneratedManifest {
   readonly bytes: number;
   /** How many entries of each kind were generated (the fixed tail counted too). */
   readonly kinds: { valid: number; misspelled: number; duplicate: number };
-}
-
-/** mulberry32: a small, fast, seeded PRNG (deterministic across platforms). */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pick<T>(random: () => number, items: readonly T[]): T {

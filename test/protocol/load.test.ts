@@ -32,20 +32,9 @@ import { createManifestLanguageService } from '../../server/src/service';
 import { doc } from '../unit/util';
 import { TestClient } from './client';
 import { CLEAN_MANIFEST, FLAWED_MANIFEST, MANIFEST_URI } from './manifests';
+import { seededRandom as random } from '../support/seededRandom';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
-
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The server's resident set size in kB, from /proc. */
 function rssKb(pid: number | undefined): number {

@@ -26,18 +26,7 @@ import { ServerCommands } from '../../server/src/protocol';
 import { doc } from '../unit/util';
 import { SERVER_PATH, TestClient, vscodeCapabilities } from './client';
 import { CLEAN_MANIFEST, FLAWED_MANIFEST, MANIFEST_URI } from './manifests';
-
-/** A small seeded generator (mulberry32), so a failing text can be reproduced. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../support/seededRandom';
 
 /** Garbage texts: random bytes read as Latin-1 and as UTF-8, JSON-ish noise, lone surrogates. */
 function garbageTexts(): string[] {
