@@ -23,7 +23,7 @@ function check(
   text: string,
   permission = 'customer_read',
   settings: unknown = {},
-): PurposeFinding[] {
+): readonly PurposeFinding[] {
   return checkPurposeText(permission, text, resolveSettings(settings));
 }
 

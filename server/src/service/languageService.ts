@@ -77,7 +77,11 @@ export interface ManifestLanguageService {
   ): GrantResult;
   revoke(document: TextDocument, manifest: ManifestDocument, permission: string): RevokeResult;
   /** Judges one purpose text by the purpose rules, as the diagnostics would (for input boxes). */
-  checkPurpose(permission: string, purpose: string, manifest?: ManifestDocument): PurposeFinding[];
+  checkPurpose(
+    permission: string,
+    purpose: string,
+    manifest?: ManifestDocument,
+  ): readonly PurposeFinding[];
   /** A suggested purpose for a permission, using the app's name when the manifest has one. */
   suggestPurpose(permission: string, manifest?: ManifestDocument): string;
 }

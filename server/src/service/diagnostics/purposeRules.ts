@@ -96,8 +96,11 @@ const PURPOSE_DOCS_NOTE = 'the account administrator who installs the app';
 
 // Every keystroke re-validates texts that did not change; findings depend only on the
 // permission, the text, the app's name and the settings (a new settings object on every
-// configure, so the WeakMap drops stale results by itself).
-const memo = new WeakMap<ManifestServiceSettings, Map<string, readonly PurposeFinding[]>>();
+// configure, so the WeakMap drops stale results by itself). Nested maps, not a joined key:
+// building a key string per purpose was itself a cost on large manifests.
+type FindingsByText = Map<string, readonly PurposeFinding[]>;
+const memo = new WeakMap<ManifestServiceSettings, Map<string, Map<string, FindingsByText>>>();
+let remembered = 0;
 const MEMO_LIMIT = 20_000;
 
 /** Judges one purpose text. One finding per rule at most, the most important first. */
@@ -106,20 +109,33 @@ export function checkPurposeText(
   text: string,
   settings: ManifestServiceSettings,
   manifest?: ManifestDocument,
-): PurposeFinding[] {
-  let results = memo.get(settings);
-  if (!results) {
-    results = new Map();
-    memo.set(settings, results);
+): readonly PurposeFinding[] {
+  let byApp = memo.get(settings);
+  if (!byApp || remembered >= MEMO_LIMIT) {
+    byApp = new Map();
+    memo.set(settings, byApp);
+    remembered = 0;
   }
-  const key = `${permission}\u0000${manifest?.appName ?? ''}\u0000${text}`;
-  const known = results.get(key);
-  if (known) return [...known];
+  const appName = manifest?.appName ?? '';
+  let byPermission = byApp.get(appName);
+  if (!byPermission) {
+    byPermission = new Map();
+    byApp.set(appName, byPermission);
+  }
+  let byText = byPermission.get(permission);
+  if (!byText) {
+    byText = new Map();
+    byPermission.set(permission, byText);
+  }
+  const known = byText.get(text);
+  if (known) return known;
   const findings = judgePurposeText(permission, text, settings, manifest);
-  if (results.size >= MEMO_LIMIT) results.clear();
   // Huge texts are rare and would pin memory: only ordinary ones are remembered.
-  if (text.length <= 10_000) results.set(key, findings);
-  return [...findings];
+  if (text.length <= 10_000) {
+    byText.set(text, findings);
+    remembered++;
+  }
+  return findings;
 }
 
 function judgePurposeText(
