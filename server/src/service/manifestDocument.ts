@@ -95,7 +95,7 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
       granted: new Map(),
     };
   }
-  const tooDeep = {
+  const tooDeep = (): ManifestDocument => ({
     ...base,
     kind: manifestKind(document.uri, undefined),
     root: undefined,
@@ -103,8 +103,7 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
     limit: { reason: 'too-deep', limit: MAX_NESTING_DEPTH },
     entries: [],
     granted: new Map(),
-  } as const satisfies ManifestDocument;
-  if (nestedDeeperThan(text, MAX_NESTING_DEPTH)) return tooDeep;
+  });
   const syntaxErrors: ParseError[] = [];
   let root: Node | undefined;
   try {
@@ -113,10 +112,13 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
     const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
     root = parseTree(source, syntaxErrors, { allowTrailingComma: true, disallowComments: false });
   } catch (error) {
-    // jsonc-parser recurses per nesting level; a stack already deep could still overflow.
+    // jsonc-parser recurses per nesting level: absurd nesting overflows its stack.
     if (!(error instanceof RangeError)) throw error;
-    return tooDeep;
+    return tooDeep();
   }
+  // Nesting that the parser survived can still overflow the recursive helpers that features
+  // use on the tree (getNodeValue, the edit checks): refuse it, counted without recursion.
+  if (root && nestedDeeperThan(root, MAX_NESTING_DEPTH)) return tooDeep();
   const permissionsProperty =
     root?.type === 'object' ? propertyNode(root, 'permissions') : undefined;
   const permissionsValue = permissionsProperty?.children?.[1];
@@ -144,45 +146,15 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
   };
 }
 
-/**
- * Whether arrays and objects nest deeper than `max`, in one pass over the characters (no
- * recursion, at most `max` remembered brackets, far cheaper than tokenising). Strings end at
- * their closing quote or at a line break and comments are skipped, as jsonc-parser's scanner
- * does; a closing bracket ends the innermost scope only when it matches it, as the parser's
- * error recovery does, so the count never falls below the parser's depth.
- */
-function nestedDeeperThan(text: string, max: number): boolean {
-  const open: number[] = [];
-  const length = text.length;
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i);
-    switch (code) {
-      case 0x5b: // [
-      case 0x7b: // {
-        if (open.length >= max) return true;
-        open.push(code);
-        break;
-      case 0x5d: // ]
-      case 0x7d: // }
-        if (open[open.length - 1] === code - 2) open.pop();
-        break;
-      case 0x22: // a string: up to the closing quote or the end of the line
-        for (i++; i < length; i++) {
-          const inner = text.charCodeAt(i);
-          if (inner === 0x5c) i++;
-          else if (inner === 0x22 || inner === 0x0a || inner === 0x0d) break;
-        }
-        break;
-      case 0x2f: // a comment
-        if (text.charCodeAt(i + 1) === 0x2f) {
-          while (i < length && text.charCodeAt(i) !== 0x0a && text.charCodeAt(i) !== 0x0d) i++;
-        } else if (text.charCodeAt(i + 1) === 0x2a) {
-          const close = text.indexOf('*/', i + 2);
-          i = close < 0 ? length : close + 1;
-        }
-        break;
-      default:
-        break;
+/** Whether arrays and objects nest deeper than `max` in the parsed tree (no recursion). */
+function nestedDeeperThan(root: Node, max: number): boolean {
+  const pending: { node: Node; depth: number }[] = [{ node: root, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node } = next;
+    const depth = node.type === 'array' || node.type === 'object' ? next.depth + 1 : next.depth;
+    if (depth > max) return true;
+    for (const child of node.children ?? []) {
+      if (child.children) pending.push({ node: child, depth });
     }
   }
   return false;
