@@ -93,13 +93,25 @@ export function buildDiagnostic(
     code,
     source: SOURCE,
     message: shortenMessage(message),
-    ...(extras.href ? { codeDescription: { href: extras.href } } : {}),
+    ...(extras.href ? { codeDescription: codeDescription(extras.href) } : {}),
     ...(extras.tags && extras.tags.length > 0 ? { tags: extras.tags } : {}),
     ...(extras.relatedInformation && extras.relatedInformation.length > 0
       ? { relatedInformation: extras.relatedInformation }
       : {}),
     ...(extras.data !== undefined ? { data: extras.data } : {}),
   };
+}
+
+// A handful of links serve thousands of diagnostics: one object each.
+const codeDescriptions = new Map<string, { href: string }>();
+
+function codeDescription(href: string): { href: string } {
+  let description = codeDescriptions.get(href);
+  if (!description) {
+    description = { href };
+    codeDescriptions.set(href, description);
+  }
+  return description;
 }
 
 /** Messages quote user text; past this length (a 1 MB name) they keep their start and end. */

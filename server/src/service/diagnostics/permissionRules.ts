@@ -201,26 +201,24 @@ function checkDuplicates(context: RuleContext): (Diagnostic | undefined)[] {
       start: document.positionAt(first.offset),
       end: document.positionAt(first.offset + first.length),
     };
+    // Every repeat of a name says the same: one message and one related location for all.
+    const message = `"${name}" is already granted on line ${firstRange.start.line + 1}: remove this entry (keep the one with the better purpose).`;
+    const relatedInformation = [
+      {
+        location: { uri: document.uri, range: firstRange },
+        message: `"${name}" first granted here`,
+      },
+    ];
+    const firstIndex = entries[0]?.index ?? 0;
     for (const entry of entries.slice(1)) {
       const node = entry.permissionValue;
       if (!node) continue;
       found.push(
-        makeDiagnostic(
-          context,
-          'duplicate-permission',
-          nodeSpan(node),
-          `"${name}" is already granted on line ${firstRange.start.line + 1}: remove this entry (keep the one with the better purpose).`,
-          {
-            href: PERMISSIONS_REFERENCE_URL,
-            relatedInformation: [
-              {
-                location: { uri: document.uri, range: firstRange },
-                message: `"${name}" first granted here`,
-              },
-            ],
-            data: { index: entry.index, name, firstIndex: entries[0]?.index ?? 0 },
-          },
-        ),
+        makeDiagnostic(context, 'duplicate-permission', nodeSpan(node), message, {
+          href: PERMISSIONS_REFERENCE_URL,
+          relatedInformation,
+          data: { index: entry.index, name, firstIndex },
+        }),
       );
     }
   }
