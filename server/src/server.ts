@@ -118,6 +118,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return runSafe<T, E>(fn, defaultValue, errorMessage, token, logError);
   }
 
+  /** The document a request names, for log lines (a malformed request may name none). */
+  function uriOf(params: { textDocument?: { uri?: unknown } }): string {
+    const uri = params.textDocument?.uri;
+    return typeof uri === 'string' ? uri : '(no document)';
+  }
+
   /** The open manifest at `uri` and its parse, or undefined for anything else. */
   function manifestAt(
     uri: string,
@@ -223,7 +229,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         };
       },
       { kind: DocumentDiagnosticReportKind.Full, items: [] },
-      `Error computing the diagnostics of ${params.textDocument.uri}`,
+      `Error computing the diagnostics of ${uriOf(params)}`,
       token,
     ),
   );
@@ -300,7 +306,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           : emptyList;
       },
       emptyList,
-      `Error computing completions for ${params.textDocument.uri}`,
+      `Error computing completions for ${uriOf(params)}`,
       token,
     ),
   );
@@ -326,7 +332,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         return found ? service.doHover(found.document, params.position, found.manifest) : null;
       },
       null,
-      `Error computing the hover for ${params.textDocument.uri}`,
+      `Error computing the hover for ${uriOf(params)}`,
       token,
     ),
   );
@@ -340,7 +346,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         return found ? codeActions(params, found.document, found.manifest) : [];
       },
       [],
-      `Error computing code actions for ${params.textDocument.uri}`,
+      `Error computing code actions for ${uriOf(params)}`,
       token,
     ),
   );
@@ -367,7 +373,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         return found ? service.getCodeLenses(found.document, found.manifest) : [];
       },
       [],
-      `Error computing code lenses for ${params.textDocument.uri}`,
+      `Error computing code lenses for ${uriOf(params)}`,
       token,
     ),
   );

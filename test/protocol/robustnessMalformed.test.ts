@@ -57,7 +57,7 @@ const REQUESTS: [string, string, unknown, { result: unknown } | { error: number 
     'completion without a document',
     'textDocument/completion',
     { position: { line: 1, character: 1 } },
-    { error: ErrorCodes.InternalError },
+    { result: { isIncomplete: false, items: [] } },
   ],
   [
     'code actions without a context',
