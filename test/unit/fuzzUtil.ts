@@ -5,8 +5,6 @@
  * mutations of real files.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { getNodeValue, parseTree, type ParseError } from 'jsonc-parser';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -46,19 +44,7 @@ export function assertProperty<Ts>(property: fc.IProperty<Ts>, numRuns: number):
 
 // ---- the corpus ----------------------------------------------------------------------------
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus', 'real-world');
-
-/** The real manifests (name and text); throws when the corpus is missing. */
-export function corpusFiles(): { name: string; text: string }[] {
-  if (!existsSync(CORPUS)) {
-    throw new Error(`The corpus of real manifests is missing: expected it at ${CORPUS}`);
-  }
-  const names = readdirSync(CORPUS)
-    .filter((name) => name.endsWith('.json'))
-    .sort();
-  if (names.length < 100) throw new Error(`Only ${names.length} manifests in ${CORPUS}`);
-  return names.map((name) => ({ name, text: readFileSync(join(CORPUS, name), 'utf8') }));
-}
+export { corpusFiles, corpusSkipReason } from '../support/corpus';
 
 // ---- positions and ranges ------------------------------------------------------------------
 
