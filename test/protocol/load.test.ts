@@ -5,7 +5,6 @@
  * wait is on an event (an answer, a notification); nothing sleeps.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import {
   CancellationTokenSource,
@@ -17,10 +16,7 @@ import {
   DocumentDiagnosticRequest,
   ExecuteCommandRequest,
   HoverRequest,
-  LSPErrorCodes,
   MessageType,
-  ResponseError,
-  type Diagnostic,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import {
@@ -28,31 +24,13 @@ import {
   ManifestInfoRequest,
   ServerCommands,
 } from '../../server/src/protocol';
-import { createManifestLanguageService } from '../../server/src/service';
 import { doc } from '../unit/util';
 import { TestClient } from './client';
 import { CLEAN_MANIFEST, FLAWED_MANIFEST, MANIFEST_URI } from './manifests';
 import { seededRandom as random } from '../support/seededRandom';
+import { freshDiagnostics, outcome, rssKb, type Outcome } from './expectations';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
-
-/** The server's resident set size in kB, from /proc. */
-function rssKb(pid: number | undefined): number {
-  assert.ok(pid !== undefined);
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-  assert.ok(match?.[1], 'VmRSS not found');
-  return Number(match[1]);
-}
-
-/** What an in-process service reports for a text, as JSON (what travels over the wire). */
-function freshDiagnostics(text: string, settings?: Record<string, unknown>): Diagnostic[] {
-  const service = createManifestLanguageService(settings);
-  const document = doc(text);
-  return JSON.parse(
-    JSON.stringify(service.doValidation(document, service.parseManifest(document))),
-  ) as Diagnostic[];
-}
 
 const PIECES = [
   'a',
@@ -88,19 +66,6 @@ function typingEdit(text: string, next: () => number): TextEdit {
   const piece = PIECES[Math.floor(next() * PIECES.length)] ?? 'a';
   const position = document.positionAt(at);
   return { range: { start: position, end: position }, newText: piece };
-}
-
-type Outcome = 'answered' | 'cancelled' | `failed: ${string}`;
-
-/** A request's outcome, taken at once (a cancelled request rejects, maybe before it is awaited). */
-function outcome(request: Promise<unknown>): Promise<Outcome> {
-  return request.then(
-    (): Outcome => 'answered',
-    (reason: unknown): Outcome =>
-      reason instanceof ResponseError && reason.code === LSPErrorCodes.RequestCancelled
-        ? 'cancelled'
-        : `failed: ${String(reason)}`,
-  );
 }
 
 /** Every request is answered, or refused as cancelled (-32800); nothing else. */
@@ -232,13 +197,13 @@ describe('load: 5 000 changes with settings changed mid-stream (push client)', (
     }
     const version = client.version(uri);
     const pushed = await client.nextDiagnostics(uri, 0, (params) => params.version === version);
-    assert.deepEqual(pushed.diagnostics, freshDiagnostics(client.text(uri), settings));
+    assert.deepEqual(pushed.diagnostics, freshDiagnostics(client.text(uri), { settings }));
     // And a known text last: the new settings are the ones in force.
     const since = client.diagnostics.mark();
     await client.change(uri, FLAWED_MANIFEST);
     const last = client.version(uri);
     const known = await client.nextDiagnostics(uri, since, (params) => params.version === last);
-    const expected = freshDiagnostics(FLAWED_MANIFEST, settings);
+    const expected = freshDiagnostics(FLAWED_MANIFEST, { settings });
     assert.deepEqual(known.diagnostics, expected);
     assert.notDeepEqual(expected, freshDiagnostics(FLAWED_MANIFEST));
     noErrorsLogged(client);

@@ -5,7 +5,6 @@
  * answers and notifications only.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import {
   CancellationTokenSource,
@@ -17,27 +16,13 @@ import {
   ResponseError,
   type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
-import { catalog, createManifestLanguageService } from '../../server/src/service';
-import { doc, manifestWith } from '../unit/util';
+import { catalog } from '../../server/src/service';
+import { manifestWith } from '../unit/util';
 import { TestClient } from './client';
 import { CLEAN_MANIFEST, MANIFEST_URI } from './manifests';
+import { freshDiagnostics, rssKb } from './expectations';
 
 const GOOD_PURPOSE = "Shows the customer's name next to each invoice.";
-
-function freshDiagnostics(text: string, uri: string): Diagnostic[] {
-  const service = createManifestLanguageService();
-  const document = doc(text, uri);
-  return JSON.parse(
-    JSON.stringify(service.doValidation(document, service.parseManifest(document))),
-  ) as Diagnostic[];
-}
-
-function rssKb(pid: number | undefined): number {
-  assert.ok(pid !== undefined);
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  assert.ok(match?.[1]);
-  return Number(match[1]);
-}
 
 async function pull(client: TestClient, uri: string): Promise<Diagnostic[]> {
   const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
@@ -154,7 +139,7 @@ describe('robustness: large and deep documents over the wire', () => {
       diagnostics.filter((d) => d.code === 'duplicate-permission').length,
       entries.length - names.length,
     );
-    assert.deepEqual(diagnostics, freshDiagnostics(text, uri));
+    assert.deepEqual(diagnostics, freshDiagnostics(text, { uri }));
     await client.close(uri);
   });
 

@@ -16,10 +16,7 @@ import {
   DocumentDiagnosticRequest,
   ExecuteCommandRequest,
   HoverRequest,
-  LSPErrorCodes,
   MessageType,
-  ResponseError,
-  type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
 import { ServerCommands } from '../../server/src/protocol';
 import { FIX_ALL_KIND } from '../../server/src/service/codeActions';
@@ -27,6 +24,7 @@ import { createManifestLanguageService } from '../../server/src/service';
 import { doc } from '../unit/util';
 import { TestClient, editsOf } from './client';
 import { CLEAN_MANIFEST, FLAWED_MANIFEST } from './manifests';
+import { freshDiagnostics, outcome, type Outcome } from './expectations';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
 const RUNS = Math.max(1, Math.round(100 * Number(process.env.FUZZ_SCALE ?? 1)));
@@ -114,26 +112,6 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reopen' as const) }) },
 );
-
-type Outcome = 'answered' | 'cancelled' | `failed: ${string}`;
-
-function outcome(request: Promise<unknown>): Promise<Outcome> {
-  return request.then(
-    (): Outcome => 'answered',
-    (reason: unknown): Outcome =>
-      reason instanceof ResponseError && reason.code === LSPErrorCodes.RequestCancelled
-        ? 'cancelled'
-        : `failed: ${String(reason)}`,
-  );
-}
-
-function freshDiagnostics(text: string, uri: string, settings: unknown): Diagnostic[] {
-  const service = createManifestLanguageService(settings);
-  const document = doc(text, uri);
-  return JSON.parse(
-    JSON.stringify(service.doValidation(document, service.parseManifest(document))),
-  ) as Diagnostic[];
-}
 
 function statusOf(result: unknown): string {
   assert.ok(typeof result === 'object' && result !== null && 'status' in result, String(result));
@@ -299,7 +277,7 @@ describe('robustness: random sessions against the live server', () => {
         });
         assert.deepEqual(
           'items' in report ? report.items : undefined,
-          freshDiagnostics(client.text(uri), uri, SETTINGS[settingsIndex]),
+          freshDiagnostics(client.text(uri), { uri, settings: SETTINGS[settingsIndex] }),
         );
         await client.close(uri);
       },
