@@ -13,6 +13,7 @@ import { checkPurposeText } from './diagnostics/purposeRules';
 import { validateManifest } from './diagnostics/validation';
 import {
   commaAfter,
+  colonOf,
   editBlocker,
   EditSession,
   insertItemOp,
@@ -23,7 +24,7 @@ import {
 import type { ManifestDocument, PermissionEntry, PurposeText } from './manifestDocument';
 import { normalizePermissionName, singular, suggestPermissionNames } from './nameSuggestions';
 import { suggestPurpose } from './purposeSuggestion';
-import type { DiagnosticCode, ManifestServiceSettings } from './settings';
+import { isRecord, type DiagnosticCode, type ManifestServiceSettings } from './settings';
 
 /*
  * Quick fixes keyed on the diagnostics' codes, a fix-all of the safe ones, and sorting the
@@ -408,7 +409,7 @@ function missingPurposeFixes(manifest: ManifestDocument, entry: PermissionEntry)
         if (!current || current.purposeProperty) return false;
         const object = current.node;
         const properties = object.children ?? [];
-        const colon = colonOf(session.text, properties[0]);
+        const colon = (properties[0] && colonOf(session.text, properties[0])) ?? ': ';
         return session.apply(
           insertItemOp(
             session,
@@ -666,19 +667,8 @@ function sameLineCommentEnd(text: string, offset: number): number {
   return end;
 }
 
-function colonOf(text: string, property: Node | undefined): string {
-  const [key, value] = property?.children ?? [];
-  if (!key || !value) return ': ';
-  const colon = text.slice(key.offset + key.length, value.offset);
-  return /^[ \t]*:[ \t]*$/.test(colon) ? colon : ': ';
-}
-
 function withPermissions(root: unknown, entries: unknown[]): unknown {
   return isRecord(root) ? { ...root, permissions: entries } : root;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function quoted(names: readonly string[]): string {

@@ -1,9 +1,8 @@
-import type { Node } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeLens, Range } from 'vscode-languageserver-types';
 import { ClientCommands } from '../protocol';
 import { countPermissions } from './hover';
-import type { ManifestDocument } from './manifestDocument';
+import { nodeRange, type ManifestDocument } from './manifestDocument';
 
 /**
  * Code lenses above the `"permissions"` key:
@@ -32,10 +31,10 @@ export function getCodeLenses(manifest: ManifestDocument, document: TextDocument
   });
 
   const key = manifest.permissionsProperty?.children?.[0];
-  if (!key) return [grantLens(rangeOf(document, root, 1))];
+  if (!key) return [grantLens(nodeRange(document, root, 1))];
   if (!manifest.permissionsArray) return [];
 
-  const range = rangeOf(document, key);
+  const range = nodeRange(document, key);
   const { total, read, write, other } = countPermissions(manifest);
   if (total === 0) return [grantLens(range)];
   const counts = [`${read} read`, `${write} write`, other > 0 && `${other} other`].filter(
@@ -52,11 +51,4 @@ export function getCodeLenses(manifest: ManifestDocument, document: TextDocument
     },
     grantLens(range),
   ];
-}
-
-function rangeOf(document: TextDocument, node: Node, length = node.length): Range {
-  return {
-    start: document.positionAt(node.offset),
-    end: document.positionAt(node.offset + length),
-  };
 }

@@ -11,7 +11,12 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { catalog } from './catalog';
 import { detectFormatting, indentUnit, type DetectedFormatting } from './formatting';
-import { parseManifest, type ManifestDocument, type PermissionEntry } from './manifestDocument';
+import {
+  parseManifest,
+  propertyKey,
+  type ManifestDocument,
+  type PermissionEntry,
+} from './manifestDocument';
 import { suggestPermissionNames } from './nameSuggestions';
 import type { ManifestServiceSettings } from './settings';
 
@@ -688,7 +693,7 @@ export function removeItemOp(
   const item = items[index];
   if (!item) return undefined;
   const containerPath = getNodePath(container);
-  const key = container.type === 'object' ? propertyKeyOf(item) : undefined;
+  const key = container.type === 'object' ? propertyKey(item) : undefined;
   if (container.type === 'object' && key === undefined) return undefined;
   const expected = withValueAt(rootValue(session), containerPath, (current) => {
     if (key !== undefined) {
@@ -884,7 +889,7 @@ function objectStyle(text: string, template: Node | undefined, unit: string): Ob
       ' ',
     ),
     step,
-    order: properties.map(propertyKeyOf).filter((key): key is string => key !== undefined),
+    order: properties.map(propertyKey).filter((key): key is string => key !== undefined),
   };
 }
 
@@ -959,16 +964,12 @@ function lastObjectEntry(entries: readonly Node[]): Node | undefined {
   return undefined;
 }
 
-function colonOf(text: string, property: Node): string | undefined {
+/** The text between a property's key and value when it is a plain colon (`: `, ` : `). */
+export function colonOf(text: string, property: Node): string | undefined {
   const [key, value] = property.children ?? [];
   if (!key || !value) return undefined;
   const colon = text.slice(key.offset + key.length, value.offset);
   return /^[ \t]*:[ \t]*$/.test(colon) ? colon : undefined;
-}
-
-function propertyKeyOf(property: Node): string | undefined {
-  const key = property.children?.[0];
-  return key?.type === 'string' ? String(key.value) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-import { findNodeAtOffset, type Node } from 'jsonc-parser';
+import { findNodeAtOffset } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Hover, Position, Range } from 'vscode-languageserver-types';
 import { catalog } from './catalog';
-import type { ManifestDocument } from './manifestDocument';
+import { nodeRange, type ManifestDocument } from './manifestDocument';
 import {
   bold,
   code,
@@ -32,13 +32,13 @@ export function getHover(
   if (node?.type !== 'string') return null;
 
   if (node === manifest.permissionsProperty?.children?.[0]) {
-    return manifest.permissionsArray ? summaryHover(manifest, rangeOf(document, node)) : null;
+    return manifest.permissionsArray ? summaryHover(manifest, nodeRange(document, node)) : null;
   }
   const entry = manifest.entries.find((candidate) => candidate.permissionValue === node);
   if (!entry) return null;
   return {
     contents: markdown(permissionParagraphs(String(node.value), manifest, settings)),
-    range: rangeOf(document, node),
+    range: nodeRange(document, node),
   };
 }
 
@@ -151,11 +151,4 @@ export function countPermissions(manifest: ManifestDocument): PermissionCounts {
     else other++;
   }
   return { total: manifest.granted.size, read, write, other };
-}
-
-function rangeOf(document: TextDocument, node: Node): Range {
-  return {
-    start: document.positionAt(node.offset),
-    end: document.positionAt(node.offset + node.length),
-  };
 }

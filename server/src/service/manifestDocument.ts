@@ -1,5 +1,6 @@
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Range } from 'vscode-languageserver-types';
 
 /** `stripe-app.json` is a base manifest; `stripe-app.<name>.json` a local one that `extends` it. */
 export type ManifestKind = 'base' | 'local';
@@ -199,6 +200,14 @@ function readPurposeTexts(value: Node | undefined): PurposeText[] {
 /** The property node with this key (the last one when repeated, as JSON.parse keeps it). */
 export function propertyNode(object: Node, key: string): Node | undefined {
   return object.type === 'object' ? lastProperty(object.children ?? [], key) : undefined;
+}
+
+/** The range a node (or its first `length` characters) covers in the document. */
+export function nodeRange(document: TextDocument, node: Node, length = node.length): Range {
+  return {
+    start: document.positionAt(node.offset),
+    end: document.positionAt(node.offset + length),
+  };
 }
 
 /** The key of a property node. */

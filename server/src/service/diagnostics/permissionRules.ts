@@ -1,7 +1,7 @@
 import type { Node } from 'jsonc-parser';
 import { DiagnosticTag, type Diagnostic } from 'vscode-languageserver-types';
 import { catalog } from '../catalog';
-import type { PermissionEntry } from '../manifestDocument';
+import { nodeRange, type PermissionEntry } from '../manifestDocument';
 import { suggestPermissionNames } from '../nameSuggestions';
 import {
   PERMISSIONS_REFERENCE_URL,
@@ -197,10 +197,7 @@ function checkDuplicates(context: RuleContext): (Diagnostic | undefined)[] {
   for (const [name, entries] of manifest.granted) {
     const first = entries[0]?.permissionValue;
     if (!first || entries.length < 2) continue;
-    const firstRange = {
-      start: document.positionAt(first.offset),
-      end: document.positionAt(first.offset + first.length),
-    };
+    const firstRange = nodeRange(document, first);
     // Every repeat of a name says the same: one message and one related location for all.
     const message = `"${name}" is already granted on line ${firstRange.start.line + 1}: remove this entry (keep the one with the better purpose).`;
     const relatedInformation = [

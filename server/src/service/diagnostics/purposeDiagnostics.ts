@@ -1,7 +1,8 @@
 import type { Node } from 'jsonc-parser';
 import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import { catalog } from '../catalog';
-import type { PermissionEntry, PurposeText } from '../manifestDocument';
+import { nodeRange, type PermissionEntry, type PurposeText } from '../manifestDocument';
+import { isRecord } from '../settings';
 import {
   MANIFEST_REFERENCE_URL,
   buildDiagnostic,
@@ -95,10 +96,7 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Diagnostic[
     other,
     location: {
       uri: document.uri,
-      range: {
-        start: document.positionAt(other.purpose.node.offset),
-        end: document.positionAt(other.purpose.node.offset + other.purpose.node.length),
-      },
+      range: nodeRange(document, other.purpose.node),
     },
   }));
   const names = [...new Set(group.map((occurrence) => occurrence.name))];
@@ -197,8 +195,4 @@ function valueToSourceOffsets(source: string, node: Node, value: string): number
   offsets.push(raw.length);
   // A malformed escape (the parser reported it) leaves the two out of step: no mapping.
   return offsets.length === value.length + 1 ? offsets : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
