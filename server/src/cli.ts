@@ -218,7 +218,10 @@ function lint(
   const reports: FileReport[] = files.map((file) => {
     const { document } = load(file);
     const manifest = service.parseManifest(document);
-    return { file, diagnostics: service.doValidation(document, manifest, { syntaxErrors: true }) };
+    return {
+      file,
+      diagnostics: service.doValidation(document, manifest, { syntaxErrors: true, maxProblems: 0 }),
+    };
   });
   const display = (file: string): string => relative(cwd, file) || basename(file);
   if (format === 'json') {

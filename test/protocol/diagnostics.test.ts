@@ -211,3 +211,53 @@ describe('settings without workspace/configuration (initializationOptions, pushe
     assert.deepEqual(client.configurationRequests.events, []);
   });
 });
+
+describe('maxNumberOfProblems (VS Code shows at most 1 000 per file)', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start({ pull: false });
+  });
+  after(() => {
+    client.dispose();
+  });
+
+  // 1 200 misspelt names, each an error, and one hint (trailing white space) on the first purpose.
+  const entries = Array.from(
+    { length: 1200 },
+    (_, i) =>
+      `    { "permission": "customers_read_${i}", "purpose": "Shows each customer's open invoices${i === 0 ? ' ' : ''}" }`,
+  );
+  const text = `{\n  "id": "com.example.app",\n  "permissions": [\n${entries.join(',\n')}\n  ]\n}\n`;
+
+  it('publishes the 1 000 most severe problems and one note by default', async () => {
+    await client.open(MANIFEST_URI, text);
+    const published = await client.nextDiagnostics(MANIFEST_URI);
+    assert.equal(published.diagnostics.length, 1001);
+    const [note, first] = published.diagnostics;
+    assert.ok(note && first);
+    assert.equal(note.code, 'too-many-problems');
+    assert.deepEqual(note.range, rangeOf(doc(text), '"permissions"'));
+    assert.equal(
+      note.message,
+      'Showing 1,000 of 1,201 problems in this file, the most severe first: fix these, or raise the "stripeApps.maxNumberOfProblems" setting to see more.',
+    );
+    // The hint on the first purpose is left out; the errors come in document order.
+    assert.equal(first.code, 'unknown-permission');
+    assert.deepEqual(first.range, rangeOf(doc(text), '"customers_read_0"'));
+    assert.deepEqual(
+      published.diagnostics.at(-1)?.range,
+      rangeOf(doc(text), '"customers_read_999"'),
+    );
+  });
+
+  it('publishes all of them when the setting is 0', async () => {
+    const since = client.diagnostics.mark();
+    await client.changeSettings({ maxNumberOfProblems: 0 });
+    const published = await client.nextDiagnostics(MANIFEST_URI, since);
+    assert.equal(published.diagnostics.length, 1201);
+    assert.equal(
+      published.diagnostics.filter((diagnostic) => diagnostic.code === 'too-many-problems').length,
+      0,
+    );
+  });
+});

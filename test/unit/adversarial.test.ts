@@ -22,6 +22,9 @@ import {
 } from './fuzzUtil';
 import { manifestWith } from './util';
 
+// These tests count every diagnostic: no `maxNumberOfProblems` cut.
+const ALL_PROBLEMS = { maxNumberOfProblems: 0 };
+
 const GOOD_PURPOSE = "Shows the customer's name next to each invoice.";
 
 /** A diagnostic's message (the service writes plain strings). */
@@ -220,7 +223,7 @@ describe('adversarial: size', () => {
     }
     const text = JSON.stringify({ id: 'com.example.app', version: '1.0.0', permissions: entries });
     assert.ok(text.length > 1024 * 1024 && !text.includes('\n'));
-    const service = createManifestLanguageService();
+    const service = createManifestLanguageService(ALL_PROBLEMS);
     const started = performance.now();
     const { diagnostics, document } = analyse(text, service);
     const elapsed = performance.now() - started;
@@ -252,7 +255,7 @@ describe('adversarial: size', () => {
       `{ "permission": "customer_read", "purpose": "${GOOD_PURPOSE} ${i}" }`;
     const small = entriesText(1000, entry);
     const large = entriesText(10_000, entry);
-    const service = createManifestLanguageService();
+    const service = createManifestLanguageService(ALL_PROBLEMS);
     const { diagnostics, document } = analyse(large, service);
     assert.equal(diagnostics.length, 9_999);
     assert.ok(diagnostics.every((d) => d.code === 'duplicate-permission'));
@@ -261,7 +264,7 @@ describe('adversarial: size', () => {
     // Linear: ten times the entries may cost ten times the time, not a hundred (slack for noise).
     const validateTime = (text: string): number =>
       fastest(() => {
-        const fresh = createManifestLanguageService();
+        const fresh = createManifestLanguageService(ALL_PROBLEMS);
         const d = doc(text);
         fresh.doValidation(d, fresh.parseManifest(d));
       });
@@ -305,7 +308,7 @@ describe('adversarial: size', () => {
       const name = i % 3 === 0 ? 'customers_read' : (names[(i * 7919) % names.length] ?? '');
       return `{ "permission": "${name}", "purpose": "Lists things for the drawer ${i}." }`;
     });
-    const service = createManifestLanguageService();
+    const service = createManifestLanguageService(ALL_PROBLEMS);
     const document = doc(text);
     const manifest = service.parseManifest(document);
     const diagnostics = service.doValidation(document, manifest);

@@ -30,6 +30,7 @@ interface Options {
   uri?: string;
   settings?: unknown;
   syntaxErrors?: boolean;
+  maxProblems?: number;
 }
 
 function validate(
@@ -41,6 +42,7 @@ function validate(
   const manifest = parseManifest(document, settings.maxDocumentSize);
   const all = validateManifest(manifest, document, settings, {
     syntaxErrors: options.syntaxErrors ?? false,
+    ...(options.maxProblems !== undefined ? { maxProblems: options.maxProblems } : {}),
   });
   return { document, all };
 }
@@ -917,6 +919,81 @@ describe('validateManifest', () => {
         all.map((diagnostic) => [diagnostic.code, diagnostic.message]),
         [['document-too-large', 'This file was not analysed: it is nested too deeply to parse.']],
       );
+    });
+  });
+
+  describe('too-many-problems', () => {
+    // A hint, an error, a warning and an error, in that order.
+    const text = entries(
+      ['invoice_read', 'Shows the open invoices of the customer in the sidebar '],
+      ['customers_read', 'Shows the customers who paid late in the sidebar'],
+      ['invoice_read', 'Shows the invoice history of the customer in the sidebar'],
+      ['charges_read', 'Lists the charges that failed for each customer this week'],
+    );
+
+    it('keeps the most severe problems, in document order, and says how many are left out', () => {
+      const { document, all } = validate(text, { maxProblems: 3 });
+      assert.deepEqual(codesOf(all), [
+        'too-many-problems',
+        'unknown-permission',
+        'duplicate-permission',
+        'unknown-permission',
+      ]);
+      const summary = at(all, 0);
+      assert.equal(summary.severity, DiagnosticSeverity.Information);
+      assert.deepEqual(summary.range, rangeOf(document, '"permissions"'));
+      assert.equal(
+        summary.message,
+        'Showing 3 of 4 problems in this file, the most severe first: fix these, or raise the "stripeApps.maxNumberOfProblems" setting to see more.',
+      );
+      assert.deepEqual(summary.data, { shown: 3, total: 4 });
+      assert.deepEqual(at(all, 2).range, rangeOf(document, '"invoice_read"', 1));
+    });
+
+    it('cuts inside one severity by document order', () => {
+      const { document, all } = validate(text, { maxProblems: 1 });
+      assert.deepEqual(codesOf(all), ['too-many-problems', 'unknown-permission']);
+      assert.deepEqual(at(all, 1).range, rangeOf(document, '"customers_read"'));
+      assert.deepEqual(at(all, 0).data, { shown: 1, total: 4 });
+    });
+
+    it('reports everything at or under the limit, and with 0', () => {
+      for (const maxProblems of [0, 4, 1000]) {
+        const { all } = validate(text, { maxProblems });
+        assert.deepEqual(
+          codesOf(all),
+          [
+            'purpose-whitespace',
+            'unknown-permission',
+            'duplicate-permission',
+            'unknown-permission',
+          ],
+          String(maxProblems),
+        );
+      }
+    });
+
+    it('still cuts when the note is turned off', () => {
+      const { all } = validate(text, {
+        maxProblems: 2,
+        settings: { severity: { 'too-many-problems': 'off' } },
+      });
+      assert.deepEqual(codesOf(all), ['unknown-permission', 'unknown-permission']);
+    });
+
+    it('puts the note at the top of a file without "permissions"', () => {
+      const { all } = validate('{ "permissions": 1, "x": [', {
+        maxProblems: 1,
+        syntaxErrors: true,
+      });
+      const summary = single(all, 'too-many-problems');
+      assert.deepEqual(summary.range, rangeOf(doc('{ "permissions"'), '"permissions"'));
+      const { all: bare } = validate('[1 2 3', { maxProblems: 1, syntaxErrors: true });
+      assert.deepEqual(codesOf(bare), ['too-many-problems', 'syntax-error']);
+      assert.deepEqual(at(bare, 0).range, {
+        start: { line: 0, character: 0 },
+        end: { line: 0, character: 1 },
+      });
     });
   });
 });

@@ -96,6 +96,10 @@ describe('package.json settings', () => {
       DEFAULT_SETTINGS.purpose.maxLength,
     );
     assert.equal(setting('stripeApps.maxDocumentSize').default, DEFAULT_SETTINGS.maxDocumentSize);
+    assert.equal(
+      setting('stripeApps.maxNumberOfProblems').default,
+      DEFAULT_SETTINGS.maxNumberOfProblems,
+    );
     assert.deepEqual(setting('stripeApps.trace.server').enum, ['off', 'messages', 'verbose']);
   });
 

@@ -32,6 +32,11 @@ import { resolveSettings, type ManifestServiceSettings } from './settings';
 export interface ValidationOptions {
   /** Report JSON syntax errors too (the CLI wants them; the editor reports them already). */
   readonly syntaxErrors?: boolean;
+  /**
+   * Report at most this many problems, the most severe first; 0 reports all. Default: the
+   * `maxNumberOfProblems` setting.
+   */
+  readonly maxProblems?: number;
 }
 
 /** Everything the editor and the CLI know about a manifest, with no editor in it. */
@@ -120,7 +125,10 @@ export function createManifestLanguageService(settings?: unknown): ManifestLangu
       return manifest;
     },
     doValidation: (document, manifest, options = {}) =>
-      validateManifest(manifest, document, current, options),
+      validateManifest(manifest, document, current, {
+        ...options,
+        maxProblems: options.maxProblems ?? current.maxNumberOfProblems,
+      }),
     doComplete: (document, position, manifest) =>
       getCompletions(manifest, document, position, current),
     doResolve: (item) => resolveCompletion(item),

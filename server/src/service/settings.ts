@@ -25,6 +25,7 @@ export const DIAGNOSTIC_CODES = [
   'restricted-permission',
   'syntax-error',
   'document-too-large',
+  'too-many-problems',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
@@ -57,6 +58,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<DiagnosticCode, SeverityName>> = 
   'restricted-permission': 'warning',
   'syntax-error': 'error',
   'document-too-large': 'warning',
+  'too-many-problems': 'information',
 };
 
 export function isDiagnosticCode(value: unknown): value is DiagnosticCode {
@@ -78,6 +80,11 @@ export interface ManifestServiceSettings {
   purpose: PurposeSettings;
   /** Documents larger than this many characters are not analysed (the editor stays responsive). */
   maxDocumentSize: number;
+  /**
+   * The editor is sent at most this many diagnostics per document, the most severe first
+   * (0: no limit). VS Code shows at most 1 000 per file and drops the rest itself.
+   */
+  maxNumberOfProblems: number;
 }
 
 export const DEFAULT_SETTINGS: ManifestServiceSettings = {
@@ -85,6 +92,7 @@ export const DEFAULT_SETTINGS: ManifestServiceSettings = {
   allowedPermissions: [],
   purpose: { minWords: 3, maxLength: 300 },
   maxDocumentSize: 10 * 1024 * 1024,
+  maxNumberOfProblems: 1000,
 };
 
 /** Fills in defaults and drops values of the wrong type, so user settings can never break rules. */
@@ -108,6 +116,7 @@ export function resolveSettings(input: unknown): ManifestServiceSettings {
       maxLength: wholeNumber(purpose.maxLength, DEFAULT_SETTINGS.purpose.maxLength),
     },
     maxDocumentSize: wholeNumber(raw.maxDocumentSize, DEFAULT_SETTINGS.maxDocumentSize),
+    maxNumberOfProblems: wholeNumber(raw.maxNumberOfProblems, DEFAULT_SETTINGS.maxNumberOfProblems),
   };
 }
 

@@ -66,40 +66,59 @@ export function nodeSpan(node: Node): Span {
   return { start: node.offset, end: node.offset + node.length };
 }
 
-/** A diagnostic for `code` at `span`, or undefined when the settings turn the code off. */
-export function makeDiagnostic(
+/**
+ * A diagnostic before it has a range. Rules return these; positions (a search in the line table)
+ * and the LSP object are made only for the findings that are reported, after sorting and the
+ * `maxNumberOfProblems` cut.
+ */
+export interface Finding {
+  readonly code: DiagnosticCode;
+  readonly severity: DiagnosticSeverity;
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+  readonly extras: DiagnosticExtras;
+}
+
+const NO_EXTRAS: DiagnosticExtras = {};
+
+/** A finding for `code` at `span`, or undefined when the settings turn the code off. */
+export function makeFinding(
   context: RuleContext,
   code: DiagnosticCode,
   span: Span,
   message: string,
-  extras: DiagnosticExtras = {},
-): Diagnostic | undefined {
+  extras: DiagnosticExtras = NO_EXTRAS,
+): Finding | undefined {
   const severity = severityFor(code, context.settings);
   if (!severity) return undefined;
-  return buildDiagnostic(context.document, code, toLspSeverity(severity), span, message, extras);
+  return {
+    code,
+    severity: LSP_SEVERITY[severity],
+    start: span.start,
+    end: span.end,
+    message,
+    extras,
+  };
 }
 
-export function buildDiagnostic(
-  document: TextDocument,
-  code: DiagnosticCode,
-  severity: DiagnosticSeverity,
-  span: Span,
-  message: string,
-  extras: DiagnosticExtras = {},
-): Diagnostic {
-  return {
-    range: { start: document.positionAt(span.start), end: document.positionAt(span.end) },
-    severity,
-    code,
+/** The LSP diagnostic of a finding. */
+export function toDiagnostic(document: TextDocument, finding: Finding): Diagnostic {
+  const { extras } = finding;
+  const diagnostic: Diagnostic = {
+    range: { start: document.positionAt(finding.start), end: document.positionAt(finding.end) },
+    severity: finding.severity,
+    code: finding.code,
     source: SOURCE,
-    message: shortenMessage(message),
-    ...(extras.href ? { codeDescription: codeDescription(extras.href) } : {}),
-    ...(extras.tags && extras.tags.length > 0 ? { tags: extras.tags } : {}),
-    ...(extras.relatedInformation && extras.relatedInformation.length > 0
-      ? { relatedInformation: extras.relatedInformation }
-      : {}),
-    ...(extras.data !== undefined ? { data: extras.data } : {}),
+    message: shortenMessage(finding.message),
   };
+  if (extras.href) diagnostic.codeDescription = codeDescription(extras.href);
+  if (extras.tags && extras.tags.length > 0) diagnostic.tags = extras.tags;
+  if (extras.relatedInformation && extras.relatedInformation.length > 0) {
+    diagnostic.relatedInformation = extras.relatedInformation;
+  }
+  if (extras.data !== undefined) diagnostic.data = extras.data;
+  return diagnostic;
 }
 
 // A handful of links serve thousands of diagnostics: one object each.

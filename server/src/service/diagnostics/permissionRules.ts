@@ -1,11 +1,12 @@
 import type { Node } from 'jsonc-parser';
-import { DiagnosticTag, type Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticTag } from 'vscode-languageserver-types';
 import { catalog } from '../catalog';
 import { nodeRange, type PermissionEntry } from '../manifestDocument';
 import { suggestPermissionNames } from '../nameSuggestions';
 import {
   PERMISSIONS_REFERENCE_URL,
-  makeDiagnostic,
+  makeFinding,
+  type Finding,
   nodeSpan,
   quotedList,
   type RuleContext,
@@ -20,15 +21,15 @@ export function isAcceptedName(name: string, allowed: ReadonlySet<string>): bool
 }
 
 /** The permission names: unknown, retired, combined, event types, duplicates and annotations. */
-export function checkPermissions(context: RuleContext): Diagnostic[] {
-  const found: (Diagnostic | undefined)[] = [];
+export function checkPermissions(context: RuleContext): Finding[] {
+  const found: (Finding | undefined)[] = [];
   for (const entry of context.manifest.entries) {
     const node = entry.permissionValue;
     if (node?.type !== 'string' || entry.name === undefined || entry.name.trim() === '') continue;
     found.push(...checkName(context, entry, entry.name, node));
   }
   found.push(...checkDuplicates(context));
-  return found.filter((item): item is Diagnostic => item !== undefined);
+  return found.filter((item): item is Finding => item !== undefined);
 }
 
 function checkName(
@@ -36,18 +37,18 @@ function checkName(
   entry: PermissionEntry,
   name: string,
   node: Node,
-): (Diagnostic | undefined)[] {
+): (Finding | undefined)[] {
   const { allowed } = context;
   const span = nodeSpan(node);
   const index = entry.index;
   const info = catalog.get(name);
   if (info) {
     const href = info.docsUrl ?? PERMISSIONS_REFERENCE_URL;
-    const found: (Diagnostic | undefined)[] = [];
+    const found: (Finding | undefined)[] = [];
     const restricted = catalog.restricted(name);
     if (restricted) {
       found.push(
-        makeDiagnostic(
+        makeFinding(
           context,
           'restricted-permission',
           span,
@@ -59,7 +60,7 @@ function checkName(
     const legacy = catalog.legacy(name);
     if (legacy) {
       found.push(
-        makeDiagnostic(
+        makeFinding(
           context,
           'legacy-permission',
           span,
@@ -73,7 +74,7 @@ function checkName(
       .filter((other) => context.manifest.granted.has(other));
     if (impliedBy.length > 0) {
       found.push(
-        makeDiagnostic(
+        makeFinding(
           context,
           'redundant-permission',
           span,
@@ -97,7 +98,7 @@ function checkName(
         ? `use ${quotedList(retired.replacements, 'or')} instead`
         : 'remove it unless Stripe still accepts it for your app';
     return [
-      makeDiagnostic(
+      makeFinding(
         context,
         'retired-permission',
         span,
@@ -114,7 +115,7 @@ function checkName(
   const trimmed = name.trim();
   if (trimmed !== name && isAcceptedName(trimmed, allowed)) {
     return [
-      makeDiagnostic(
+      makeFinding(
         context,
         'unknown-permission',
         span,
@@ -133,7 +134,7 @@ function checkName(
   );
   if (parts.length >= 2 && nameLike.length >= 2) {
     return [
-      makeDiagnostic(
+      makeFinding(
         context,
         'multiple-permissions-in-entry',
         span,
@@ -150,7 +151,7 @@ function checkName(
       ? `Unknown permission ${JSON.stringify(name)}${misspelt ? " (a typo in Stripe's own manifest schema)" : ''}. Did you mean ${quotedList(suggestions, 'or')}?`
       : `Unknown permission ${JSON.stringify(name)}: it is not in the Stripe Apps permissions reference. If Stripe has enabled it for your app, add it to the "stripeApps.allowedPermissions" setting.`;
   return [
-    makeDiagnostic(context, 'unknown-permission', span, message, {
+    makeFinding(context, 'unknown-permission', span, message, {
       href: PERMISSIONS_REFERENCE_URL,
       data: { index, name, suggestions },
     }),
@@ -164,7 +165,7 @@ function eventType(
   eventName: string,
   eventPermissions: readonly string[],
   node: Node,
-): Diagnostic | undefined {
+): Finding | undefined {
   // Every event needs event_read; the table lists the object permissions (some not in the
   // catalog, e.g. issuing_card_sensitive_read, which upload would refuse).
   const needed = [
@@ -178,7 +179,7 @@ function eventType(
       : suggestions.length < needed.length
         ? ` (${quotedList(needed.filter((name) => granted.has(name)))} already granted)`
         : '';
-  return makeDiagnostic(
+  return makeFinding(
     context,
     'event-type-as-permission',
     nodeSpan(node),
@@ -191,9 +192,9 @@ function eventType(
 }
 
 /** Every later entry of a name granted twice, pointing back at the first. */
-function checkDuplicates(context: RuleContext): (Diagnostic | undefined)[] {
+function checkDuplicates(context: RuleContext): (Finding | undefined)[] {
   const { document, manifest } = context;
-  const found: (Diagnostic | undefined)[] = [];
+  const found: (Finding | undefined)[] = [];
   for (const [name, entries] of manifest.granted) {
     const first = entries[0]?.permissionValue;
     if (!first || entries.length < 2) continue;
@@ -211,7 +212,7 @@ function checkDuplicates(context: RuleContext): (Diagnostic | undefined)[] {
       const node = entry.permissionValue;
       if (!node) continue;
       found.push(
-        makeDiagnostic(context, 'duplicate-permission', nodeSpan(node), message, {
+        makeFinding(context, 'duplicate-permission', nodeSpan(node), message, {
           href: PERMISSIONS_REFERENCE_URL,
           relatedInformation,
           data: { index: entry.index, name, firstIndex },

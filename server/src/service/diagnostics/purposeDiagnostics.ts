@@ -1,12 +1,12 @@
 import type { Node } from 'jsonc-parser';
-import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver-types';
+import type { DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import { catalog } from '../catalog';
 import { nodeRange, type PermissionEntry, type PurposeText } from '../manifestDocument';
 import { isRecord } from '../settings';
 import {
   MANIFEST_REFERENCE_URL,
-  buildDiagnostic,
-  makeDiagnostic,
+  makeFinding,
+  type Finding,
   nodeSpan,
   quotedList,
   toLspSeverity,
@@ -38,9 +38,9 @@ interface Occurrence {
 }
 
 /** The purpose rules on every text (a locale map's too), plus purposes reused across resources. */
-export function checkPurposes(context: RuleContext): Diagnostic[] {
+export function checkPurposes(context: RuleContext): Finding[] {
   const { manifest, document, settings } = context;
-  const found: Diagnostic[] = [];
+  const found: Finding[] = [];
   const groups = new Map<string, Occurrence[]>();
   for (const entry of manifest.entries) {
     const name = entry.name?.trim() ?? '';
@@ -53,16 +53,15 @@ export function checkPurposes(context: RuleContext): Diagnostic[] {
           ...(purpose.locale !== undefined ? { locale: purpose.locale } : {}),
           ...(isRecord(finding.data) ? finding.data : {}),
         };
-        found.push(
-          buildDiagnostic(
-            document,
-            finding.code,
-            toLspSeverity(finding.severity),
-            findingSpan(document.getText(), purpose, finding),
-            finding.message,
-            { href: MANIFEST_REFERENCE_URL, data },
-          ),
-        );
+        const span = findingSpan(document.getText(), purpose, finding);
+        found.push({
+          code: finding.code,
+          severity: toLspSeverity(finding.severity),
+          start: span.start,
+          end: span.end,
+          message: finding.message,
+          extras: { href: MANIFEST_REFERENCE_URL, data },
+        });
       }
       const key = reuseKey(purpose.text);
       if (
@@ -85,11 +84,11 @@ export function checkPurposes(context: RuleContext): Diagnostic[] {
  * One diagnostic on every occurrence of a purpose that explains permissions of several
  * resources: each of them needs its own reason, so none is singled out as "the original".
  */
-function reused(context: RuleContext, group: readonly Occurrence[]): Diagnostic[] {
+function reused(context: RuleContext, group: readonly Occurrence[]): Finding[] {
   if (new Set(group.map((occurrence) => occurrence.resource)).size < MIN_REUSED_RESOURCES)
     return [];
   const { document } = context;
-  const found: Diagnostic[] = [];
+  const found: Finding[] = [];
   // Each diagnostic links to a few of the others, not all: a sentence reused a thousand times
   // would otherwise cost a million related locations.
   const linked = group.slice(0, MAX_RELATED + 1).map((other) => ({
@@ -115,7 +114,7 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Diagnostic[
         location,
         message: `The same purpose for "${other.name}"`,
       }));
-    const diagnostic = makeDiagnostic(
+    const diagnostic = makeFinding(
       context,
       'reused-purpose',
       nodeSpan(occurrence.purpose.node),

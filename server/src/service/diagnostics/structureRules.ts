@@ -1,7 +1,12 @@
 import type { Node } from 'jsonc-parser';
-import type { Diagnostic } from 'vscode-languageserver-types';
 import { propertyKey, type PermissionEntry } from '../manifestDocument';
-import { MANIFEST_REFERENCE_URL, makeDiagnostic, nodeSpan, type RuleContext } from './common';
+import {
+  MANIFEST_REFERENCE_URL,
+  makeFinding,
+  nodeSpan,
+  type Finding,
+  type RuleContext,
+} from './common';
 
 /** Why an entry is malformed, for `invalid-permission-entry` quick fixes. */
 export type InvalidEntryReason = 'entry-not-object' | 'permission-not-string' | 'purpose-not-text';
@@ -13,12 +18,12 @@ const EXAMPLE_ENTRY = '{ "permission": "customer_read", "purpose": "…" }';
  * The shape of `permissions` and of its entries: everything that must be right before names
  * and purposes can be judged.
  */
-export function checkStructure(context: RuleContext): Diagnostic[] {
+export function checkStructure(context: RuleContext): Finding[] {
   const { manifest } = context;
   const root = manifest.root;
   // Not a manifest at all (an array, a string, nothing): leave it to the JSON checks.
   if (root?.type !== 'object') return [];
-  const found: (Diagnostic | undefined)[] = [];
+  const found: (Finding | undefined)[] = [];
   const href = MANIFEST_REFERENCE_URL;
 
   const property = manifest.permissionsProperty;
@@ -27,7 +32,7 @@ export function checkStructure(context: RuleContext): Diagnostic[] {
     // key to the error, so it is not judged for a missing one.
     if (manifest.kind === 'base' && manifest.syntaxErrors.length === 0) {
       found.push(
-        makeDiagnostic(
+        makeFinding(
           context,
           'missing-permissions',
           { start: root.offset, end: root.offset + 1 },
@@ -41,7 +46,7 @@ export function checkStructure(context: RuleContext): Diagnostic[] {
   const value = property.children?.[1];
   if (value && value.type !== 'array') {
     found.push(
-      makeDiagnostic(
+      makeFinding(
         context,
         'permissions-not-array',
         nodeSpan(value),
@@ -54,13 +59,13 @@ export function checkStructure(context: RuleContext): Diagnostic[] {
   return compact(found);
 }
 
-function checkEntry(context: RuleContext, entry: PermissionEntry): (Diagnostic | undefined)[] {
+function checkEntry(context: RuleContext, entry: PermissionEntry): (Finding | undefined)[] {
   const href = MANIFEST_REFERENCE_URL;
   const { index } = entry;
   if (!entry.isObject) {
     const name = entry.node.type === 'string' ? String(entry.node.value) : undefined;
     return [
-      makeDiagnostic(
+      makeFinding(
         context,
         'invalid-permission-entry',
         nodeSpan(entry.node),
@@ -78,13 +83,13 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Diagnostic |
       ),
     ];
   }
-  const found: (Diagnostic | undefined)[] = [];
+  const found: (Finding | undefined)[] = [];
   for (const property of entry.properties) {
     const key = propertyKey(property);
     const keyNode = property.children?.[0];
     if (key === undefined || !keyNode || ENTRY_KEYS.has(key)) continue;
     found.push(
-      makeDiagnostic(
+      makeFinding(
         context,
         'unexpected-entry-property',
         nodeSpan(keyNode),
@@ -97,7 +102,7 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Diagnostic |
   const permission = entry.permissionValue;
   if (!entry.permissionProperty) {
     found.push(
-      makeDiagnostic(
+      makeFinding(
         context,
         'missing-permission-name',
         nodeSpan(entry.node),
@@ -107,7 +112,7 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Diagnostic |
     );
   } else if (permission && permission.type !== 'string') {
     found.push(
-      makeDiagnostic(
+      makeFinding(
         context,
         'invalid-permission-entry',
         nodeSpan(permission),
@@ -119,7 +124,7 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Diagnostic |
     );
   } else if (permission && entry.name?.trim() === '') {
     found.push(
-      makeDiagnostic(
+      makeFinding(
         context,
         'missing-permission-name',
         nodeSpan(permission),
@@ -135,7 +140,7 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Diagnostic |
     if (entry.permissionProperty) {
       const name = entry.name?.trim();
       found.push(
-        makeDiagnostic(
+        makeFinding(
           context,
           'missing-purpose',
           nodeSpan(permission ?? entry.node),
@@ -155,12 +160,12 @@ function checkPurposeShape(
   context: RuleContext,
   entry: PermissionEntry,
   purpose: Node,
-): (Diagnostic | undefined)[] {
+): (Finding | undefined)[] {
   const href = MANIFEST_REFERENCE_URL;
   const data = { index: entry.index, reason: 'purpose-not-text' satisfies InvalidEntryReason };
   if (purpose.type !== 'object') {
     return [
-      makeDiagnostic(
+      makeFinding(
         context,
         'invalid-permission-entry',
         nodeSpan(purpose),
@@ -169,11 +174,11 @@ function checkPurposeShape(
       ),
     ];
   }
-  const found: (Diagnostic | undefined)[] = [];
+  const found: (Finding | undefined)[] = [];
   const properties = (purpose.children ?? []).filter((child) => child.type === 'property');
   if (properties.length === 0) {
     found.push(
-      makeDiagnostic(
+      makeFinding(
         context,
         'empty-purpose',
         nodeSpan(purpose),
@@ -186,7 +191,7 @@ function checkPurposeShape(
     const localized = property.children?.[1];
     if (localized && localized.type !== 'string') {
       found.push(
-        makeDiagnostic(
+        makeFinding(
           context,
           'invalid-permission-entry',
           nodeSpan(localized),
@@ -218,6 +223,6 @@ function describe(node: Node): string {
   }
 }
 
-function compact(list: readonly (Diagnostic | undefined)[]): Diagnostic[] {
-  return list.filter((item): item is Diagnostic => item !== undefined);
+function compact(list: readonly (Finding | undefined)[]): Finding[] {
+  return list.filter((item): item is Finding => item !== undefined);
 }
