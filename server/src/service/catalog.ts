@@ -56,8 +56,10 @@ export interface Catalog {
   readonly eventTypes: readonly string[];
 }
 
-function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+/** A lookup of a record's own keys (never `constructor` or `__proto__` from the prototype). */
+function lookup<T>(record: Readonly<Record<string, T>>): (key: string) => T | undefined {
+  const map = new Map(Object.entries(record));
+  return (key) => map.get(key);
 }
 
 function createCatalog(): Catalog {
@@ -74,21 +76,22 @@ function createCatalog(): Catalog {
     }
   }
   const events: Readonly<Record<string, readonly string[]>> = eventsJson;
+  const implication = lookup(implications);
   return {
     source: { ...sourceJson, sha256: catalogJson.source.sha256 },
     permissions,
     products,
     get: (name) => byName.get(name),
     has: (name) => byName.has(name),
-    restricted: (name) => own(restricted, name),
-    sensitive: (name) => own(sensitive, name),
-    legacy: (name) => own(legacy, name),
-    retired: (name) => own(retired, name),
-    schemaMisspelling: (name) => own(schemaMisspellings, name),
-    implies: (name) => own(implications, name)?.implies ?? [],
+    restricted: lookup(restricted),
+    sensitive: lookup(sensitive),
+    legacy: lookup(legacy),
+    retired: lookup(retired),
+    schemaMisspelling: lookup(schemaMisspellings),
+    implies: (name) => implication(name)?.implies ?? [],
     impliedBy: (name) => impliedByMap.get(name) ?? [],
-    implicationNote: (name) => own(implications, name),
-    eventPermissions: (eventType) => own(events, eventType),
+    implicationNote: implication,
+    eventPermissions: lookup(events),
     eventTypes: Object.keys(events),
   };
 }

@@ -149,13 +149,19 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
 
 /** Whether arrays and objects nest deeper than `max` in the parsed tree (no recursion). */
 function nestedDeeperThan(root: Node, max: number): boolean {
-  const pending: { node: Node; depth: number }[] = [{ node: root, depth: 0 }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { node } = next;
-    const depth = node.type === 'array' || node.type === 'object' ? next.depth + 1 : next.depth;
+  // Two parallel stacks instead of an object per node: this walk runs on every parse.
+  const nodes: Node[] = [root];
+  const depths: number[] = [0];
+  for (let node = nodes.pop(); node; node = nodes.pop()) {
+    const depth = (depths.pop() ?? 0) + (node.type === 'array' || node.type === 'object' ? 1 : 0);
     if (depth > max) return true;
-    for (const child of node.children ?? []) {
-      if (child.children) pending.push({ node: child, depth });
+    const children = node.children;
+    if (!children) continue;
+    for (const child of children) {
+      if (child.children) {
+        nodes.push(child);
+        depths.push(depth);
+      }
     }
   }
   return false;
@@ -163,30 +169,54 @@ function nestedDeeperThan(root: Node, max: number): boolean {
 
 function readEntry(node: Node, index: number): PermissionEntry {
   if (node.type !== 'object') {
-    return { index, node, isObject: false, purposeTexts: [], properties: [] };
+    return { index, node, isObject: false, purposeTexts: NO_TEXTS, properties: NO_NODES };
   }
-  const properties = (node.children ?? []).filter((child) => child.type === 'property');
-  const permissionProperty = lastProperty(properties, 'permission');
-  const purposeProperty = lastProperty(properties, 'purpose');
-  const permissionValue = permissionProperty?.children?.[1];
-  const purposeValue = purposeProperty?.children?.[1];
-  return {
+  // Built field by field, not by spreading: this runs once per entry on every parse.
+  const properties: Node[] = [];
+  let permissionProperty: Node | undefined;
+  let purposeProperty: Node | undefined;
+  for (const child of node.children ?? NO_NODES) {
+    if (child.type !== 'property') continue;
+    properties.push(child);
+    // The last of a repeated key wins, as JSON.parse keeps it.
+    const key = propertyKey(child);
+    if (key === 'permission') permissionProperty = child;
+    else if (key === 'purpose') purposeProperty = child;
+  }
+  const entry: Mutable<PermissionEntry> = {
     index,
     node,
     isObject: true,
     properties,
-    ...(permissionProperty ? { permissionProperty } : {}),
-    ...(permissionValue ? { permissionValue } : {}),
-    ...(permissionValue?.type === 'string' ? { name: String(permissionValue.value) } : {}),
-    ...(purposeProperty ? { purposeProperty } : {}),
-    ...(purposeValue ? { purposeValue } : {}),
-    purposeTexts: readPurposeTexts(purposeValue),
+    purposeTexts: NO_TEXTS,
   };
+  if (permissionProperty) {
+    entry.permissionProperty = permissionProperty;
+    const value = permissionProperty.children?.[1];
+    if (value) {
+      entry.permissionValue = value;
+      if (value.type === 'string') entry.name = String(value.value);
+    }
+  }
+  if (purposeProperty) {
+    entry.purposeProperty = purposeProperty;
+    const value = purposeProperty.children?.[1];
+    if (value) {
+      entry.purposeValue = value;
+      entry.purposeTexts = readPurposeTexts(value);
+    }
+  }
+  return entry;
 }
 
-function readPurposeTexts(value: Node | undefined): PurposeText[] {
-  if (value?.type === 'string') return [{ node: value, text: String(value.value) }];
-  if (value?.type !== 'object') return [];
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const NO_NODES: readonly Node[] = [];
+const NO_TEXTS: readonly PurposeText[] = [];
+
+function readPurposeTexts(value: Node): readonly PurposeText[] {
+  if (value.type === 'string') return [{ node: value, text: String(value.value) }];
+  if (value.type !== 'object') return NO_TEXTS;
   const texts: PurposeText[] = [];
   for (const property of value.children ?? []) {
     const [key, localized] = property.children ?? [];

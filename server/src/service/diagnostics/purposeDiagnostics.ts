@@ -39,7 +39,8 @@ interface Occurrence {
 
 /** The purpose rules on every text (a locale map's too), plus purposes reused across resources. */
 export function checkPurposes(context: RuleContext): Finding[] {
-  const { manifest, document, settings } = context;
+  const { manifest, settings } = context;
+  const source = manifest.text;
   const found: Finding[] = [];
   const groups = new Map<string, Occurrence[]>();
   for (const entry of manifest.entries) {
@@ -47,13 +48,10 @@ export function checkPurposes(context: RuleContext): Finding[] {
     for (const purpose of entry.purposeTexts) {
       const findings = checkPurposeText(name, purpose.text, settings, manifest);
       for (const finding of findings) {
-        const data: Record<string, unknown> = {
-          index: entry.index,
-          permission: name,
-          ...(purpose.locale !== undefined ? { locale: purpose.locale } : {}),
-          ...(isRecord(finding.data) ? finding.data : {}),
-        };
-        const span = findingSpan(document.getText(), purpose, finding);
+        const data: Record<string, unknown> = { index: entry.index, permission: name };
+        if (purpose.locale !== undefined) data.locale = purpose.locale;
+        if (isRecord(finding.data)) Object.assign(data, finding.data);
+        const span = findingSpan(source, purpose, finding);
         found.push({
           code: finding.code,
           severity: toLspSeverity(finding.severity),
@@ -173,17 +171,29 @@ function findingSpan(
   const node = purpose.node;
   if (finding.start === finding.end || finding.code === 'empty-purpose') return nodeSpan(node);
   const offsets = valueToSourceOffsets(source, node, purpose.text);
-  const start = offsets?.[finding.start];
-  const end = offsets?.[finding.end];
+  const start = offsets === IDENTITY ? finding.start : offsets?.[finding.start];
+  const end = offsets === IDENTITY ? finding.end : offsets?.[finding.end];
   if (start === undefined || end === undefined) return nodeSpan(node);
   return { start: node.offset + 1 + start, end: node.offset + 1 + end };
 }
 
-/** For each offset in the string's value (and its end), the offset in the raw text after `"`. */
-function valueToSourceOffsets(source: string, node: Node, value: string): number[] | undefined {
+/** The mapping of a string without escapes: each value offset is its source offset. */
+const IDENTITY: readonly number[] = [];
+
+/**
+ * For each offset in the string's value (and its end), the offset in the raw text after `"`;
+ * `IDENTITY` when the two are the same.
+ */
+function valueToSourceOffsets(
+  source: string,
+  node: Node,
+  value: string,
+): readonly number[] | undefined {
   const closed = node.length >= 2 && source[node.offset + node.length - 1] === '"';
-  const raw = source.slice(node.offset + 1, node.offset + node.length - (closed ? 1 : 0));
-  if (raw === value) return Array.from({ length: value.length + 1 }, (_, i) => i);
+  const rawLength = node.length - (closed ? 2 : 1);
+  // Every escape is longer in the source than in the value: same length, no escape.
+  if (rawLength === value.length) return IDENTITY;
+  const raw = source.slice(node.offset + 1, node.offset + 1 + rawLength);
   const offsets: number[] = [];
   let i = 0;
   while (i < raw.length) {
