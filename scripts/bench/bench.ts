@@ -273,7 +273,8 @@ async function benchSize(manifest: GeneratedManifest): Promise<SizeResults> {
   {
     const { position } = positionIn(document, 'permission', MISSPELLED_TAIL_NAME, 0);
     const line = position.line;
-    const diagnostics: Diagnostic[] = ours
+    // From every diagnostic: at 10 000 entries the line's error is past the server's first 1 000.
+    const diagnostics: Diagnostic[] = oursAll
       .doValidation(document, cached())
       .filter((diagnostic) => diagnostic.range.start.line === line);
     const range = {
