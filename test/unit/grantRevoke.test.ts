@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { parse } from 'jsonc-parser';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { createManifestLanguageService } from '../../server/src/service/languageService';
-import type { GrantOptions, GrantResult, RevokeResult } from '../../server/src/service/grantRevoke';
+import {
+  EditSession,
+  type GrantOptions,
+  type GrantResult,
+  type RevokeResult,
+} from '../../server/src/service/grantRevoke';
 import { applyEdits, doc, manifestWith } from './util';
 import { corpusFiles, corpusSkipReason } from '../support/corpus';
 
@@ -519,6 +524,66 @@ describe('revoke', () => {
   ]`),
     );
     assert.equal(result.edits.length, 3);
+  });
+
+  it('removes many entries in one pass: adjacent lines, the last one and its comma, CRLF', () => {
+    const entry = (name: string, purpose: string): string =>
+      `{\n      "permission": "${name}",\n      "purpose": "${purpose}"\n    }`;
+    const original = manifestWith(`[
+    ${entry('customer_read', 'One.')},
+    ${entry('customer_read', 'Two.')}, // two
+    ${entry('invoice_read', 'Lists invoices.')},
+    ${entry('customer_read', 'Three.')},
+    /* kept */
+    ${entry('charge_read', 'Lists charges.')},
+    ${entry('customer_read', 'Four.')}
+  ]`);
+    const expected = manifestWith(`[
+    ${entry('invoice_read', 'Lists invoices.')},
+    /* kept */
+    ${entry('charge_read', 'Lists charges.')}
+  ]`);
+    for (const eol of ['\n', '\r\n']) {
+      const result = revoke(original.replace(/\n/g, eol), 'customer_read');
+      assert.equal(result.status, 'revoked', result.message);
+      assert.equal(result.removed, 4);
+      assert.equal(result.text, expected.replace(/\n/g, eol));
+      // The first two lines go as one edit; the last entry takes the comma before it along.
+      assert.deepEqual(
+        result.edits.map(({ range: { start, end }, newText }) => [
+          start.line,
+          start.character,
+          end.line,
+          end.character,
+          newText,
+        ]),
+        [
+          [5, 18, 13, 13, ''],
+          [17, 6, 21, 6, ''],
+          [26, 5, 30, 5, ''],
+        ],
+      );
+    }
+  });
+
+  it('an operation of several edits: disjoint in one pass, insertions at one offset in order', () => {
+    const text = '{ "a": "xy", "b": [1, 2, 3] }';
+    const document = doc(text);
+    const session = new EditSession(document, service.parseManifest(document));
+    const at = text.indexOf('xy') + 1;
+    const ok = session.apply({
+      edits: [
+        { offset: at, length: 0, content: 'A' },
+        { offset: at, length: 0, content: 'B' },
+        { offset: text.indexOf(', 2'), length: 3, content: '' },
+        { offset: text.indexOf('3'), length: 1, content: '4' },
+      ],
+      value: undefined,
+      isArrayInsertion: false,
+      expected: { a: 'xBAy', b: [1, 4] },
+    });
+    assert.ok(ok);
+    assert.equal(applyEdits(document, session.textEdits()), '{ "a": "xBAy", "b": [1, 4] }');
   });
 
   it('removes the only entry of a single-line array', () => {

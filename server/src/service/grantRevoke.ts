@@ -373,7 +373,7 @@ export interface SessionState {
  * original document.
  */
 export class EditSession {
-  readonly formatting: DetectedFormatting;
+  private detected: DetectedFormatting | undefined;
   private segments: readonly Segment[];
   private currentManifest: ManifestDocument;
   private currentDocument: TextDocument;
@@ -381,13 +381,21 @@ export class EditSession {
 
   constructor(
     private readonly original: TextDocument,
-    manifest: ManifestDocument,
+    private readonly originalManifest: ManifestDocument,
   ) {
-    this.formatting = detectFormatting(manifest.text);
-    this.segments = [{ start: 0, end: manifest.text.length }];
-    this.currentManifest = manifest;
+    this.segments = [{ start: 0, end: originalManifest.text.length }];
+    this.currentManifest = originalManifest;
     this.currentDocument = original;
     this.version = original.version;
+  }
+
+  /**
+   * The original document's layout, detected on first use (a scan of the whole text that
+   * removals, which write no new text, need only for the `modify` fallback).
+   */
+  get formatting(): DetectedFormatting {
+    this.detected ??= detectFormatting(this.originalManifest.text);
+    return this.detected;
   }
 
   get manifest(): ManifestDocument {
@@ -480,16 +488,9 @@ export class EditSession {
 
   private tryEdits(edits: readonly RawEdit[], expected: unknown): boolean {
     const sorted = [...edits].sort((a, b) => b.offset - a.offset);
-    let text = this.text;
-    let segments = this.segments;
-    for (const edit of sorted) {
-      text = text.slice(0, edit.offset) + edit.content + text.slice(edit.offset + edit.length);
-      segments = [
-        ...sliceSegments(segments, 0, edit.offset),
-        ...(edit.content === '' ? [] : [{ text: edit.content }]),
-        ...sliceSegments(segments, edit.offset + edit.length, Number.POSITIVE_INFINITY),
-      ];
-    }
+    const { text, segments } =
+      applyInOnePass(this.text, this.segments, sorted) ??
+      applyOneByOne(this.text, this.segments, sorted);
     if (text === this.text) return false;
     this.version++;
     const document = TextDocument.create(
@@ -507,6 +508,90 @@ export class EditSession {
     this.segments = segments;
     return true;
   }
+}
+
+interface Applied {
+  readonly text: string;
+  readonly segments: readonly Segment[];
+}
+
+/**
+ * Applies edits sorted by descending offset, one at a time from the last: each step rebuilds
+ * the whole text and segment list, so this is O(edits × size). Only for edits that overlap or
+ * reach past the text (`modify`'s, in principle), whose result depends on that order.
+ */
+function applyOneByOne(
+  text: string,
+  segments: readonly Segment[],
+  sorted: readonly RawEdit[],
+): Applied {
+  for (const edit of sorted) {
+    text = text.slice(0, edit.offset) + edit.content + text.slice(edit.offset + edit.length);
+    segments = [
+      ...sliceSegments(segments, 0, edit.offset),
+      ...(edit.content === '' ? [] : [{ text: edit.content }]),
+      ...sliceSegments(segments, edit.offset + edit.length, Number.POSITIVE_INFINITY),
+    ];
+  }
+  return { text, segments };
+}
+
+/**
+ * The same result as `applyOneByOne` in one pass over the text and the segments, when the edits
+ * (sorted by descending offset) are disjoint and inside the text; else undefined. Going through
+ * them from the first: the text up to each, its content, and on from its end. (Insertions at
+ * one offset come out in the order `applyOneByOne` leaves them: the last applied first.)
+ */
+function applyInOnePass(
+  text: string,
+  segments: readonly Segment[],
+  sorted: readonly RawEdit[],
+): Applied | undefined {
+  const ascending = [...sorted].reverse();
+  let position = 0;
+  for (const edit of ascending) {
+    const { offset, length } = edit;
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < position) {
+      return undefined;
+    }
+    if (length < 0 || offset + length > text.length) return undefined;
+    position = offset + length;
+  }
+  const parts: string[] = [];
+  const result: Segment[] = [];
+  // The segment list is walked once: `index` is the first segment not wholly copied yet, and
+  // `start` where it begins in the text.
+  let index = 0;
+  let start = 0;
+  const copy = (from: number, to: number): void => {
+    parts.push(text.slice(from, to));
+    for (; index < segments.length; index++) {
+      const segment = segments[index];
+      if (!segment) break;
+      const length = 'text' in segment ? segment.text.length : segment.end - segment.start;
+      const end = start + length;
+      const first = Math.max(from, start);
+      const last = Math.min(to, end);
+      if (first < last) {
+        result.push(
+          'text' in segment
+            ? { text: segment.text.slice(first - start, last - start) }
+            : { start: segment.start + first - start, end: segment.start + last - start },
+        );
+      }
+      if (end > to) return;
+      start = end;
+    }
+  };
+  position = 0;
+  for (const edit of ascending) {
+    copy(position, edit.offset);
+    parts.push(edit.content);
+    if (edit.content !== '') result.push({ text: edit.content });
+    position = edit.offset + edit.length;
+  }
+  copy(position, Number.POSITIVE_INFINITY);
+  return { text: parts.join(''), segments: result };
 }
 
 function sliceSegments(segments: readonly Segment[], from: number, to: number): Segment[] {
