@@ -4,13 +4,16 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DiagnosticSeverity,
   type CodeAction,
+  type CodeActionContext,
   type Diagnostic,
+  type Range,
   type TextEdit,
 } from 'vscode-languageserver-types';
 import {
   createManifestLanguageService,
   type ManifestLanguageService,
 } from '../../server/src/service/languageService';
+import { isRecord } from '../../server/src/service/settings';
 import { applyEdits, doc, manifestWith, rangeOf, withCursor } from './util';
 
 const service = createManifestLanguageService();
@@ -517,6 +520,210 @@ describe('sort permissions', () => {
     assert.deepEqual(offered(inOrder.replace('"invoice_read"', '"invoice|_read"')), []);
     const document = doc(inOrder);
     assert.deepEqual(service.getSortEntriesEdits(document, service.parseManifest(document)), []);
+  });
+});
+
+describe('lazy code actions (codeAction/resolve)', () => {
+  // Every fixable code at least once, several fixes for some diagnostics, and out of order.
+  const messy = list(
+    entry('customers_read', `${PLAN} `),
+    entry('coupon_read, coupon_write', 'Creates and lists coupons for campaigns.'),
+    entry('invoice_read', INVOICES),
+    entry('invoice_read', "Lists the customer's invoices."),
+    entry('customer.created', 'Syncs new customers to the CRM.'),
+    '{ "permission": "charge_read" }',
+    entry('payout_read', 'test'),
+    entry('balance_transaction_source_read', 'Reconciles payouts with their charges.'),
+    entry('refund_read', 'Shows refunds of the customer.'),
+    entry('mandate_read', 'Shows the mandate of each payment.'),
+    entry('webhook_write', 'Registers the endpoint that receives events.'),
+    entry('subscription_read', 'Allows [YOUR APP] to show the plan.'),
+  );
+  const document = doc(messy);
+  const manifest = service.parseManifest(document);
+  const diagnostics = service.doValidation(document, manifest);
+  // From inside "permissions" (so the sort is offered) to the end.
+  const whole = {
+    start: document.positionAt(messy.indexOf('"customers_read"')),
+    end: document.positionAt(messy.length),
+  };
+  const at = (diagnostic: Diagnostic) => ({
+    start: diagnostic.range.start,
+    end: diagnostic.range.start,
+  });
+
+  /** What the listing promises: everything but the edit (and the lazy one's `data`). */
+  const shape = (actions: readonly CodeAction[]) =>
+    actions.map(({ title, kind, isPreferred, diagnostics: fixed }) => ({
+      title,
+      kind,
+      isPreferred,
+      diagnostics: fixed,
+    }));
+
+  function both(range: Range, context: CodeActionContext) {
+    return {
+      eager: service.getCodeActions(document, range, context, manifest),
+      lazy: service.getCodeActions(document, range, context, manifest, { lazy: true }),
+    };
+  }
+
+  it('lists the same actions as the eager listing, in the same order, without edits', () => {
+    const codes = new Set(diagnostics.map((diagnostic) => diagnostic.code));
+    for (const code of [
+      'unknown-permission',
+      'multiple-permissions-in-entry',
+      'duplicate-permission',
+      'event-type-as-permission',
+      'missing-purpose',
+      'placeholder-purpose',
+      'purpose-whitespace',
+      'redundant-permission',
+      'retired-permission',
+      'restricted-permission',
+    ]) {
+      assert.ok(codes.has(code), `the manifest has a ${code} diagnostic`);
+    }
+    // One diagnostic at a time (the light bulb), then all of them with every kind at once.
+    const requests: [Range, CodeActionContext][] = [
+      ...diagnostics.map((diagnostic): [Range, CodeActionContext] => [
+        at(diagnostic),
+        { diagnostics: [diagnostic] },
+      ]),
+      [whole, { diagnostics }],
+    ];
+    let fixes = 0;
+    for (const [range, context] of requests) {
+      const { eager, lazy } = both(range, context);
+      assert.deepEqual(shape(lazy), shape(eager));
+      for (const action of lazy) {
+        assert.equal(action.edit, undefined, `${action.title} has no edit`);
+        assert.ok(isRecord(action.data), `${action.title} has data`);
+        assert.equal(action.data.uri, document.uri);
+        assert.equal(action.data.version, document.version);
+      }
+      fixes += lazy.length;
+    }
+    assert.ok(fixes > diagnostics.length, `${fixes} actions`);
+    const all = both(whole, { diagnostics }).lazy;
+    assert.equal(all[all.length - 1]?.title, 'Sort permissions by name');
+    assert.ok(all.filter((action) => action.title.startsWith('Replace with')).length >= 3);
+  });
+
+  it('resolves each action to exactly the eager edit', () => {
+    const { eager, lazy } = both(whole, { diagnostics });
+    assert.equal(lazy.length, eager.length);
+    for (const [index, action] of lazy.entries()) {
+      const resolved = service.resolveCodeAction(document, manifest, action);
+      assert.ok(resolved.edit, `${action.title} resolves to an edit`);
+      assert.deepEqual(resolved.edit, eager[index]?.edit, action.title);
+      assert.deepEqual({ ...resolved, edit: undefined }, { ...action, edit: undefined });
+    }
+  });
+
+  it('a resolved quick fix gives the exact final text', () => {
+    const text = list(entry('customer_read'), entry('customers_write', INVOICES));
+    const document = doc(text);
+    const manifest = service.parseManifest(document);
+    const diagnostic = service
+      .doValidation(document, manifest)
+      .find((candidate) => candidate.code === 'unknown-permission');
+    assert.ok(diagnostic);
+    const [fix, ...others] = service.getCodeActions(
+      document,
+      diagnostic.range,
+      { diagnostics: [diagnostic], only: ['quickfix'] },
+      manifest,
+      { lazy: true },
+    );
+    assert.equal(fix?.title, 'Replace with "customer_write"');
+    assert.equal(fix.isPreferred, true);
+    assert.equal(fix.edit, undefined);
+    assert.ok(others.every((action) => action.isPreferred !== true));
+    const resolved = service.resolveCodeAction(document, manifest, fix);
+    assert.equal(
+      applyEdits(document, editsOf(resolved, document)),
+      list(entry('customer_read'), entry('customer_write', INVOICES)),
+    );
+  });
+
+  it('sorting: offered only when out of order, its edit computed on resolve', () => {
+    const unsorted = list(
+      entry('invoice_read', INVOICES),
+      '{ "purpose": "no name" }',
+      entry('charge_read'),
+    );
+    const offered = (text: string): CodeAction[] => {
+      const { document, position } = withCursor(text);
+      return service.getCodeActions(
+        document,
+        { start: position, end: position },
+        { diagnostics: [] },
+        service.parseManifest(document),
+        { lazy: true },
+      );
+    };
+    const [sort, ...rest] = offered(unsorted.replace('"charge_read"', '"charge|_read"'));
+    assert.deepEqual(rest, []);
+    assert.equal(sort?.title, 'Sort permissions by name');
+    assert.equal(sort.kind, 'refactor.rewrite');
+    assert.equal(sort.edit, undefined);
+    const document = doc(unsorted);
+    const resolved = service.resolveCodeAction(document, service.parseManifest(document), sort);
+    assert.equal(
+      applyEdits(document, editsOf(resolved, document)),
+      list(entry('charge_read'), entry('invoice_read', INVOICES), '{ "purpose": "no name" }'),
+    );
+    // Already in order (entries without a name last), a single entry, or outside the array.
+    const inOrder = list(entry('charge_read'), entry('charge_read'), '{ "purpose": "x" }', '"y"');
+    assert.deepEqual(offered(inOrder.replace('"purpose": "x"', '"purpose": "|x"')), []);
+    assert.deepEqual(offered(list(entry('invoice_|read'))), []);
+    assert.deepEqual(offered(unsorted.replace('"id"', '"i|d"')), []);
+  });
+
+  it('fix-all stays eager (it is only computed when asked for)', () => {
+    const [fixAll, ...rest] = service.getCodeActions(
+      document,
+      whole,
+      { diagnostics: [], only: ['source.fixAll'] },
+      manifest,
+      { lazy: true },
+    );
+    assert.deepEqual(rest, []);
+    assert.equal(fixAll?.kind, 'source.fixAll.stripeApps');
+    assert.deepEqual(
+      fixAll.edit?.changes?.[document.uri],
+      service.getFixAllEdits(document, manifest),
+    );
+    assert.equal(service.resolveCodeAction(document, manifest, fixAll), fixAll);
+  });
+
+  it('resolves nothing for another version, another document or a fix that no longer applies', () => {
+    const diagnostic = diagnostics.find((candidate) => candidate.code === 'unknown-permission');
+    assert.ok(diagnostic);
+    const context = { diagnostics: [diagnostic], only: ['quickfix'] };
+    const [fix] = service.getCodeActions(document, diagnostic.range, context, manifest, {
+      lazy: true,
+    });
+    assert.ok(fix);
+    assert.ok(service.resolveCodeAction(document, manifest, fix).edit);
+    const unchanged = (other: TextDocument, action: CodeAction = fix): void => {
+      assert.equal(service.resolveCodeAction(other, service.parseManifest(other), action), action);
+    };
+    // The same text, a newer version: the listing is stale, so no edit.
+    unchanged(doc(messy, document.uri, 2));
+    unchanged(doc(messy, 'file:///other/stripe-app.json'));
+    // The same version with other text (as if the version were reused): the name is fixed, so
+    // its fix is gone; the name misspelt otherwise gets other fixes, none with this title.
+    const fixed = messy.replace('"customers_read"', '"customer_read"');
+    unchanged(doc(fixed, document.uri, document.version));
+    unchanged(doc(messy.replace('"customers_read"', '"invoices_read"'), document.uri, 1));
+    // Not ours, or tampered with.
+    unchanged(document, { ...fix, data: undefined });
+    unchanged(document, { ...fix, data: { ...(fix.data as object), fix: 7 } });
+    unchanged(document, { ...fix, data: { ...(fix.data as object), action: 'other' } });
+    unchanged(document, { ...fix, data: { ...(fix.data as object), offset: '3' } });
+    unchanged(document, { ...fix, title: 'Replace with "coupon_read"' });
   });
 });
 

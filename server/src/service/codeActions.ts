@@ -39,6 +39,11 @@ import { isRecord, type DiagnosticCode, type ManifestServiceSettings } from './s
  * nowhere else; a later duplicate removed when it says the same as the first (or has no
  * purpose); white space trimmed from a purpose. Never: writing purposes, removing redundant,
  * restricted or retired permissions, replacing event types: those are judgements.
+ *
+ * Listing can be lazy (`codeAction/resolve`): the quick fixes and the sort are then listed
+ * without their edits, each with a small `data` (`CodeActionData`) from which
+ * `resolveCodeAction` computes the edit when the user picks the action. A light-bulb request
+ * then costs no re-parse at all. Fix-all stays eager: it is only computed when asked for.
  */
 
 const SOURCE = 'stripe-apps';
@@ -53,6 +58,38 @@ const MAX_FIXES = 500;
 const MAX_FIX_WORK = 1_000_000;
 /** The quick fixes of one request stop after this many characters re-parsed in all. */
 const MAX_QUICK_FIX_WORK = 2_000_000;
+/**
+ * A lazy listing re-parses nothing, so that budget does not bound it: it looks at the first
+ * this many diagnostics of the request instead (VS Code shows at most 1 000 per file).
+ */
+const MAX_LISTED_DIAGNOSTICS = 1_000;
+const SORT_TITLE = 'Sort permissions by name';
+
+export interface CodeActionOptions {
+  /**
+   * List the quick fixes and the sort without running them: no `edit`, a `data`
+   * (`CodeActionData`) instead, for `resolveCodeAction`. Same titles, kinds, `isPreferred`,
+   * diagnostics and order as the eager listing, with one difference: the eager listing drops a
+   * fix whose edit turns out not to apply (its verification fails), which only running it can
+   * tell. The lazy listing lists it, and resolving it answers the action without an edit.
+   */
+  readonly lazy?: boolean;
+}
+
+/** What a lazily listed action carries in `data`: how to compute its edit again. */
+export type CodeActionData =
+  | {
+      readonly uri: string;
+      /** The document version the action was listed for; another version gets no edit. */
+      readonly version: number;
+      readonly action: 'quickfix';
+      /** The diagnostic's code and the offset of its start. */
+      readonly code: string;
+      readonly offset: number;
+      /** The fix's index among the diagnostic's fixes (its title must still match). */
+      readonly fix: number;
+    }
+  | { readonly uri: string; readonly version: number; readonly action: 'sort' };
 
 /** A quick fix before it is built: what it does, to what, and whether it is the best one. */
 interface Fix {
@@ -70,36 +107,55 @@ export function getCodeActions(
   range: Range,
   context: CodeActionContext,
   settings: ManifestServiceSettings,
+  options: CodeActionOptions = {},
 ): CodeAction[] {
   if (editBlocker(manifest, document) !== undefined) return [];
+  const lazy = options.lazy === true;
   const only = context.only;
   const wants = (kind: string): boolean =>
     !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
   const actions: CodeAction[] = [];
+  const where = { uri: document.uri, version: document.version };
 
   if (wants(CodeActionKind.QuickFix)) {
     // Each fix re-parses the text: a selection over thousands of diagnostics gets the fixes of
     // the first ones (within the budget), not a server busy for minutes.
     let work = 0;
+    let listed = 0;
     for (const diagnostic of context.diagnostics) {
-      if (work >= MAX_QUICK_FIX_WORK) break;
+      if (lazy ? listed >= MAX_LISTED_DIAGNOSTICS : work >= MAX_QUICK_FIX_WORK) break;
       if (diagnostic.source !== SOURCE || typeof diagnostic.code !== 'string') continue;
-      for (const fix of fixesFor(manifest, document, diagnostic, settings)) {
-        work += manifest.text.length;
-        const edits = run(manifest, document, fix.apply);
-        if (edits.length === 0) continue;
-        actions.push({
+      listed++;
+      const offset = document.offsetAt(diagnostic.range.start);
+      const fixes = fixesAt(manifest, diagnostic.code, offset, settings);
+      for (const [index, fix] of fixes.entries()) {
+        const action: CodeAction = {
           title: fix.title,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
           ...(fix.preferred ? { isPreferred: true } : {}),
-          edit: { changes: { [document.uri]: edits } },
-        });
+        };
+        if (lazy) {
+          const data: CodeActionData = {
+            ...where,
+            action: 'quickfix',
+            code: diagnostic.code,
+            offset,
+            fix: index,
+          };
+          actions.push({ ...action, data });
+          continue;
+        }
+        work += manifest.text.length;
+        const edits = run(manifest, document, fix.apply);
+        if (edits.length === 0) continue;
+        actions.push({ ...action, edit: { changes: { [document.uri]: edits } } });
       }
     }
   }
 
-  // Fix-all is a source action: only computed when asked for (on save, "Source Action…").
+  // Fix-all is a source action: only computed when asked for (on save, "Source Action…"), so
+  // it stays eager even in a lazy listing.
   if (
     only?.some(
       (requested) => FIX_ALL_KIND === requested || FIX_ALL_KIND.startsWith(`${requested}.`),
@@ -116,16 +172,69 @@ export function getCodeActions(
   }
 
   if (wants(CodeActionKind.RefactorRewrite) && inPermissions(manifest, document, range)) {
-    const edits = getSortEntriesEdits(manifest, document);
-    if (edits.length > 0) {
-      actions.push({
-        title: 'Sort permissions by name',
-        kind: CodeActionKind.RefactorRewrite,
-        edit: { changes: { [document.uri]: edits } },
-      });
+    if (lazy) {
+      // Only the cheap half of the sort: is there anything out of order? The edit (and its
+      // verification) waits for the resolve.
+      if (mayNeedSorting(manifest)) {
+        const data: CodeActionData = { ...where, action: 'sort' };
+        actions.push({ title: SORT_TITLE, kind: CodeActionKind.RefactorRewrite, data });
+      }
+    } else {
+      const edits = getSortEntriesEdits(manifest, document);
+      if (edits.length > 0) {
+        actions.push({
+          title: SORT_TITLE,
+          kind: CodeActionKind.RefactorRewrite,
+          edit: { changes: { [document.uri]: edits } },
+        });
+      }
     }
   }
   return actions;
+}
+
+/**
+ * The edit of an action listed lazily, computed from the current manifest. The action comes
+ * back unchanged, without an edit, when it is not one of ours, when the document is not the
+ * version it was listed for, or when its fix no longer applies (or never did: see
+ * `CodeActionOptions.lazy`).
+ */
+export function resolveCodeAction(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  action: CodeAction,
+  settings: ManifestServiceSettings,
+): CodeAction {
+  const data = readCodeActionData(action.data);
+  if (!data || data.uri !== document.uri || data.version !== document.version) return action;
+  if (editBlocker(manifest, document) !== undefined) return action;
+  let edits: TextEdit[];
+  if (data.action === 'sort') {
+    edits = getSortEntriesEdits(manifest, document);
+  } else {
+    const fix = fixesAt(manifest, data.code, data.offset, settings)[data.fix];
+    if (fix?.title !== action.title) return action;
+    edits = run(manifest, document, fix.apply);
+  }
+  return edits.length > 0 ? { ...action, edit: { changes: { [document.uri]: edits } } } : action;
+}
+
+/** The `data` of one of our lazily listed actions, or undefined for anything else. */
+function readCodeActionData(value: unknown): CodeActionData | undefined {
+  if (!isRecord(value)) return undefined;
+  const { uri, version, action } = value;
+  if (typeof uri !== 'string' || typeof version !== 'number') return undefined;
+  if (action === 'sort') return { uri, version, action };
+  const { code, offset, fix } = value;
+  if (
+    action !== 'quickfix' ||
+    typeof code !== 'string' ||
+    !Number.isSafeInteger(offset) ||
+    !Number.isSafeInteger(fix)
+  ) {
+    return undefined;
+  }
+  return { uri, version, action, code, offset: offset as number, fix: fix as number };
 }
 
 /**
@@ -244,10 +353,23 @@ function fixesFor(
   diagnostic: Diagnostic,
   settings: ManifestServiceSettings,
 ): Fix[] {
-  const offset = document.offsetAt(diagnostic.range.start);
+  if (typeof diagnostic.code !== 'string') return [];
+  return fixesAt(manifest, diagnostic.code, document.offsetAt(diagnostic.range.start), settings);
+}
+
+/**
+ * The fixes for a diagnostic with `code` starting at `offset`, built but not applied (cheap:
+ * no re-parse), in the order they are offered.
+ */
+function fixesAt(
+  manifest: ManifestDocument,
+  diagnosticCode: string,
+  offset: number,
+  settings: ManifestServiceSettings,
+): Fix[] {
   const entry = entryAt(manifest.entries, offset);
   if (!entry) return [];
-  const code = diagnostic.code as DiagnosticCode;
+  const code = diagnosticCode as DiagnosticCode;
   const name = entry.name?.trim() ?? '';
   switch (code) {
     case 'unknown-permission':
@@ -616,6 +738,23 @@ function entryAt(entries: readonly PermissionEntry[], offset: number): Permissio
 
 function contains(node: Node, offset: number): boolean {
   return offset >= node.offset && offset < node.offset + node.length;
+}
+
+/**
+ * Whether sorting could change anything: at least two entries, not already in order (a stable
+ * sort leaves entries whose names never decrease where they are). One pass over the names,
+ * without building the edit.
+ */
+function mayNeedSorting(manifest: ManifestDocument): boolean {
+  const entries = manifest.entries;
+  if (!manifest.permissionsArray || entries.length < 2) return false;
+  let previous = entries[0]?.name?.trim();
+  for (let index = 1; index < entries.length; index++) {
+    const key = entries[index]?.name?.trim();
+    if (compareKeys(previous, key) > 0) return true;
+    previous = key;
+  }
+  return false;
 }
 
 function inPermissions(manifest: ManifestDocument, document: TextDocument, range: Range): boolean {

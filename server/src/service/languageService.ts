@@ -12,7 +12,13 @@ import type {
   TextEdit,
 } from 'vscode-languageserver-types';
 import { catalog, type Catalog } from './catalog';
-import { getCodeActions, getFixAllEdits, getSortEntriesEdits } from './codeActions';
+import {
+  getCodeActions,
+  getFixAllEdits,
+  getSortEntriesEdits,
+  resolveCodeAction,
+  type CodeActionOptions,
+} from './codeActions';
 import { getCodeLenses } from './codeLens';
 import { getCompletions, resolveCompletion } from './completion';
 import { checkPurposeText, type PurposeFinding } from './diagnostics/purposeRules';
@@ -62,12 +68,23 @@ export interface ManifestLanguageService {
   /** Fills in an item's documentation lazily (`completionItem/resolve`). */
   doResolve(item: CompletionItem): CompletionItem;
   doHover(document: TextDocument, position: Position, manifest: ManifestDocument): Hover | null;
+  /** With `{ lazy: true }`, the actions without their edits, for `resolveCodeAction`. */
   getCodeActions(
     document: TextDocument,
     range: Range,
     context: CodeActionContext,
     manifest: ManifestDocument,
+    options?: CodeActionOptions,
   ): CodeAction[];
+  /**
+   * The edit of an action listed lazily (`codeAction/resolve`), from the current manifest; the
+   * action unchanged, without an edit, when the document changed or the fix no longer applies.
+   */
+  resolveCodeAction(
+    document: TextDocument,
+    manifest: ManifestDocument,
+    action: CodeAction,
+  ): CodeAction;
   /** The edits of every safe quick fix, as one consistent set (`source.fixAll`). */
   getFixAllEdits(document: TextDocument, manifest: ManifestDocument): TextEdit[];
   /** Sorts the permission entries by name, keeping each entry's text and comments. */
@@ -133,8 +150,10 @@ export function createManifestLanguageService(settings?: unknown): ManifestLangu
       getCompletions(manifest, document, position, current),
     doResolve: (item) => resolveCompletion(item),
     doHover: (document, position, manifest) => getHover(manifest, document, position, current),
-    getCodeActions: (document, range, context, manifest) =>
-      getCodeActions(manifest, document, range, context, current),
+    getCodeActions: (document, range, context, manifest, options) =>
+      getCodeActions(manifest, document, range, context, current, options),
+    resolveCodeAction: (document, manifest, action) =>
+      resolveCodeAction(manifest, document, action, current),
     getFixAllEdits: (document, manifest) => getFixAllEdits(manifest, document, current),
     getSortEntriesEdits: (document, manifest) => getSortEntriesEdits(manifest, document),
     getCodeLenses: (document, manifest) => getCodeLenses(manifest, document),
