@@ -60,6 +60,7 @@ export type HandlerName =
   | 'hover'
   | 'diagnostics'
   | 'codeAction'
+  | 'codeActionResolve'
   | 'codeLens'
   | 'executeCommand'
   | 'manifestInfo'
@@ -82,6 +83,11 @@ interface ClientSupport {
   dynamicConfiguration: boolean;
   documentChanges: boolean;
   codeActionLiterals: boolean;
+  /**
+   * The client resolves code actions' `edit` (`codeAction/resolve`) and sends their `data`
+   * back: code actions are then listed without their edits, computed on resolve.
+   */
+  codeActionResolve: boolean;
 }
 
 const ManifestInfoType = new RequestType<ManifestInfoParams, ManifestInfoResult | null, void>(
@@ -257,7 +263,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (support.codeActionLiterals) {
       capabilities.codeActionProvider = {
         codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND],
-        resolveProvider: false,
+        resolveProvider: support.codeActionResolve,
       };
     }
     return { capabilities, serverInfo: { name: 'Stripe Apps manifest language server' } };
@@ -351,17 +357,44 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     ),
   );
 
-  /** The service's actions, with their plain edits made versioned when the client takes them. */
+  /**
+   * The service's actions, with their plain edits made versioned when the client takes them;
+   * without edits (computed on `codeAction/resolve`) when the client resolves them.
+   */
   function codeActions(
     params: CodeActionParams,
     document: TextDocument,
     manifest: ManifestDocument,
   ): CodeAction[] {
     return service
-      .getCodeActions(document, params.range, params.context, manifest)
-      .map((action) =>
-        action.edit ? { ...action, edit: versioned(document, action.edit) } : action,
-      );
+      .getCodeActions(document, params.range, params.context, manifest, {
+        lazy: support.codeActionResolve,
+      })
+      .map((action) => withVersionedEdit(document, action));
+  }
+
+  connection.onCodeActionResolve((action, token) =>
+    safe(
+      async () => {
+        await settingsReady;
+        failpoint('codeActionResolve');
+        const data: unknown = action.data;
+        const uri = isRecord(data) && typeof data.uri === 'string' ? data.uri : undefined;
+        const found = uri === undefined ? undefined : manifestAt(uri);
+        if (!found) return action;
+        return withVersionedEdit(
+          found.document,
+          service.resolveCodeAction(found.document, found.manifest, action),
+        );
+      },
+      action,
+      `Error resolving the code action ${isRecord(action) ? action.title : '(none)'}`,
+      token,
+    ),
+  );
+
+  function withVersionedEdit(document: TextDocument, action: CodeAction): CodeAction {
+    return action.edit ? { ...action, edit: versioned(document, action.edit) } : action;
   }
 
   connection.onCodeLens((params, token) =>
@@ -630,6 +663,9 @@ function readClientSupport(capabilities: ClientCapabilities | undefined): Client
     documentChanges: capabilities?.workspace?.workspaceEdit?.documentChanges === true,
     codeActionLiterals:
       capabilities?.textDocument?.codeAction?.codeActionLiteralSupport !== undefined,
+    codeActionResolve:
+      capabilities?.textDocument?.codeAction?.dataSupport === true &&
+      capabilities.textDocument.codeAction.resolveSupport?.properties.includes('edit') === true,
   };
 }
 

@@ -57,6 +57,11 @@ export interface TestClientOptions {
   /** Whether the client supports code action literals (default true; VS Code does). */
   readonly codeActionLiterals?: boolean;
   /**
+   * Whether the client resolves code actions' `edit` and sends their `data` back
+   * (`codeAction/resolve`; default true, as VS Code does).
+   */
+  readonly codeActionResolve?: boolean;
+  /**
    * Whether the client answers `workspace/configuration` (default true). Without it the settings
    * go in `initializationOptions` and in `workspace/didChangeConfiguration` notifications.
    */
@@ -68,9 +73,11 @@ export function vscodeCapabilities(options: {
   pull: boolean;
   documentChanges?: boolean;
   codeActionLiterals?: boolean;
+  codeActionResolve?: boolean;
   configuration?: boolean;
 }): ClientCapabilities {
   const literals = options.codeActionLiterals ?? true;
+  const resolve = options.codeActionResolve ?? true;
   const configuration = options.configuration ?? true;
   return {
     general: { positionEncodings: ['utf-16'] },
@@ -126,8 +133,7 @@ export function vscodeCapabilities(options: {
         dynamicRegistration: true,
         isPreferredSupport: true,
         disabledSupport: true,
-        dataSupport: true,
-        resolveSupport: { properties: ['edit'] },
+        ...(resolve ? { dataSupport: true, resolveSupport: { properties: ['edit'] } } : {}),
         ...(literals ? { codeActionLiteralSupport: CODE_ACTION_LITERALS } : {}),
         honorsChangeAnnotations: true,
       },

@@ -4,6 +4,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionKind,
   CodeActionRequest,
+  CodeActionResolveRequest,
   CodeLensRequest,
   CompletionRequest,
   CompletionResolveRequest,
@@ -12,6 +13,7 @@ import {
   MarkupKind,
   RequestType,
   type CodeAction,
+  type CodeActionContext,
   type CompletionItem,
   type CompletionList,
   type Diagnostic,
@@ -40,6 +42,14 @@ const CheckPurpose = new RequestType<CheckPurposeParams, CheckPurposeResult, voi
 );
 
 const FIX_ALL = 'source.fixAll.stripeApps';
+/** FLAWED_MANIFEST with its entries sorted: entries move, commas stay where they were. */
+const SORTED_FLAWED = (() => {
+  const lines = FLAWED_MANIFEST.split('\n');
+  return [...lines.slice(0, 6), lines[8], lines[6], lines[7], ...lines.slice(9)]
+    .join('\n')
+    .replace(`"test" }\n`, `"test" },\n`)
+    .replace(`loyalty tier." },\n  ]`, `loyalty tier." }\n  ]`);
+})();
 const ORIGIN: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** The position just after the first occurrence of `needle` (plus `shift` characters). */
@@ -58,6 +68,26 @@ function applyAction(document: TextDocument, action: CodeAction): string {
   assert.equal(uri, document.uri);
   assert.equal(version, document.version, 'a versioned edit for the current version');
   return TextDocument.applyEdits(document, edits);
+}
+
+/** The code actions the server lists (commands filtered out). */
+async function listActions(
+  client: TestClient,
+  range: Range,
+  context: CodeActionContext,
+  uri = MANIFEST_URI,
+): Promise<CodeAction[]> {
+  const actions = await client.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri },
+    range,
+    context,
+  });
+  return (actions ?? []).filter((action): action is CodeAction => 'title' in action);
+}
+
+/** What VS Code does when an action without an edit is picked: `codeAction/resolve`. */
+function resolveAction(client: TestClient, action: CodeAction): Promise<CodeAction> {
+  return client.connection.sendRequest(CodeActionResolveRequest.type, action);
 }
 
 describe('language features over the protocol', () => {
@@ -81,7 +111,7 @@ describe('language features over the protocol', () => {
     assert.equal(capabilities.hoverProvider, true);
     assert.deepEqual(capabilities.codeActionProvider, {
       codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL],
-      resolveProvider: false,
+      resolveProvider: true,
     });
     assert.deepEqual(capabilities.codeLensProvider, { resolveProvider: false });
     assert.deepEqual(capabilities.executeCommandProvider?.commands, [
@@ -163,46 +193,49 @@ describe('language features over the protocol', () => {
       unknown = diagnostic;
     });
 
-    it('offers a quick fix with its edit at a diagnostic', async () => {
-      const actions = await client.connection.sendRequest(CodeActionRequest.type, {
-        textDocument: { uri: MANIFEST_URI },
-        range: unknown.range,
-        context: { diagnostics: [unknown], only: [CodeActionKind.QuickFix] },
+    it('lists a quick fix without its edit, computed on resolve', async () => {
+      const fixes = await listActions(client, unknown.range, {
+        diagnostics: [unknown],
+        only: [CodeActionKind.QuickFix],
       });
-      const fixes = (actions ?? []).filter((action): action is CodeAction => 'title' in action);
       assert.deepEqual(
-        fixes.map((action) => [action.title, action.kind, action.isPreferred]),
-        [['Replace with "customer_write"', CodeActionKind.QuickFix, true]],
+        fixes.map((action) => [action.title, action.kind, action.isPreferred, action.edit]),
+        [['Replace with "customer_write"', CodeActionKind.QuickFix, true, undefined]],
       );
       const [fix] = fixes;
       assert.ok(fix);
       assert.deepEqual(fix.diagnostics, [unknown]);
+      assert.deepEqual(fix.data, {
+        uri: MANIFEST_URI,
+        version: 1,
+        action: 'quickfix',
+        code: 'unknown-permission',
+        offset: FLAWED_MANIFEST.indexOf('"customers_write"'),
+        fix: 0,
+      });
+      const resolved = await resolveAction(client, fix);
+      assert.deepEqual({ ...resolved, edit: undefined }, { ...fix, edit: undefined });
       assert.equal(
-        applyAction(flawed, fix),
+        applyAction(flawed, resolved),
         FLAWED_MANIFEST.replace('"customers_write"', '"customer_write"'),
       );
     });
 
     it('offers source.fixAll.stripeApps only when asked, fixing the safe problems', async () => {
-      const unasked = await client.connection.sendRequest(CodeActionRequest.type, {
-        textDocument: { uri: MANIFEST_URI },
-        range: ORIGIN,
-        context: { diagnostics: [] },
-      });
-      assert.ok(!(unasked ?? []).some((action) => 'kind' in action && action.kind === FIX_ALL));
+      const unasked = await listActions(client, ORIGIN, { diagnostics: [] });
+      assert.ok(!unasked.some((action) => action.kind === FIX_ALL));
 
-      const actions = await client.connection.sendRequest(CodeActionRequest.type, {
-        textDocument: { uri: MANIFEST_URI },
-        range: ORIGIN,
-        context: { diagnostics: [], only: [CodeActionKind.SourceFixAll] },
+      const all = await listActions(client, ORIGIN, {
+        diagnostics: [],
+        only: [CodeActionKind.SourceFixAll],
       });
-      const all = (actions ?? []).filter((action): action is CodeAction => 'title' in action);
       assert.deepEqual(
         all.map((action) => [action.title, action.kind]),
         [['Fix all Stripe Apps manifest problems', FIX_ALL]],
       );
       const [fixAll] = all;
       assert.ok(fixAll);
+      // Only computed when asked for, so listed with its edit (nothing to resolve).
       // The name is fixed; the placeholder purpose is a judgement, left for the author.
       assert.equal(
         applyAction(flawed, fixAll),
@@ -210,28 +243,39 @@ describe('language features over the protocol', () => {
       );
     });
 
-    it('offers sorting the entries as a rewrite', async () => {
-      const actions = await client.connection.sendRequest(CodeActionRequest.type, {
-        textDocument: { uri: MANIFEST_URI },
-        range: rangeOf(flawed, '"charge_read"'),
-        context: { diagnostics: [], only: [CodeActionKind.Refactor] },
+    it('offers sorting the entries as a rewrite, sorted on resolve', async () => {
+      const sorts = await listActions(client, rangeOf(flawed, '"charge_read"'), {
+        diagnostics: [],
+        only: [CodeActionKind.Refactor],
       });
-      const sorts = (actions ?? []).filter((action): action is CodeAction => 'title' in action);
       assert.deepEqual(
-        sorts.map((action) => [action.title, action.kind]),
-        [['Sort permissions by name', CodeActionKind.RefactorRewrite]],
+        sorts.map((action) => [action.title, action.kind, action.edit]),
+        [['Sort permissions by name', CodeActionKind.RefactorRewrite, undefined]],
       );
       const [sort] = sorts;
       assert.ok(sort);
-      const lines = FLAWED_MANIFEST.split('\n');
-      assert.equal(
-        applyAction(flawed, sort),
-        [...lines.slice(0, 6), lines[8], lines[6], lines[7], ...lines.slice(9)]
-          .join('\n')
-          // Entries move; commas stay where they were.
-          .replace(`"test" }\n`, `"test" },\n`)
-          .replace(`loyalty tier." },\n  ]`, `loyalty tier." }\n  ]`),
+      assert.equal(applyAction(flawed, await resolveAction(client, sort)), SORTED_FLAWED);
+    });
+
+    it('resolves nothing once the document changed, or for a document that is not open', async () => {
+      const uri = 'file:///app/stale/stripe-app.json';
+      const document = await client.open(uri, FLAWED_MANIFEST);
+      const range = rangeOf(document, '"customers_write"');
+      const [fix] = await listActions(
+        client,
+        range,
+        { diagnostics: [{ ...unknown, range }], only: [CodeActionKind.QuickFix] },
+        uri,
       );
+      assert.ok(fix && fix.edit === undefined);
+      // Typing elsewhere: same fix, but the listing was for version 1.
+      await client.edit(uri, [{ range: rangeOf(document, '"test"'), newText: '"tests"' }]);
+      assert.deepEqual(await resolveAction(client, fix), fix);
+      await client.close(uri);
+      assert.deepEqual(await resolveAction(client, fix), fix);
+      // Not ours: answered as sent.
+      const foreign: CodeAction = { title: 'Something else', data: { uri: 5 } };
+      assert.deepEqual(await resolveAction(client, foreign), foreign);
     });
   });
 
@@ -333,6 +377,47 @@ describe('language features over the protocol', () => {
       [],
     );
     await client.close(uri);
+  });
+});
+
+describe('a client that does not resolve code actions', () => {
+  let client: TestClient;
+  let flawed: TextDocument;
+  before(async () => {
+    client = await TestClient.start({ pull: true, codeActionResolve: false });
+    flawed = await client.open(MANIFEST_URI, FLAWED_MANIFEST);
+  });
+  after(() => {
+    client.dispose();
+  });
+
+  it('gets no resolve provider, and every action with its edit', async () => {
+    assert.deepEqual(client.initializeResult.capabilities.codeActionProvider, {
+      codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL],
+      resolveProvider: false,
+    });
+    const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+      textDocument: { uri: MANIFEST_URI },
+    });
+    const unknown = ('items' in report ? report.items : []).find(
+      (item) => item.code === 'unknown-permission',
+    );
+    assert.ok(unknown);
+    const actions = await listActions(client, unknown.range, { diagnostics: [unknown] });
+    assert.deepEqual(
+      actions.map((action) => [action.title, action.kind, action.isPreferred, 'data' in action]),
+      [
+        ['Replace with "customer_write"', CodeActionKind.QuickFix, true, false],
+        ['Sort permissions by name', CodeActionKind.RefactorRewrite, undefined, false],
+      ],
+    );
+    const [fix, sort] = actions;
+    assert.ok(fix && sort);
+    assert.equal(
+      applyAction(flawed, fix),
+      FLAWED_MANIFEST.replace('"customers_write"', '"customer_write"'),
+    );
+    assert.equal(applyAction(flawed, sort), SORTED_FLAWED);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   CancellationTokenSource,
   CodeActionKind,
   CodeActionRequest,
+  CodeActionResolveRequest,
   CodeLensRequest,
   CompletionRequest,
   CompletionResolveRequest,
@@ -351,6 +352,11 @@ describe('load: close and reopen', () => {
 describe('load: an exception injected in one handler leaves the others working', () => {
   const position = { line: 6, character: 25 };
   const textDocument = { uri: MANIFEST_URI };
+  const SORT_ACTION = {
+    title: 'Sort permissions by name',
+    kind: CodeActionKind.RefactorRewrite,
+    data: { uri: MANIFEST_URI, version: 1, action: 'sort' },
+  };
 
   /** Each handler's default answer when it fails, and a request that reaches it. */
   const handlers: {
@@ -388,6 +394,12 @@ describe('load: an exception injected in one handler leaves the others working',
           context: { diagnostics: [], only: [CodeActionKind.RefactorRewrite] },
         }),
       fallback: [],
+    },
+    {
+      // Sorting FLAWED_MANIFEST (out of order, still at version 1): answered with the edit.
+      name: 'codeActionResolve',
+      call: (client) => client.connection.sendRequest(CodeActionResolveRequest.type, SORT_ACTION),
+      fallback: SORT_ACTION,
     },
     {
       name: 'codeLens',

@@ -131,6 +131,39 @@ const REQUESTS: [string, string, unknown, { result: unknown } | { error: number 
   ],
   ['an unknown method', 'stripeApps/nope', {}, { error: ErrorCodes.MethodNotFound }],
   [
+    'code action resolve with mistyped data',
+    'codeAction/resolve',
+    { title: 5, data: { uri: 7, version: 'x' } },
+    { result: { title: 5, data: { uri: 7, version: 'x' } } },
+  ],
+  [
+    'code action resolve with nonsense data for the open manifest',
+    'codeAction/resolve',
+    {
+      title: 'Replace with "customer_write"',
+      data: { uri: MANIFEST_URI, version: 1, action: 'quickfix', code: 'x', offset: -4, fix: 1e9 },
+    },
+    {
+      result: {
+        title: 'Replace with "customer_write"',
+        data: {
+          uri: MANIFEST_URI,
+          version: 1,
+          action: 'quickfix',
+          code: 'x',
+          offset: -4,
+          fix: 1e9,
+        },
+      },
+    },
+  ],
+  [
+    'code action resolve without an action',
+    'codeAction/resolve',
+    null,
+    { error: ErrorCodes.InvalidParams },
+  ],
+  [
     'resolve of an item with mistyped data',
     'completionItem/resolve',
     { label: 5, data: { permission: 7 } },
