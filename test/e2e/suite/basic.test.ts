@@ -29,6 +29,13 @@ import {
   workspaceUri,
 } from './helpers';
 
+/**
+ * The server lists code actions without their edits and computes an action's edit when VS Code
+ * resolves it (`codeAction/resolve`, as the light bulb does for the action picked);
+ * `vscode.executeCodeActionProvider` resolves the first this many actions it returns.
+ */
+const RESOLVE_COUNT = 10;
+
 /** Registers this file's tests (mocha's globals exist once index.ts set them up). */
 export function registerBasicTests(): void {
   if (fixtureName() !== 'basic') return;
@@ -278,21 +285,29 @@ export function registerBasicTests(): void {
         (d) => withCode(d, 'unknown-permission').length === 1,
         'unknown-permission',
       );
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      const listed = await vscode.commands.executeCommand<vscode.CodeAction[]>(
         'vscode.executeCodeActionProvider',
         uri,
         rangeOf(document, 'invoice_wrte'),
         vscode.CodeActionKind.QuickFix.value,
       );
+      const unresolved = listed.find((a) => a.title.includes('invoice_write'));
+      assert.ok(unresolved, `listed among: ${listed.map((a) => a.title).join(' | ')}`);
+      assert.equal(unresolved.edit, undefined, 'listed without its edit (computed on resolve)');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        rangeOf(document, 'invoice_wrte'),
+        vscode.CodeActionKind.QuickFix.value,
+        RESOLVE_COUNT,
+      );
       const fix = actions.find((a) => a.title.includes('invoice_write'));
       assert.ok(fix, `a fix to invoice_write among: ${actions.map((a) => a.title).join(' | ')}`);
       assert.ok(fix.kind?.contains(vscode.CodeActionKind.QuickFix), 'it is a quick fix');
       // (vscode.executeCodeActionProvider does not hand back an action's `diagnostics`.)
-      if (fix.edit) await applyEdit(fix.edit, fix.title);
-      if (fix.command) {
-        const args: unknown[] = fix.command.arguments ?? [];
-        await vscode.commands.executeCommand(fix.command.command, ...args);
-      }
+      assert.ok(fix.edit, 'the resolved fix has its edit');
+      assert.equal(fix.command, undefined, 'an edit, not a command');
+      await applyEdit(fix.edit, fix.title);
       await waitForText(
         document,
         (t) => t.includes('"permission": "invoice_write",'),
@@ -323,6 +338,7 @@ export function registerBasicTests(): void {
         uri,
         duplicate.range,
         vscode.CodeActionKind.QuickFix.value,
+        RESOLVE_COUNT,
       );
       const remove = actions.find((a) => /remove|delete/i.test(a.title));
       assert.ok(
