@@ -1,4 +1,4 @@
-import { getNodeValue, type Node } from 'jsonc-parser';
+import { getNodeValue, parse, type Node } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionKind,
@@ -21,7 +21,12 @@ import {
   removeItemOp,
   replaceValueOp,
 } from './grantRevoke';
-import type { ManifestDocument, PermissionEntry, PurposeText } from './manifestDocument';
+import {
+  propertySpan,
+  type ManifestDocument,
+  type PermissionEntry,
+  type PurposeText,
+} from './manifestDocument';
 import { normalizePermissionName, singular, suggestPermissionNames } from './nameSuggestions';
 import { suggestPurpose } from './purposeSuggestion';
 import { isRecord, type DiagnosticCode, type ManifestServiceSettings } from './settings';
@@ -47,6 +52,7 @@ import { isRecord, type DiagnosticCode, type ManifestServiceSettings } from './s
  */
 
 const SOURCE = 'stripe-apps';
+const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false } as const;
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.stripeApps`;
 const FIX_ALL_TITLE = 'Fix all Stripe Apps manifest problems';
 /** Fix-all stops after this many fixes, whatever happens (each re-validates the document). */
@@ -281,8 +287,10 @@ export function getSortEntriesEdits(
   manifest: ManifestDocument,
   document: TextDocument,
 ): TextEdit[] {
-  const array = manifest.permissionsArray;
-  if (!array || editBlocker(manifest, document) !== undefined) return [];
+  if (!manifest.permissionsArray || editBlocker(manifest, document) !== undefined) return [];
+  const syntax = manifest.syntax();
+  const array = syntax.permissionsArray;
+  if (!array) return [];
   const entries = array.children ?? [];
   if (entries.length < 2) return [];
   const text = manifest.text;
@@ -329,7 +337,7 @@ export function getSortEntriesEdits(
 
   const session = new EditSession(document, manifest);
   const values = entries.map((entry) => getNodeValue(entry) as unknown);
-  const root = manifest.root;
+  const root = syntax.root;
   if (!root) return [];
   const expected = withPermissions(
     getNodeValue(root) as unknown,
@@ -506,7 +514,7 @@ function duplicateFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix
   const name = entry.name?.trim() ?? '';
   const first = manifest.granted.get(name)?.[0];
   if (!first || first === entry) return [];
-  const same = entry.purposeValue === undefined || sameEntry(first, entry);
+  const same = entry.purposeValue === undefined || sameEntry(manifest.text, first, entry);
   return [
     removal(
       entry,
@@ -527,7 +535,7 @@ function missingPurposeFixes(manifest: ManifestDocument, entry: PermissionEntry)
       preferred: true,
       safe: false,
       apply: (session) => {
-        const current = session.manifest.entries[entry.index];
+        const current = session.manifest.syntax().entries[entry.index];
         if (!current || current.purposeProperty) return false;
         const object = current.node;
         const properties = object.children ?? [];
@@ -604,7 +612,7 @@ function removal(entry: PermissionEntry, title: string, preferred: boolean, safe
     preferred,
     safe,
     apply: (session) => {
-      const array = session.manifest.permissionsArray;
+      const array = session.manifest.syntax().permissionsArray;
       return array ? session.apply(removeItemOp(session, array, entry.index)) : false;
     },
   };
@@ -614,7 +622,7 @@ function removal(entry: PermissionEntry, title: string, preferred: boolean, safe
 // Operations on the session (entries found again by index in the current parse)
 
 function renameEntry(session: EditSession, index: number, name: string): boolean {
-  const node = session.manifest.entries[index]?.permissionValue;
+  const node = session.manifest.syntax().entries[index]?.permissionValue;
   return node ? session.apply(replaceValueOp(session, node, name)) : false;
 }
 
@@ -625,8 +633,9 @@ function splitEntry(session: EditSession, index: number, names: readonly string[
   const start = session.snapshot();
   if (!renameEntry(session, index, firstName)) return false;
   for (const [offset, name] of rest.entries()) {
-    const array = session.manifest.permissionsArray;
-    const entry = session.manifest.entries[index];
+    const syntax = session.manifest.syntax();
+    const array = syntax.permissionsArray;
+    const entry = syntax.entries[index];
     const value = entry?.permissionValue;
     if (!array || !entry || !value) {
       session.restore(start);
@@ -653,11 +662,12 @@ function setPurposeText(
   purpose: PurposeText,
   text: string,
 ): boolean {
-  const entry = session.manifest.entries[index];
-  const current = entry?.purposeTexts.find(
+  const texts = session.manifest.entries[index]?.purposeTexts ?? [];
+  const at = texts.findIndex(
     (candidate) => candidate.locale === purpose.locale && candidate.text === purpose.text,
   );
-  return current ? session.apply(replaceValueOp(session, current.node, text)) : false;
+  const node = at >= 0 ? session.manifest.syntax().entries[index]?.purposeNodes[at] : undefined;
+  return node ? session.apply(replaceValueOp(session, node, text)) : false;
 }
 
 /** Runs a fix in a fresh session; its edits against the document, or none when it failed. */
@@ -713,9 +723,10 @@ function grantedElsewhere(
 }
 
 /** Two entries of the same name that say the same (names compared trimmed). */
-function sameEntry(a: PermissionEntry, b: PermissionEntry): boolean {
+function sameEntry(text: string, a: PermissionEntry, b: PermissionEntry): boolean {
   const normalised = (entry: PermissionEntry): string => {
-    const value = getNodeValue(entry.node) as unknown;
+    const { offset, length } = entry.node;
+    const value = parse(text.slice(offset, offset + length), [], PARSE_OPTIONS) as unknown;
     return JSON.stringify(isRecord(value) ? { ...value, permission: entry.name?.trim() } : value);
   };
   return normalised(a) === normalised(b);
@@ -736,7 +747,10 @@ function entryAt(entries: readonly PermissionEntry[], offset: number): Permissio
   return undefined;
 }
 
-function contains(node: Node, offset: number): boolean {
+function contains(
+  node: { readonly offset: number; readonly length: number },
+  offset: number,
+): boolean {
   return offset >= node.offset && offset < node.offset + node.length;
 }
 
@@ -760,8 +774,9 @@ function mayNeedSorting(manifest: ManifestDocument): boolean {
 function inPermissions(manifest: ManifestDocument, document: TextDocument, range: Range): boolean {
   const property = manifest.permissionsProperty;
   if (!property || !manifest.permissionsArray) return false;
+  const { offset, length } = propertySpan(property);
   const start = document.offsetAt(range.start);
-  return start >= property.offset && start <= property.offset + property.length;
+  return start >= offset && start <= offset + length;
 }
 
 function compareKeys(a: string | undefined, b: string | undefined): number {

@@ -2,7 +2,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeLens, Range } from 'vscode-languageserver-types';
 import { ClientCommands } from '../protocol';
 import { countPermissions } from './hover';
-import { nodeRange, type ManifestDocument } from './manifestDocument';
+import { keySpan, nodeRange, type ManifestDocument } from './manifestDocument';
 
 /**
  * Code lenses above the `"permissions"` key:
@@ -30,11 +30,11 @@ export function getCodeLenses(manifest: ManifestDocument, document: TextDocument
     },
   });
 
-  const key = manifest.permissionsProperty?.children?.[0];
-  if (!key) return [grantLens(nodeRange(document, root, 1))];
+  const property = manifest.permissionsProperty;
+  if (!property) return [grantLens(nodeRange(document, root, 1))];
   if (!manifest.permissionsArray) return [];
 
-  const range = nodeRange(document, key);
+  const range = nodeRange(document, keySpan(property));
   const { total, read, write, other } = countPermissions(manifest);
   if (total === 0) return [grantLens(range)];
   const counts = [`${read} read`, `${write} write`, other > 0 && `${other} other`].filter(

@@ -14,7 +14,12 @@ import {
 } from 'vscode-languageserver-types';
 import { catalog } from './catalog';
 import { detectFormatting } from './formatting';
-import type { ManifestDocument, PermissionEntry } from './manifestDocument';
+import {
+  entryAtOffset,
+  propertySpan,
+  type ManifestDocument,
+  type PermissionEntry,
+} from './manifestDocument';
 import { code, markdown, permissionDocs, referenceLink } from './markdown';
 import { suggestPurpose } from './purposeSuggestion';
 import type { ManifestServiceSettings } from './settings';
@@ -121,12 +126,9 @@ export function getCompletions(
  * same in the object's text as in the whole text. Anywhere else, or with errors, the whole scan.
  */
 function locate(manifest: ManifestDocument, text: string, offset: number): CursorLocation {
-  const entry =
-    manifest.syntaxErrors.length === 0
-      ? manifest.entries.find(
-          ({ node }) => node.offset < offset && offset < node.offset + node.length,
-        )
-      : undefined;
+  const entry = manifest.syntaxErrors.length === 0 ? entryAtOffset(manifest, offset) : undefined;
+  // Inside the braces: not right after the closing one.
+  if (entry && offset >= entry.node.offset + entry.node.length) return getLocation(text, offset);
   if (entry?.node.type !== 'object') return getLocation(text, offset);
   const start = entry.node.offset;
   const inner = getLocation(text.slice(start, start + entry.node.length), offset - start);
@@ -189,8 +191,13 @@ function entryCompletions(context: Context): CompletionItem[] {
   const { manifest, text } = context;
   const { eol, unit } = layoutOf(text);
   const layout = entryLayout(text, span, unit);
-  const array = manifest.permissionsArray;
-  const before = array ? commaBefore(context, array, span) : undefined;
+  const before = manifest.permissionsArray
+    ? commaBefore(
+        context,
+        manifest.entries.map((entry) => entry.node),
+        span,
+      )
+    : undefined;
   const after = needsCommaAfter(text, span.end) ? ',' : '';
   const range = rangeOf(context, span);
   return candidateNames(context, undefined).map((candidate) => {
@@ -225,16 +232,15 @@ function entryKeyCompletions(context: Context): CompletionItem[] {
   if (!span) return [];
   const { manifest, text } = context;
   const entry = entryAt(context);
-  const edited = entry?.properties.find(
-    (property) => property.children?.[0]?.offset === span.start,
-  );
+  const edited = entry?.properties.find((property) => property.keyOffset === span.start);
   const present = new Set(
     (entry?.properties ?? [])
       .filter((property) => property !== edited)
-      .map((property) => property.children?.[0]?.value as unknown),
+      .map((property) => property.key),
   );
   const hasColon = edited?.colonOffset !== undefined && edited.colonOffset >= 0;
-  const before = entry && !hasColon ? commaBefore(context, entry.node, span) : undefined;
+  const before =
+    entry && !hasColon ? commaBefore(context, entry.properties.map(propertySpan), span) : undefined;
   const after = !hasColon && needsCommaAfter(text, span.end) ? ',' : '';
   const range = rangeOf(context, span);
   const name = entry?.name?.trim();
@@ -310,10 +316,8 @@ function rootKeyCompletions(context: Context): CompletionItem[] {
   const span = keySpan(context);
   if (!span) return [];
   const existing = manifest.permissionsProperty;
-  if (existing && existing.children?.[0]?.offset !== span.start) return [];
-  const edited = (root.children ?? []).find(
-    (property) => property.children?.[0]?.offset === span.start,
-  );
+  if (existing && existing.keyOffset !== span.start) return [];
+  const edited = manifest.rootProperties.find((property) => property.keyOffset === span.start);
   const hasColon = edited?.colonOffset !== undefined && edited.colonOffset >= 0;
   let insert: string;
   let format: InsertTextFormat = InsertTextFormat.PlainText;
@@ -327,7 +331,9 @@ function rootKeyCompletions(context: Context): CompletionItem[] {
     insert = `"permissions": ${array}${needsCommaAfter(text, span.end) ? ',' : ''}`;
     format = InsertTextFormat.Snippet;
   }
-  const before = hasColon ? undefined : commaBefore(context, root, span);
+  const before = hasColon
+    ? undefined
+    : commaBefore(context, manifest.rootProperties.map(propertySpan), span);
   return [
     {
       label: 'permissions',
@@ -488,19 +494,21 @@ function rangeOf(context: Context, span: Span): Range {
 /** The permission entry (array element) whose object contains the cursor. */
 function entryAt(context: Context): PermissionEntry | undefined {
   const { offset, manifest, location } = context;
-  const inside = manifest.entries.find(
-    (entry) => entry.node.offset < offset && offset <= entry.node.offset + entry.node.length,
-  );
+  const inside = entryAtOffset(manifest, offset);
   if (inside) return inside;
   const index = location.path[1];
   return typeof index === 'number' ? manifest.entries[index] : undefined;
 }
 
-/** Inserts the comma a previous sibling of `container` lacks before the inserted text. */
-function commaBefore(context: Context, container: Node, span: Span): TextEdit | undefined {
+/** Inserts the comma the previous sibling lacks before the inserted text. */
+function commaBefore(
+  context: Context,
+  siblings: readonly { readonly offset: number; readonly length: number }[],
+  span: Span,
+): TextEdit | undefined {
   const { text, document } = context;
-  let previous: Node | undefined;
-  for (const child of container.children ?? []) {
+  let previous: { readonly offset: number; readonly length: number } | undefined;
+  for (const child of siblings) {
     if (child.offset + child.length <= span.start) previous = child;
   }
   if (!previous) return undefined;

@@ -95,6 +95,7 @@ export function grantPermission(
   }
 
   const session = new EditSession(document, manifest);
+  const syntax = manifest.syntax();
   const existing = manifest.granted.get(name)?.[0];
   if (existing) return updatePurpose(session, existing, name, text);
 
@@ -103,7 +104,7 @@ export function grantPermission(
 
   const entryValue = { permission: name, purpose: text };
   const forced = allowed ? '' : ' (forced: the catalog does not know it)';
-  const array = manifest.permissionsArray;
+  const array = syntax.permissionsArray;
   if (array) {
     const entries = array.children ?? [];
     const template = lastObjectEntry(entries);
@@ -123,7 +124,7 @@ export function grantPermission(
         `list. Grant ${name} in the base manifest, or add a "permissions" array here first.`,
     );
   }
-  const root = manifest.root;
+  const root = syntax.root;
   if (!root) return refuseGrant(`Cannot grant ${name}: the manifest is empty.`);
   const properties = root.children ?? [];
   const rootTemplate = properties[properties.length - 1];
@@ -188,14 +189,14 @@ export function revokePermission(
   let removed = 0;
   // Several entries: in one operation when each has its own line (one re-parse, not one each).
   const targets = manifest.granted.get(name) ?? [];
-  const array = manifest.permissionsArray;
+  const array = manifest.syntax().permissionsArray;
   const indices = targets.map((entry) => entry.index);
   if (array && targets.length > 1 && session.apply(removeItemsOp(session, array, indices))) {
     removed = targets.length;
   }
   for (;;) {
     const entry = session.manifest.granted.get(name)?.[0];
-    const array = session.manifest.permissionsArray;
+    const array = session.manifest.syntax().permissionsArray;
     if (!entry || !array) break;
     if (!session.apply(removeItemOp(session, array, entry.index))) {
       return refuse(`Could not remove ${name} without disturbing the manifest.`);
@@ -248,18 +249,19 @@ function updatePurpose(
   const duplicates = (session.manifest.granted.get(name)?.length ?? 1) - 1;
   const others =
     duplicates > 0 ? ` It is granted ${duplicates + 1} times; only the first entry changed.` : '';
-  const value = entry.purposeValue;
-  if (!entry.isObject) {
+  const nodes = session.manifest.syntax().entries[entry.index];
+  const value = nodes?.purposeValue;
+  if (!entry.isObject || !nodes) {
     return refuseGrant(`${name} is already granted, but its entry is not an object.`);
   }
   if (!value) {
     const ok = session.apply(
       insertItemOp(
         session,
-        entry.node,
-        (entry.node.children?.length ?? 0) - 1,
+        nodes.node,
+        (nodes.node.children?.length ?? 0) - 1,
         purpose,
-        () => propertyText(session.text, entry.node, 'purpose', purpose),
+        () => propertyText(session.text, nodes.node, 'purpose', purpose),
         'purpose',
       ),
     );
@@ -275,8 +277,9 @@ function updatePurpose(
   if (value.type === 'object' && entry.purposeTexts.length > 0) {
     const localized =
       entry.purposeTexts.find((text) => text.locale === 'en-US') ?? entry.purposeTexts[0];
-    if (localized) {
-      target = localized.node;
+    const localizedNode = localized && nodes.purposeNodes[entry.purposeTexts.indexOf(localized)];
+    if (localized && localizedNode) {
+      target = localizedNode;
       const rest = entry.purposeTexts.filter((text) => text !== localized);
       note =
         ` (the ${localized.locale ?? ''} text` +
@@ -500,8 +503,9 @@ export class EditSession {
       text,
     );
     const manifest = parseManifest(document, Number.POSITIVE_INFINITY);
-    if (manifest.syntaxErrors.length > 0 || !manifest.root) return false;
-    const actual: unknown = getNodeValue(manifest.root);
+    const root = manifest.syntax().root;
+    if (manifest.syntaxErrors.length > 0 || !root) return false;
+    const actual: unknown = getNodeValue(root);
     if (!sameValue(actual, expected)) return false;
     this.currentManifest = manifest;
     this.currentDocument = document;
@@ -1200,7 +1204,7 @@ function inlineSeparator(text: string, items: readonly Node[], index: number): s
 // Expected values
 
 function rootValue(session: EditSession): unknown {
-  const root = session.manifest.root;
+  const root = session.manifest.syntax().root;
   return root ? (getNodeValue(root) as unknown) : undefined;
 }
 

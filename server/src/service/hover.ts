@@ -1,8 +1,7 @@
-import { findNodeAtOffset } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Hover, Position, Range } from 'vscode-languageserver-types';
 import { catalog } from './catalog';
-import { nodeRange, type ManifestDocument } from './manifestDocument';
+import { entryAtOffset, keySpan, nodeRange, type ManifestDocument } from './manifestDocument';
 import {
   bold,
   code,
@@ -25,17 +24,20 @@ export function getHover(
   position: Position,
   settings: ManifestServiceSettings,
 ): Hover | null {
-  const root = manifest.root;
-  if (manifest.limit || !root) return null;
+  if (manifest.limit || !manifest.root) return null;
   const offset = document.offsetAt(position);
-  const node = findNodeAtOffset(root, offset);
-  if (node?.type !== 'string') return null;
+  // A string's span: from its opening quote up to, not including, its end (as a tree look-up).
+  const within = (span: { offset: number; length: number }): boolean =>
+    offset >= span.offset && offset < span.offset + span.length;
 
-  if (node === manifest.permissionsProperty?.children?.[0]) {
-    return manifest.permissionsArray ? summaryHover(manifest, nodeRange(document, node)) : null;
+  const property = manifest.permissionsProperty;
+  if (property && within(keySpan(property))) {
+    return manifest.permissionsArray
+      ? summaryHover(manifest, nodeRange(document, keySpan(property)))
+      : null;
   }
-  const entry = manifest.entries.find((candidate) => candidate.permissionValue === node);
-  if (!entry) return null;
+  const node = entryAtOffset(manifest, offset)?.permissionValue;
+  if (node?.type !== 'string' || !within(node)) return null;
   return {
     contents: markdown(permissionParagraphs(String(node.value), manifest, settings)),
     range: nodeRange(document, node),

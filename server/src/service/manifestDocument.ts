@@ -1,13 +1,49 @@
-import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import {
+  parseTree,
+  visit,
+  type JSONVisitor,
+  type Node,
+  type NodeType,
+  type ParseError,
+} from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
+
+/*
+ * The model every feature reads: one scan of the text per document version (jsonc-parser
+ * `visit`), keeping only what the features need: the top-level keys, and for each permission
+ * entry its keys, value spans, name and purpose texts. It holds no syntax tree: a jsonc-parser
+ * tree of a 10 000-entry manifest is about 12 MB and, built on every keystroke, makes V8 grow its
+ * young generation; the entries here are a few small objects each. The edit features (grant,
+ * revoke, quick fixes, sort) need the tree; `syntax()` builds it on first use, once per version.
+ */
 
 /** `stripe-app.json` is a base manifest; `stripe-app.<name>.json` a local one that `extends` it. */
 export type ManifestKind = 'base' | 'local';
 
+/** Where a value is in the text, its JSON type and, for a string, number, boolean or null, its value. */
+export interface ValueSpan {
+  readonly type: NodeType;
+  readonly offset: number;
+  readonly length: number;
+  readonly value?: unknown;
+  /** The properties of an object that is the value of an entry's property (a locale map). */
+  readonly properties?: readonly PropertySpan[];
+}
+
+/** One `"key": value` of an object: its key's span and its value (missing after an error). */
+export interface PropertySpan {
+  readonly key: string;
+  readonly keyOffset: number;
+  readonly keyLength: number;
+  /** The offset of the `:` after the key, when there is one. */
+  readonly colonOffset?: number;
+  readonly value?: ValueSpan;
+}
+
 export interface PurposeText {
-  /** The string node holding the text. */
-  readonly node: Node;
+  /** The string value holding the text. */
+  readonly node: ValueSpan;
   readonly text: string;
   /** The locale key when `purpose` is a locale map (`{"en-US": "…"}`). */
   readonly locale?: string;
@@ -17,19 +53,19 @@ export interface PurposeText {
 export interface PermissionEntry {
   readonly index: number;
   /** The array element itself. */
-  readonly node: Node;
+  readonly node: ValueSpan;
   readonly isObject: boolean;
-  /** The `"permission": …` property node; the last one when the key is repeated (as JSON.parse). */
-  readonly permissionProperty?: Node;
-  readonly permissionValue?: Node;
+  /** The `"permission": …` property; the last one when the key is repeated (as JSON.parse). */
+  readonly permissionProperty?: PropertySpan;
+  readonly permissionValue?: ValueSpan;
   /** The permission name when its value is a string (as written, not trimmed). */
   readonly name?: string;
-  readonly purposeProperty?: Node;
-  readonly purposeValue?: Node;
+  readonly purposeProperty?: PropertySpan;
+  readonly purposeValue?: ValueSpan;
   /** The purpose as a string, or each string of a locale map. */
   readonly purposeTexts: readonly PurposeText[];
-  /** Every property node of the entry, in document order. */
-  readonly properties: readonly Node[];
+  /** Every property of the entry, in document order. */
+  readonly properties: readonly PropertySpan[];
 }
 
 export type AnalysisLimit =
@@ -44,20 +80,48 @@ export type AnalysisLimit =
  */
 export const MAX_NESTING_DEPTH = 512;
 
-/** A manifest parsed once per document version; every feature is a function of it. */
+/** The jsonc-parser tree of a version, for the features that edit it. */
+export interface ManifestSyntax {
+  readonly root: Node | undefined;
+  /** The top-level `permissions` property node (the last one when repeated). */
+  readonly permissionsProperty?: Node;
+  /** The `permissions` value when it is an array. */
+  readonly permissionsArray?: Node;
+  /** The entries' nodes, index for index with `ManifestDocument.entries`. */
+  readonly entries: readonly EntrySyntax[];
+}
+
+/** The nodes of one permission entry. */
+export interface EntrySyntax {
+  readonly index: number;
+  readonly node: Node;
+  readonly permissionProperty?: Node;
+  readonly permissionValue?: Node;
+  readonly purposeProperty?: Node;
+  readonly purposeValue?: Node;
+  /** Every property node of the entry, in document order. */
+  readonly properties: readonly Node[];
+  /** The string nodes of the purpose texts, index for index with `PermissionEntry.purposeTexts`. */
+  readonly purposeNodes: readonly Node[];
+}
+
+/** A manifest scanned once per document version; every feature is a function of it. */
 export interface ManifestDocument {
   readonly uri: string;
   readonly version: number;
   readonly text: string;
   readonly kind: ManifestKind;
-  readonly root: Node | undefined;
+  /** The top-level value (its span and type); undefined for an empty text. */
+  readonly root: ValueSpan | undefined;
+  /** The top-level keys, in document order (when the top-level value is an object). */
+  readonly rootProperties: readonly PropertySpan[];
   readonly syntaxErrors: readonly ParseError[];
   /** Set when the text was not analysed at all (too large, nested too deeply). */
   readonly limit?: AnalysisLimit;
-  /** The top-level `permissions` property node. */
-  readonly permissionsProperty?: Node;
+  /** The top-level `permissions` property (the last one when repeated, as JSON.parse). */
+  readonly permissionsProperty?: PropertySpan;
   /** The `permissions` value when it is an array. */
-  readonly permissionsArray?: Node;
+  readonly permissionsArray?: ValueSpan;
   readonly entries: readonly PermissionEntry[];
   /** Entries by trimmed permission name, in document order. */
   readonly granted: ReadonlyMap<string, readonly PermissionEntry[]>;
@@ -65,16 +129,18 @@ export interface ManifestDocument {
   readonly appName?: string;
   /** The `extends` value of a local manifest. */
   readonly extends?: string;
+  /** The syntax tree of this version, parsed on first use. */
+  syntax(): ManifestSyntax;
 }
 
 const LOCAL_MANIFEST = /(?:^|[\\/])stripe-app\.[^\\/]+\.json$/i;
 const BASE_MANIFEST = /(?:^|[\\/])stripe-app\.json$/i;
 
-export function manifestKind(uri: string, root: Node | undefined): ManifestKind {
+export function manifestKind(uri: string, hasExtends: boolean): ManifestKind {
   const path = safeDecode(uri.split(/[?#]/)[0] ?? uri);
   if (BASE_MANIFEST.test(path)) return 'base';
   if (LOCAL_MANIFEST.test(path)) return 'local';
-  return root && propertyNode(root, 'extends') ? 'local' : 'base';
+  return hasExtends ? 'local' : 'base';
 }
 
 /** True for the file names this tool is for: stripe-app.json and stripe-app.<name>.json. */
@@ -82,49 +148,45 @@ export function isManifestFileName(path: string): boolean {
   return BASE_MANIFEST.test(path) || LOCAL_MANIFEST.test(path);
 }
 
+const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false } as const;
+const NO_SYNTAX: ManifestSyntax = { root: undefined, entries: [] };
+
 export function parseManifest(document: TextDocument, maxDocumentSize: number): ManifestDocument {
   const text = document.getText();
-  const base = { uri: document.uri, version: document.version, text };
-  if (text.length > maxDocumentSize) {
-    return {
-      ...base,
-      kind: manifestKind(document.uri, undefined),
-      root: undefined,
-      syntaxErrors: [],
-      limit: { reason: 'too-large', size: text.length, limit: maxDocumentSize },
-      entries: [],
-      granted: new Map(),
-    };
-  }
-  const tooDeep = (): ManifestDocument => ({
-    ...base,
-    kind: manifestKind(document.uri, undefined),
+  const unanalysed = (limit: AnalysisLimit): ManifestDocument => ({
+    uri: document.uri,
+    version: document.version,
+    text,
+    kind: manifestKind(document.uri, false),
     root: undefined,
+    rootProperties: [],
     syntaxErrors: [],
-    limit: { reason: 'too-deep', limit: MAX_NESTING_DEPTH },
+    limit,
     entries: [],
     granted: new Map(),
+    syntax: () => NO_SYNTAX,
   });
-  const syntaxErrors: ParseError[] = [];
-  let root: Node | undefined;
+  if (text.length > maxDocumentSize) {
+    return unanalysed({ reason: 'too-large', size: text.length, limit: maxDocumentSize });
+  }
+  // A byte order mark is not JSON, but editors and the CLI drop it: parse it as white space
+  // (one character for one, so every offset still matches the document).
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  let scan: Scan;
   try {
-    // A byte order mark is not JSON, but editors and the CLI drop it: parse it as white space
-    // (one character for one, so every offset still matches the document).
-    const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
-    root = parseTree(source, syntaxErrors, { allowTrailingComma: true, disallowComments: false });
+    scan = scanManifest(source);
   } catch (error) {
     // jsonc-parser recurses per nesting level: absurd nesting overflows its stack.
     if (!(error instanceof RangeError)) throw error;
-    return tooDeep();
+    return unanalysed({ reason: 'too-deep', limit: MAX_NESTING_DEPTH });
   }
   // Nesting that the parser survived can still overflow the recursive helpers that features
-  // use on the tree (getNodeValue, the edit checks): refuse it, counted without recursion.
-  if (root && nestedDeeperThan(root, MAX_NESTING_DEPTH)) return tooDeep();
-  const permissionsProperty =
-    root?.type === 'object' ? propertyNode(root, 'permissions') : undefined;
-  const permissionsValue = permissionsProperty?.children?.[1];
-  const permissionsArray = permissionsValue?.type === 'array' ? permissionsValue : undefined;
-  const entries = (permissionsArray?.children ?? []).map(readEntry);
+  // use on the tree (getNodeValue, the edit checks): refuse it.
+  if (scan.maxDepth > MAX_NESTING_DEPTH) {
+    return unanalysed({ reason: 'too-deep', limit: MAX_NESTING_DEPTH });
+  }
+  const { root, rootProperties, permissionsProperty, entries } = scan;
+  const permissionsValue = permissionsProperty?.value;
   const granted = new Map<string, PermissionEntry[]>();
   for (const entry of entries) {
     const name = entry.name?.trim();
@@ -133,66 +195,225 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
     if (list) list.push(entry);
     else granted.set(name, [entry]);
   }
-  return {
-    ...base,
-    kind: manifestKind(document.uri, root),
+  const appName = stringValue(rootProperties, 'name');
+  const extendsValue = stringValue(rootProperties, 'extends');
+  let syntax: ManifestSyntax | undefined;
+  const manifest: Mutable<ManifestDocument> = {
+    uri: document.uri,
+    version: document.version,
+    text,
+    kind: manifestKind(document.uri, lastProperty(rootProperties, 'extends') !== undefined),
     root,
-    syntaxErrors,
-    ...(permissionsProperty ? { permissionsProperty } : {}),
-    ...(permissionsArray ? { permissionsArray } : {}),
+    rootProperties,
+    syntaxErrors: scan.errors,
     entries,
     granted,
-    ...optionalString('appName', root && stringProperty(root, 'name')),
-    ...optionalString('extends', root && stringProperty(root, 'extends')),
+    syntax: () => (syntax ??= parseSyntax(source)),
   };
+  if (permissionsProperty) manifest.permissionsProperty = permissionsProperty;
+  if (permissionsValue?.type === 'array') manifest.permissionsArray = permissionsValue;
+  if (appName !== undefined) manifest.appName = appName;
+  if (extendsValue !== undefined) manifest.extends = extendsValue;
+  return manifest;
 }
 
-/** Whether arrays and objects nest deeper than `max` in the parsed tree (no recursion). */
-function nestedDeeperThan(root: Node, max: number): boolean {
-  // Two parallel stacks instead of an object per node: this walk runs on every parse.
-  const nodes: Node[] = [root];
-  const depths: number[] = [0];
-  for (let node = nodes.pop(); node; node = nodes.pop()) {
-    const depth = (depths.pop() ?? 0) + (node.type === 'array' || node.type === 'object' ? 1 : 0);
-    if (depth > max) return true;
-    const children = node.children;
-    if (!children) continue;
-    for (const child of children) {
-      if (child.children) {
-        nodes.push(child);
-        depths.push(depth);
-      }
+// ---------------------------------------------------------------------------------------------
+// The scan
+
+interface Scan {
+  root: ValueSpan | undefined;
+  rootProperties: PropertySpan[];
+  permissionsProperty: PropertySpan | undefined;
+  entries: PermissionEntry[];
+  errors: ParseError[];
+  maxDepth: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type MutableValue = Mutable<ValueSpan>;
+type MutableEntry = Mutable<PermissionEntry>;
+
+const NO_TEXTS: readonly PurposeText[] = [];
+const NO_PROPERTIES: readonly PropertySpan[] = [];
+
+/** What an open object or array is to the model. */
+type Role = 'root-object' | 'permissions' | 'entry' | 'purpose-map' | 'other';
+
+interface Frame {
+  readonly role: Role;
+  /** The container's span, when the model keeps it (its length is set at its end). */
+  readonly span: MutableValue | undefined;
+}
+
+/**
+ * One `visit` of the text, keeping the top-level properties, the `permissions` entries with
+ * their properties, and the locale maps of purposes; everything else is only counted, for the
+ * nesting limit. The last of a repeated key wins, as JSON.parse keeps it.
+ */
+function scanManifest(text: string): Scan {
+  const scan: Scan = {
+    root: undefined,
+    rootProperties: [],
+    permissionsProperty: undefined,
+    entries: [],
+    errors: [],
+    maxDepth: 0,
+  };
+  const stack: Frame[] = [];
+  // The property whose value comes next, per kind of object.
+  let rootProperty: Mutable<PropertySpan> | undefined;
+  let entryProperty: Mutable<PropertySpan> | undefined;
+  let localeProperty: Mutable<PropertySpan> | undefined;
+  /** The property whose key was read last in the innermost kept object (for its `:`). */
+  let lastKey: Mutable<PropertySpan> | undefined;
+  let entries: PermissionEntry[] = [];
+  let entry: MutableEntry | undefined;
+
+  /** Records a value (a literal, or an object or array at its start); returns its role. */
+  const onValue = (span: MutableValue): Role => {
+    const parent = stack[stack.length - 1];
+    if (!parent) {
+      if (scan.root) return 'other';
+      scan.root = span;
+      return span.type === 'object' ? 'root-object' : 'other';
     }
-  }
-  return false;
+    switch (parent.role) {
+      case 'root-object': {
+        const property = rootProperty;
+        rootProperty = undefined;
+        if (!property) return 'other';
+        property.value = span;
+        if (property.key !== 'permissions' || span.type !== 'array') return 'other';
+        entries = [];
+        return 'permissions';
+      }
+      case 'permissions': {
+        // Every field from the start: one object shape for all entries.
+        entry = {
+          index: entries.length,
+          node: span,
+          isObject: span.type === 'object',
+          permissionProperty: undefined,
+          permissionValue: undefined,
+          name: undefined,
+          purposeProperty: undefined,
+          purposeValue: undefined,
+          purposeTexts: NO_TEXTS,
+          properties: NO_PROPERTIES,
+        };
+        entries.push(entry);
+        return span.type === 'object' ? 'entry' : 'other';
+      }
+      case 'entry': {
+        const property = entryProperty;
+        entryProperty = undefined;
+        if (!property) return 'other';
+        property.value = span;
+        return property.key === 'purpose' && span.type === 'object' ? 'purpose-map' : 'other';
+      }
+      case 'purpose-map': {
+        const property = localeProperty;
+        localeProperty = undefined;
+        if (property) property.value = span;
+        return 'other';
+      }
+      default:
+        return 'other';
+    }
+  };
+
+  const begin = (type: 'object' | 'array', offset: number): void => {
+    const parent = stack[stack.length - 1];
+    const kept = !parent || parent.role !== 'other';
+    const span: MutableValue = { type, offset, length: 0, value: undefined, properties: undefined };
+    const role = kept ? onValue(span) : 'other';
+    stack.push({ role, span: kept ? span : undefined });
+    if (stack.length > scan.maxDepth) scan.maxDepth = stack.length;
+  };
+
+  const end = (offset: number, length: number): void => {
+    const frame = stack.pop();
+    if (!frame) return;
+    if (frame.span) frame.span.length = offset + length - frame.span.offset;
+    if (frame.role === 'permissions') {
+      scan.entries = entries;
+    } else if (frame.role === 'entry') {
+      finishEntry(entry);
+      entry = undefined;
+      entryProperty = undefined;
+    } else if (frame.role === 'purpose-map') {
+      localeProperty = undefined;
+    }
+  };
+
+  const visitor: JSONVisitor = {
+    onObjectBegin: (offset) => {
+      begin('object', offset);
+    },
+    onArrayBegin: (offset) => {
+      begin('array', offset);
+    },
+    onObjectEnd: end,
+    onArrayEnd: end,
+    onObjectProperty: (key, offset, length) => {
+      const frame = stack[stack.length - 1];
+      if (!frame || frame.role === 'other' || frame.role === 'permissions') return;
+      const property: Mutable<PropertySpan> = {
+        // The entries' own keys as constants: the parsed copies need not be kept.
+        key: key === 'permission' ? 'permission' : key === 'purpose' ? 'purpose' : key,
+        keyOffset: offset,
+        keyLength: length,
+        colonOffset: undefined,
+        value: undefined,
+      };
+      lastKey = property;
+      if (frame.role === 'root-object') {
+        rootProperty = property;
+        scan.rootProperties.push(property);
+        if (key === 'permissions') {
+          // A repeated `permissions` replaces the earlier one.
+          scan.permissionsProperty = property;
+          scan.entries = [];
+        }
+      } else if (frame.role === 'entry' && entry) {
+        entryProperty = property;
+        if (entry.properties === NO_PROPERTIES) entry.properties = [];
+        (entry.properties as PropertySpan[]).push(property);
+      } else if (frame.role === 'purpose-map' && frame.span) {
+        localeProperty = property;
+        const map = frame.span;
+        map.properties ??= [];
+        (map.properties as PropertySpan[]).push(property);
+      }
+    },
+    onSeparator: (character, offset) => {
+      if (character !== ':' || !lastKey) return;
+      const role = stack[stack.length - 1]?.role;
+      if (role === 'root-object' || role === 'entry' || role === 'purpose-map') {
+        lastKey.colonOffset = offset;
+      }
+      lastKey = undefined;
+    },
+    onLiteralValue: (value: unknown, offset, length) => {
+      if (stack[stack.length - 1]?.role === 'other') return;
+      onValue({ type: literalType(value), offset, length, value, properties: undefined });
+    },
+    onError: (error, offset, length) => {
+      scan.errors.push({ error, offset, length });
+    },
+  };
+  visit(text, visitor, PARSE_OPTIONS);
+  return scan;
 }
 
-function readEntry(node: Node, index: number): PermissionEntry {
-  if (node.type !== 'object') {
-    return { index, node, isObject: false, purposeTexts: NO_TEXTS, properties: NO_NODES };
-  }
-  // Built field by field, not by spreading: this runs once per entry on every parse.
-  const properties: Node[] = [];
-  let permissionProperty: Node | undefined;
-  let purposeProperty: Node | undefined;
-  for (const child of node.children ?? NO_NODES) {
-    if (child.type !== 'property') continue;
-    properties.push(child);
-    // The last of a repeated key wins, as JSON.parse keeps it.
-    const key = propertyKey(child);
-    if (key === 'permission') permissionProperty = child;
-    else if (key === 'purpose') purposeProperty = child;
-  }
-  const entry: Mutable<PermissionEntry> = {
-    index,
-    node,
-    isObject: true,
-    properties,
-    purposeTexts: NO_TEXTS,
-  };
+/** Picks the last `permission` and `purpose` (as JSON.parse does) and reads the purpose texts. */
+function finishEntry(entry: MutableEntry | undefined): void {
+  if (!entry?.isObject) return;
+  const permissionProperty = lastProperty(entry.properties, 'permission');
+  const purposeProperty = lastProperty(entry.properties, 'purpose');
   if (permissionProperty) {
     entry.permissionProperty = permissionProperty;
-    const value = permissionProperty.children?.[1];
+    const value = permissionProperty.value;
     if (value) {
       entry.permissionValue = value;
       if (value.type === 'string') entry.name = String(value.value);
@@ -200,44 +421,92 @@ function readEntry(node: Node, index: number): PermissionEntry {
   }
   if (purposeProperty) {
     entry.purposeProperty = purposeProperty;
-    const value = purposeProperty.children?.[1];
+    const value = purposeProperty.value;
     if (value) {
       entry.purposeValue = value;
-      entry.purposeTexts = readPurposeTexts(value);
+      entry.purposeTexts = purposeTexts(value);
     }
   }
-  return entry;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-const NO_NODES: readonly Node[] = [];
-const NO_TEXTS: readonly PurposeText[] = [];
-
-function readPurposeTexts(value: Node): readonly PurposeText[] {
+function purposeTexts(value: ValueSpan): readonly PurposeText[] {
   if (value.type === 'string') return [{ node: value, text: String(value.value) }];
   if (value.type !== 'object') return NO_TEXTS;
   const texts: PurposeText[] = [];
-  for (const property of value.children ?? []) {
-    const [key, localized] = property.children ?? [];
-    if (key?.type === 'string' && localized?.type === 'string') {
-      texts.push({ node: localized, text: String(localized.value), locale: String(key.value) });
+  for (const property of value.properties ?? NO_PROPERTIES) {
+    const localized = property.value;
+    if (localized?.type === 'string') {
+      texts.push({ node: localized, text: String(localized.value), locale: property.key });
     }
   }
   return texts;
 }
 
-/** The property node with this key (the last one when repeated, as JSON.parse keeps it). */
-export function propertyNode(object: Node, key: string): Node | undefined {
-  return object.type === 'object' ? lastProperty(object.children ?? [], key) : undefined;
+function literalType(value: unknown): NodeType {
+  switch (typeof value) {
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    default:
+      return 'null';
+  }
 }
 
-/** The range a node (or its first `length` characters) covers in the document. */
-export function nodeRange(document: TextDocument, node: Node, length = node.length): Range {
+// ---------------------------------------------------------------------------------------------
+// The syntax tree, for the edit features
+
+function parseSyntax(source: string): ManifestSyntax {
+  // The scan already refused nesting that would overflow the parser.
+  const root = parseTree(source, [], PARSE_OPTIONS);
+  const permissionsProperty =
+    root?.type === 'object' ? propertyNode(root, 'permissions') : undefined;
+  const permissionsValue = permissionsProperty?.children?.[1];
+  const permissionsArray = permissionsValue?.type === 'array' ? permissionsValue : undefined;
   return {
-    start: document.positionAt(node.offset),
-    end: document.positionAt(node.offset + length),
+    root,
+    ...(permissionsProperty ? { permissionsProperty } : {}),
+    ...(permissionsArray ? { permissionsArray } : {}),
+    entries: (permissionsArray?.children ?? []).map(entrySyntax),
   };
+}
+
+function entrySyntax(node: Node, index: number): EntrySyntax {
+  if (node.type !== 'object') return { index, node, properties: [], purposeNodes: [] };
+  const properties = (node.children ?? []).filter((child) => child.type === 'property');
+  const permissionProperty = lastNode(properties, 'permission');
+  const purposeProperty = lastNode(properties, 'purpose');
+  const permissionValue = permissionProperty?.children?.[1];
+  const purposeValue = purposeProperty?.children?.[1];
+  return {
+    index,
+    node,
+    properties,
+    ...(permissionProperty ? { permissionProperty } : {}),
+    ...(permissionValue ? { permissionValue } : {}),
+    ...(purposeProperty ? { purposeProperty } : {}),
+    ...(purposeValue ? { purposeValue } : {}),
+    purposeNodes: purposeNodes(purposeValue),
+  };
+}
+
+/** As `purposeTexts`: the string, or each string value of a locale map. */
+function purposeNodes(value: Node | undefined): Node[] {
+  if (value?.type === 'string') return [value];
+  if (value?.type !== 'object') return [];
+  const nodes: Node[] = [];
+  for (const property of value.children ?? []) {
+    const [key, localized] = property.children ?? [];
+    if (key?.type === 'string' && localized?.type === 'string') nodes.push(localized);
+  }
+  return nodes;
+}
+
+/** The property node with this key (the last one when repeated, as JSON.parse keeps it). */
+export function propertyNode(object: Node, key: string): Node | undefined {
+  return object.type === 'object' ? lastNode(object.children ?? [], key) : undefined;
 }
 
 /** The key of a property node. */
@@ -246,7 +515,7 @@ export function propertyKey(property: Node): string | undefined {
   return key?.type === 'string' ? String(key.value) : undefined;
 }
 
-function lastProperty(properties: readonly Node[], key: string): Node | undefined {
+function lastNode(properties: readonly Node[], key: string): Node | undefined {
   let found: Node | undefined;
   for (const property of properties) {
     if (property.type === 'property' && propertyKey(property) === key) found = property;
@@ -254,16 +523,73 @@ function lastProperty(properties: readonly Node[], key: string): Node | undefine
   return found;
 }
 
-function stringProperty(object: Node, key: string): string | undefined {
-  const value = propertyNode(object, key)?.children?.[1];
-  return value?.type === 'string' ? String(value.value) : undefined;
+// ---------------------------------------------------------------------------------------------
+// Look-ups
+
+/** The range a span (a node, or its first `length` characters) covers in the document. */
+export function nodeRange(
+  document: TextDocument,
+  node: { readonly offset: number; readonly length: number },
+  length = node.length,
+): Range {
+  return {
+    start: document.positionAt(node.offset),
+    end: document.positionAt(node.offset + length),
+  };
 }
 
-function optionalString<K extends string>(
-  key: K,
-  value: string | undefined,
-): { [P in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+/** The span of a property from its key to the end of its value (or of its key). */
+export function propertySpan(property: PropertySpan): { offset: number; length: number } {
+  const end = property.value
+    ? property.value.offset + property.value.length
+    : property.keyOffset + property.keyLength;
+  return { offset: property.keyOffset, length: end - property.keyOffset };
+}
+
+/** The span of a property's key. */
+export function keySpan(property: PropertySpan): { offset: number; length: number } {
+  return { offset: property.keyOffset, length: property.keyLength };
+}
+
+/** The last property with this key (as JSON.parse keeps it). */
+export function lastProperty(
+  properties: readonly PropertySpan[],
+  key: string,
+): PropertySpan | undefined {
+  for (let i = properties.length - 1; i >= 0; i--) {
+    const property = properties[i];
+    if (property?.key === key) return property;
+  }
+  return undefined;
+}
+
+/**
+ * The entry whose element contains `offset` (its start excluded, its end included: the cursor
+ * right after `}` is still at that entry), by binary search: entries are in document order.
+ */
+export function entryAtOffset(
+  manifest: ManifestDocument,
+  offset: number,
+): PermissionEntry | undefined {
+  const { entries } = manifest;
+  // A malformed position gives NaN, which every comparison below would let through.
+  if (!Number.isFinite(offset)) return undefined;
+  let low = 0;
+  let high = entries.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const entry = entries[middle];
+    if (!entry) return undefined;
+    if (offset <= entry.node.offset) high = middle - 1;
+    else if (offset > entry.node.offset + entry.node.length) low = middle + 1;
+    else return entry;
+  }
+  return undefined;
+}
+
+function stringValue(properties: readonly PropertySpan[], key: string): string | undefined {
+  const value = lastProperty(properties, key)?.value;
+  return value?.type === 'string' ? String(value.value) : undefined;
 }
 
 function safeDecode(value: string): string {

@@ -1,4 +1,3 @@
-import type { Node } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DiagnosticSeverity,
@@ -62,7 +61,7 @@ export function toLspSeverity(severity: SeverityName): DiagnosticSeverity {
   return LSP_SEVERITY[severity];
 }
 
-export function nodeSpan(node: Node): Span {
+export function nodeSpan(node: { readonly offset: number; readonly length: number }): Span {
   return { start: node.offset, end: node.offset + node.length };
 }
 

@@ -1,7 +1,6 @@
-import type { Node } from 'jsonc-parser';
 import { DiagnosticTag } from 'vscode-languageserver-types';
 import { catalog } from '../catalog';
-import { nodeRange, type PermissionEntry } from '../manifestDocument';
+import { nodeRange, type PermissionEntry, type ValueSpan } from '../manifestDocument';
 import { suggestPermissionNames } from '../nameSuggestions';
 import {
   PERMISSIONS_REFERENCE_URL,
@@ -36,7 +35,7 @@ function checkName(
   context: RuleContext,
   entry: PermissionEntry,
   name: string,
-  node: Node,
+  node: ValueSpan,
 ): (Finding | undefined)[] {
   const { allowed } = context;
   const span = nodeSpan(node);
@@ -164,7 +163,7 @@ function eventType(
   entry: PermissionEntry,
   eventName: string,
   eventPermissions: readonly string[],
-  node: Node,
+  node: ValueSpan,
 ): Finding | undefined {
   // Every event needs event_read; the table lists the object permissions (some not in the
   // catalog, e.g. issuing_card_sensitive_read, which upload would refuse).

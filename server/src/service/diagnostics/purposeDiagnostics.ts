@@ -1,7 +1,11 @@
-import type { Node } from 'jsonc-parser';
 import type { DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import { catalog } from '../catalog';
-import { nodeRange, type PermissionEntry, type PurposeText } from '../manifestDocument';
+import {
+  nodeRange,
+  type PermissionEntry,
+  type PurposeText,
+  type ValueSpan,
+} from '../manifestDocument';
 import { isRecord } from '../settings';
 import {
   MANIFEST_REFERENCE_URL,
@@ -186,7 +190,7 @@ const IDENTITY: readonly number[] = [];
  */
 function valueToSourceOffsets(
   source: string,
-  node: Node,
+  node: ValueSpan,
   value: string,
 ): readonly number[] | undefined {
   const closed = node.length >= 2 && source[node.offset + node.length - 1] === '"';

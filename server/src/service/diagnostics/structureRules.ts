@@ -1,5 +1,4 @@
-import type { Node } from 'jsonc-parser';
-import { propertyKey, type PermissionEntry } from '../manifestDocument';
+import { keySpan, type PermissionEntry, type ValueSpan } from '../manifestDocument';
 import {
   MANIFEST_REFERENCE_URL,
   makeFinding,
@@ -43,7 +42,7 @@ export function checkStructure(context: RuleContext): Finding[] {
     }
     return compact(found);
   }
-  const value = property.children?.[1];
+  const value = property.value;
   if (value && value.type !== 'array') {
     found.push(
       makeFinding(
@@ -85,14 +84,13 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Finding | un
   }
   const found: (Finding | undefined)[] = [];
   for (const property of entry.properties) {
-    const key = propertyKey(property);
-    const keyNode = property.children?.[0];
-    if (key === undefined || !keyNode || ENTRY_KEYS.has(key)) continue;
+    const key = property.key;
+    if (ENTRY_KEYS.has(key)) continue;
     found.push(
       makeFinding(
         context,
         'unexpected-entry-property',
-        nodeSpan(keyNode),
+        nodeSpan(keySpan(property)),
         `A permission entry has only "permission" and "purpose"; Stripe does not accept ${JSON.stringify(key)} here: remove it.`,
         { href, data: { index, key } },
       ),
@@ -159,7 +157,7 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Finding | un
 function checkPurposeShape(
   context: RuleContext,
   entry: PermissionEntry,
-  purpose: Node,
+  purpose: ValueSpan,
 ): (Finding | undefined)[] {
   const href = MANIFEST_REFERENCE_URL;
   const data = { index: entry.index, reason: 'purpose-not-text' satisfies InvalidEntryReason };
@@ -175,7 +173,7 @@ function checkPurposeShape(
     ];
   }
   const found: (Finding | undefined)[] = [];
-  const properties = (purpose.children ?? []).filter((child) => child.type === 'property');
+  const properties = purpose.properties ?? [];
   if (properties.length === 0) {
     found.push(
       makeFinding(
@@ -188,7 +186,7 @@ function checkPurposeShape(
     );
   }
   for (const property of properties) {
-    const localized = property.children?.[1];
+    const localized = property.value;
     if (localized && localized.type !== 'string') {
       found.push(
         makeFinding(
@@ -196,7 +194,7 @@ function checkPurposeShape(
           'invalid-permission-entry',
           nodeSpan(localized),
           `Each locale of "purpose" needs a string, not ${describe(localized)}.`,
-          { href, data: { ...data, locale: propertyKey(property) } },
+          { href, data: { ...data, locale: property.key } },
         ),
       );
     }
@@ -204,7 +202,7 @@ function checkPurposeShape(
   return found;
 }
 
-function describe(node: Node): string {
+function describe(node: ValueSpan): string {
   switch (node.type) {
     case 'array':
       return 'an array';

@@ -1,7 +1,7 @@
 import { printParseErrorCode } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { ManifestDocument } from '../manifestDocument';
+import { keySpan, type ManifestDocument } from '../manifestDocument';
 import type { ManifestServiceSettings } from '../settings';
 import { makeFinding, nodeSpan, toDiagnostic, type Finding, type RuleContext } from './common';
 import { checkPermissions } from './permissionRules';
@@ -121,8 +121,10 @@ function mostSevere(sorted: readonly Finding[], max: number): Finding[] {
 
 /** Says how many problems were left out, on the `permissions` key (or the top of the file). */
 function tooManyProblems(context: RuleContext, shown: number, total: number): Finding | undefined {
-  const key = context.manifest.permissionsProperty?.children?.[0];
-  const span = key ? nodeSpan(key) : { start: 0, end: Math.min(1, context.manifest.text.length) };
+  const key = context.manifest.permissionsProperty;
+  const span = key
+    ? nodeSpan(keySpan(key))
+    : { start: 0, end: Math.min(1, context.manifest.text.length) };
   const count = (value: number): string => value.toLocaleString('en-US');
   return makeFinding(
     context,

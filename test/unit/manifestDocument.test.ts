@@ -1,0 +1,269 @@
+/**
+ * The scanned model (one `visit` per version, no syntax tree) against jsonc-parser's own tree of
+ * the same text: named cases, then the same comparison on real, mutated and generated manifests.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { Node } from 'jsonc-parser';
+import {
+  MAX_NESTING_DEPTH,
+  entryAtOffset,
+  parseManifest,
+  type ManifestDocument,
+  type ManifestSyntax,
+  type ValueSpan,
+} from '../../server/src/service/manifestDocument';
+import {
+  assertProperty,
+  corpusFiles,
+  corpusSkipReason,
+  entryArbitrary,
+  manifestArbitrary,
+  mutate,
+  mutationArbitrary,
+  renderManifest,
+  runs,
+} from './fuzzUtil';
+import { doc } from './util';
+
+const parse = (text: string, uri?: string): ManifestDocument =>
+  parseManifest(doc(text, uri), Number.MAX_SAFE_INTEGER);
+
+/** What the model says, in plain data. */
+function project(manifest: ManifestDocument): unknown {
+  const span = (value: ValueSpan | undefined): unknown =>
+    value && {
+      type: value.type,
+      offset: value.offset,
+      length: value.length,
+      ...(value.type === 'string' || value.type === 'number' || value.type === 'boolean'
+        ? { value: value.value }
+        : {}),
+    };
+  return {
+    root: span(manifest.root),
+    rootKeys: manifest.rootProperties.map((property) => [property.key, property.keyOffset]),
+    permissionsKey: manifest.permissionsProperty?.keyOffset,
+    permissionsArray: span(manifest.permissionsArray),
+    entries: manifest.entries.map((entry) => ({
+      node: span(entry.node),
+      name: entry.name,
+      permission: span(entry.permissionValue),
+      permissionKey: entry.permissionProperty?.keyOffset,
+      purposeKey: entry.purposeProperty?.keyOffset,
+      purpose: span(entry.purposeValue),
+      texts: entry.purposeTexts.map((text) => [text.locale, text.text, text.node.offset]),
+      keys: entry.properties.map((property) => [
+        property.key,
+        property.keyOffset,
+        property.keyLength,
+        property.colonOffset,
+      ]),
+    })),
+  };
+}
+
+/** The same, read from jsonc-parser's tree. */
+function projectTree(syntax: ManifestSyntax): unknown {
+  const span = (node: Node | undefined): unknown =>
+    node && {
+      type: node.type,
+      offset: node.offset,
+      length: node.length,
+      ...(node.type === 'string' || node.type === 'number' || node.type === 'boolean'
+        ? { value: node.value as unknown }
+        : {}),
+    };
+  const key = (property: Node): Node | undefined => property.children?.[0];
+  const keyName = (property: Node): unknown => key(property)?.value as unknown;
+  const last = (properties: readonly Node[], name: string): Node | undefined =>
+    properties.filter((property) => key(property)?.value === name).pop();
+  const root = syntax.root;
+  const rootProperties = root?.type === 'object' ? (root.children ?? []) : [];
+  return {
+    root: span(root),
+    rootKeys: rootProperties.map((property): unknown[] => [keyName(property), property.offset]),
+    permissionsKey: syntax.permissionsProperty?.offset,
+    permissionsArray: span(syntax.permissionsArray),
+    entries: syntax.entries.map((entry) => {
+      const properties = entry.node.type === 'object' ? (entry.node.children ?? []) : [];
+      const permission = last(properties, 'permission');
+      const purpose = last(properties, 'purpose');
+      const permissionValue = permission?.children?.[1];
+      const purposeValue = purpose?.children?.[1];
+      const texts =
+        purposeValue?.type === 'string'
+          ? [[undefined, purposeValue.value as unknown, purposeValue.offset]]
+          : purposeValue?.type === 'object'
+            ? (purposeValue.children ?? [])
+                .filter((property) => property.children?.[1]?.type === 'string')
+                .map((property): unknown[] => [
+                  keyName(property),
+                  property.children?.[1]?.value as unknown,
+                  property.children?.[1]?.offset,
+                ])
+            : [];
+      return {
+        node: span(entry.node),
+        name: permissionValue?.type === 'string' ? (permissionValue.value as unknown) : undefined,
+        permission: span(permissionValue),
+        permissionKey: permission?.offset,
+        purposeKey: purpose?.offset,
+        purpose: span(purposeValue),
+        texts,
+        keys: properties.map((property): unknown[] => [
+          keyName(property),
+          property.offset,
+          key(property)?.length,
+          property.colonOffset,
+        ]),
+      };
+    }),
+  };
+}
+
+function assertAgrees(text: string): void {
+  const manifest = parse(text);
+  if (manifest.limit) return;
+  assert.deepEqual(project(manifest), projectTree(manifest.syntax()), JSON.stringify(text));
+}
+
+describe('parseManifest: the scanned model', () => {
+  it('reads entries, names, purposes, keys and colons with exact offsets', () => {
+    const text = `{
+  "name": "Example App",
+  "permissions": [
+    { "permission": "customer_read", "purpose": "Shows the customer" },
+    { "permission" : "charge_read", "purpose": { "en-US": "Lists charges", "fr-FR": 3 } },
+    "invoice_read"
+  ]
+}`;
+    const manifest = parse(text);
+    assert.equal(manifest.appName, 'Example App');
+    assert.equal(manifest.permissionsProperty?.keyOffset, text.indexOf('"permissions"'));
+    assert.equal(manifest.permissionsArray?.offset, text.indexOf('['));
+    assert.equal(manifest.permissionsArray.length, text.lastIndexOf(']') + 1 - text.indexOf('['));
+    const [first, second, third] = manifest.entries;
+    assert.ok(first && second && third);
+    assert.equal(first.name, 'customer_read');
+    assert.equal(first.permissionValue?.offset, text.indexOf('"customer_read"'));
+    assert.deepEqual(
+      first.purposeTexts.map((purpose) => [purpose.text, purpose.node.offset]),
+      [['Shows the customer', text.indexOf('"Shows the customer"')]],
+    );
+    assert.equal(second.properties[0]?.colonOffset, text.indexOf('" : "charge_read') + 2);
+    assert.deepEqual(
+      second.purposeTexts.map((purpose) => [purpose.locale, purpose.text]),
+      [['en-US', 'Lists charges']],
+    );
+    assert.deepEqual(
+      second.purposeValue?.properties?.map((property) => [property.key, property.value?.type]),
+      [
+        ['en-US', 'string'],
+        ['fr-FR', 'number'],
+      ],
+    );
+    assert.equal(third.isObject, false);
+    assert.equal(third.node.value, 'invoice_read');
+    assert.deepEqual([...manifest.granted.keys()], ['customer_read', 'charge_read']);
+    assertAgrees(text);
+  });
+
+  it('keeps the last of a repeated key, as JSON.parse does', () => {
+    const twice = parse(
+      '{"permissions": [{"permission": "a_read"}], "permissions": [{"permission": "b_read", "permission": "c_read"}]}',
+    );
+    assert.deepEqual(
+      twice.entries.map((entry) => [entry.name, entry.properties.length]),
+      [['c_read', 2]],
+    );
+    const notArray = parse('{"permissions": [{"permission": "a_read"}], "permissions": 3}');
+    assert.equal(notArray.permissionsArray, undefined);
+    assert.equal(notArray.permissionsProperty?.value?.type, 'number');
+    assert.deepEqual(notArray.entries, []);
+  });
+
+  it('builds the syntax tree only when asked, once per version', () => {
+    const manifest = parse('{"permissions": [{"permission": "customer_read"}]}');
+    const syntax = manifest.syntax();
+    assert.equal(manifest.syntax(), syntax);
+    assert.equal(syntax.entries[0]?.permissionValue?.value, 'customer_read');
+  });
+
+  it('finds the entry around an offset (after its start, up to its end)', () => {
+    const text = '{"permissions": [{"permission": "a_read"}, {"permission": "b_read"}]}';
+    const manifest = parse(text);
+    const second = text.indexOf('{"permission": "b_read"}');
+    assert.equal(entryAtOffset(manifest, second), undefined);
+    assert.equal(entryAtOffset(manifest, second + 1)?.name, 'b_read');
+    assert.equal(entryAtOffset(manifest, text.lastIndexOf('}]'))?.name, 'b_read');
+    assert.equal(entryAtOffset(manifest, text.lastIndexOf('}]') + 1)?.name, 'b_read');
+    assert.equal(entryAtOffset(manifest, Number.NaN), undefined);
+  });
+
+  it('counts nesting everywhere, not only in "permissions"', () => {
+    const nested = (depth: number): string =>
+      `{"x": ${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}, "permissions": []}`;
+    assert.equal(parse(nested(MAX_NESTING_DEPTH)).limit, undefined);
+    assert.deepEqual(parse(nested(MAX_NESTING_DEPTH + 1)).limit, {
+      reason: 'too-deep',
+      limit: MAX_NESTING_DEPTH,
+    });
+  });
+
+  it('reads a byte order mark as white space', () => {
+    const text = '\uFEFF{"permissions": [{"permission": "customer_read"}]}';
+    const manifest = parse(text);
+    assert.equal(manifest.syntaxErrors.length, 0);
+    assert.equal(manifest.entries[0]?.permissionValue?.offset, text.indexOf('"customer_read"'));
+  });
+
+  it('agrees with the syntax tree on odd and broken texts', () => {
+    for (const text of [
+      '',
+      '[]',
+      '"x"',
+      '{',
+      '{"permissions": [',
+      '{"permissions": [{"permission": }]}',
+      '{"permissions": [{"permission" "a_read", "purpose" 3}]}',
+      '{"permissions": [{"permission": "a_read",, "purpose": "x"}]}',
+      '{"permissions": [[{"permission": "a_read"}], {"purpose": {"en": {"deep": "x"}}}]}',
+      '{"permissions": [{"purpose": {"en": "a", "en": "b", "de": null}}]} {"permissions": []}',
+      '{"a": {"permissions": [{"permission": "x"}]}, "permissions": [1, true, null, {}]}',
+      '// comment\n{"permissions": [/* c */ {"permission": "a_read", /* d */ "purpose": "x",},],}',
+    ]) {
+      assertAgrees(text);
+    }
+  });
+
+  it('agrees with the syntax tree on every real manifest', { skip: corpusSkipReason }, () => {
+    for (const file of corpusFiles()) assertAgrees(file.text);
+  });
+
+  it('agrees with the syntax tree on mutated real manifests', { skip: corpusSkipReason }, () => {
+    const corpus = corpusFiles();
+    assertProperty(
+      fc.property(
+        fc.nat({ max: corpus.length - 1 }),
+        fc.array(mutationArbitrary(), { minLength: 1, maxLength: 4 }),
+        (index, mutations) => {
+          const file = corpus[index];
+          assert.ok(file);
+          assertAgrees(mutations.reduce(mutate, file.text));
+        },
+      ),
+      runs(500),
+    );
+  });
+
+  it('agrees with the syntax tree on generated manifests in every layout', () => {
+    assertProperty(
+      fc.property(manifestArbitrary(entryArbitrary), (spec) => {
+        assertAgrees(renderManifest(spec));
+      }),
+      runs(300),
+    );
+  });
+});
