@@ -20,6 +20,7 @@ import {
   exerciseEverything,
   manifestArbitrary,
   mutate,
+  mutatedCorpusProperty,
   mutationArbitrary,
   probeOffsets,
   renderManifest,
@@ -69,19 +70,12 @@ describe('fuzz: every feature on any text', () => {
       const service = createManifestLanguageService();
       const tally: Tally = { runs: 0, calls: 0 };
       assertProperty(
-        fc.property(
-          fc.nat({ max: corpus.length - 1 }),
-          fc.array(mutationArbitrary(), { minLength: 1, maxLength: 4 }),
-          (index, mutations) => {
-            const file = corpus[index];
-            assert.ok(file);
-            const text = mutations.reduce(mutate, file.text);
-            const offsets = probeOffsets(text, 30, index);
-            tally.calls += exerciseEverything(service, text, { offsets }).calls;
-            assertDeterministic(text);
-            tally.runs++;
-          },
-        ),
+        mutatedCorpusProperty(corpus, (text, index) => {
+          const offsets = probeOffsets(text, 30, index);
+          tally.calls += exerciseEverything(service, text, { offsets }).calls;
+          assertDeterministic(text);
+          tally.runs++;
+        }),
         runs(400),
       );
       report(t, 'corpus mutations', tally, started);

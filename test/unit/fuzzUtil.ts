@@ -404,6 +404,22 @@ export function mutationArbitrary(): fc.Arbitrary<Mutation> {
   );
 }
 
+/** A property over real manifests with one to four mutations each (the file's index given too). */
+export function mutatedCorpusProperty(
+  corpus: readonly { readonly text: string }[],
+  check: (text: string, index: number) => void,
+): fc.IPropertyWithHooks<[number, Mutation[]]> {
+  return fc.property(
+    fc.nat({ max: corpus.length - 1 }),
+    fc.array(mutationArbitrary(), { minLength: 1, maxLength: 4 }),
+    (index, mutations) => {
+      const file = corpus[index];
+      assert.ok(file);
+      check(mutations.reduce(mutate, file.text), index);
+    },
+  );
+}
+
 /** Applies a mutation; `at` is a fraction of the text length. */
 export function mutate(text: string, mutation: Mutation): string {
   const at = Math.min(text.length, Math.floor(mutation.at * (text.length + 1)));

@@ -20,8 +20,7 @@ import {
   corpusSkipReason,
   entryArbitrary,
   manifestArbitrary,
-  mutate,
-  mutationArbitrary,
+  mutatedCorpusProperty,
   renderManifest,
   runs,
 } from './fuzzUtil';
@@ -30,9 +29,9 @@ import { doc } from './util';
 const parse = (text: string, uri?: string): ManifestDocument =>
   parseManifest(doc(text, uri), Number.MAX_SAFE_INTEGER);
 
-/** What the model says, in plain data. */
-function project(manifest: ManifestDocument): unknown {
-  const span = (value: ValueSpan | undefined): unknown =>
+/** A span (of the model or of jsonc-parser's tree) as plain data. */
+function span(value: Pick<ValueSpan, 'type' | 'offset' | 'length' | 'value'> | undefined): unknown {
+  return (
     value && {
       type: value.type,
       offset: value.offset,
@@ -40,7 +39,12 @@ function project(manifest: ManifestDocument): unknown {
       ...(value.type === 'string' || value.type === 'number' || value.type === 'boolean'
         ? { value: value.value }
         : {}),
-    };
+    }
+  );
+}
+
+/** What the model says, in plain data. */
+function project(manifest: ManifestDocument): unknown {
   return {
     root: span(manifest.root),
     rootKeys: manifest.rootProperties.map((property) => [property.key, property.keyOffset]),
@@ -66,15 +70,6 @@ function project(manifest: ManifestDocument): unknown {
 
 /** The same, read from jsonc-parser's tree. */
 function projectTree(syntax: ManifestSyntax): unknown {
-  const span = (node: Node | undefined): unknown =>
-    node && {
-      type: node.type,
-      offset: node.offset,
-      length: node.length,
-      ...(node.type === 'string' || node.type === 'number' || node.type === 'boolean'
-        ? { value: node.value as unknown }
-        : {}),
-    };
   const key = (property: Node): Node | undefined => property.children?.[0];
   const keyName = (property: Node): unknown => key(property)?.value as unknown;
   const last = (properties: readonly Node[], name: string): Node | undefined =>
@@ -245,15 +240,9 @@ describe('parseManifest: the scanned model', () => {
   it('agrees with the syntax tree on mutated real manifests', { skip: corpusSkipReason }, () => {
     const corpus = corpusFiles();
     assertProperty(
-      fc.property(
-        fc.nat({ max: corpus.length - 1 }),
-        fc.array(mutationArbitrary(), { minLength: 1, maxLength: 4 }),
-        (index, mutations) => {
-          const file = corpus[index];
-          assert.ok(file);
-          assertAgrees(mutations.reduce(mutate, file.text));
-        },
-      ),
+      mutatedCorpusProperty(corpus, (text) => {
+        assertAgrees(text);
+      }),
       runs(500),
     );
   });
