@@ -4,7 +4,15 @@ export type { ManifestLanguageService, ValidationOptions } from './languageServi
 export { catalog } from './catalog';
 export type { Catalog, PermissionInfo, Access } from './catalog';
 export { isManifestFileName } from './manifestDocument';
-export type { ManifestDocument, PermissionEntry, PurposeText } from './manifestDocument';
+export type {
+  EntrySyntax,
+  ManifestDocument,
+  ManifestSyntax,
+  PermissionEntry,
+  PropertySpan,
+  PurposeText,
+  ValueSpan,
+} from './manifestDocument';
 export { DIAGNOSTIC_CODES, DEFAULT_SEVERITY, DEFAULT_SETTINGS, resolveSettings } from './settings';
 export type {
   DiagnosticCode,
@@ -13,3 +21,4 @@ export type {
   SeveritySetting,
 } from './settings';
 export type { GrantOptions, GrantResult, RevokeResult } from './grantRevoke';
+export type { CodeActionOptions } from './codeActions';
