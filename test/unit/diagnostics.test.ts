@@ -11,6 +11,14 @@ import { catalog } from '../../server/src/service/catalog';
 import { validateManifest } from '../../server/src/service/diagnostics/validation';
 import { parseManifest } from '../../server/src/service/manifestDocument';
 import { resolveSettings } from '../../server/src/service/settings';
+import fc from 'fast-check';
+import {
+  assertProperty,
+  entryArbitrary,
+  manifestArbitrary,
+  renderManifest,
+  runs,
+} from './fuzzUtil';
 import { doc, manifestWith, rangeOf } from './util';
 
 /** The item at `index`, failing the test when there is none. */
@@ -971,6 +979,40 @@ describe('validateManifest', () => {
           String(maxProblems),
         );
       }
+    });
+
+    it('keeps what a cut of every problem keeps, though it drops findings as they come', () => {
+      // The most severe `max` of all problems, in document order: the rule, computed from the
+      // uncut list, against the validation that never holds more than it must.
+      const expectedCut = (all: readonly Diagnostic[], max: number): Diagnostic[] => {
+        const bySeverity = [...all].sort((a, b) => (a.severity ?? 0) - (b.severity ?? 0));
+        const kept = new Set(bySeverity.slice(0, max));
+        return all.filter((diagnostic) => kept.has(diagnostic));
+      };
+      const check = (text: string, max: number): void => {
+        const all = validate(text, { maxProblems: 0, syntaxErrors: true }).all;
+        const cut = validate(text, { maxProblems: max, syntaxErrors: true }).all;
+        const notes = cut.filter((diagnostic) => diagnostic.code === 'too-many-problems');
+        assert.deepEqual(
+          cut.filter((diagnostic) => diagnostic.code !== 'too-many-problems'),
+          expectedCut(all, max),
+        );
+        assert.equal(notes.length, all.length > max ? 1 : 0);
+        if (all.length > max) {
+          assert.deepEqual(notes[0]?.data, { shown: Math.min(max, all.length), total: all.length });
+        }
+      };
+      assertProperty(
+        fc.property(
+          manifestArbitrary(entryArbitrary),
+          fc.integer({ min: 1, max: 6 }),
+          (spec, max) => {
+            check(renderManifest(spec), max);
+          },
+        ),
+        runs(200),
+      );
+      check(text, 2);
     });
 
     it('still cuts when the note is turned off', () => {

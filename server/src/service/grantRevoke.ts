@@ -274,13 +274,13 @@ function updatePurpose(
   }
   let target = value;
   let note = '';
-  if (value.type === 'object' && entry.purposeTexts.length > 0) {
-    const localized =
-      entry.purposeTexts.find((text) => text.locale === 'en-US') ?? entry.purposeTexts[0];
-    const localizedNode = localized && nodes.purposeNodes[entry.purposeTexts.indexOf(localized)];
+  const texts = entry.purposeTexts;
+  if (value.type === 'object' && texts.length > 0) {
+    const localized = texts.find((text) => text.locale === 'en-US') ?? texts[0];
+    const localizedNode = localized && nodes.purposeNodes[texts.indexOf(localized)];
     if (localized && localizedNode) {
       target = localizedNode;
-      const rest = entry.purposeTexts.filter((text) => text !== localized);
+      const rest = texts.filter((text) => text !== localized);
       note =
         ` (the ${localized.locale ?? ''} text` +
         (rest.length > 0

@@ -231,13 +231,12 @@ interface Scan {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type MutableValue = Mutable<ValueSpan>;
-type MutableEntry = Mutable<PermissionEntry>;
 
 const NO_TEXTS: readonly PurposeText[] = [];
 const NO_PROPERTIES: readonly PropertySpan[] = [];
 
 /** What an open object or array is to the model. */
-type Role = 'root-object' | 'permissions' | 'entry' | 'purpose-map' | 'other';
+type Role = 'root-object' | 'permissions' | 'entry' | 'element' | 'purpose-map' | 'other';
 
 interface Frame {
   readonly role: Role;
@@ -266,8 +265,9 @@ function scanManifest(text: string): Scan {
   let localeProperty: Mutable<PropertySpan> | undefined;
   /** The property whose key was read last in the innermost kept object (for its `:`). */
   let lastKey: Mutable<PropertySpan> | undefined;
-  let entries: PermissionEntry[] = [];
-  let entry: MutableEntry | undefined;
+  let entries: (PermissionEntry | undefined)[] = [];
+  /** The object or array entry being read (kept flat once it ends). */
+  let entry: { index: number; span: ValueSpan; properties: PropertySpan[] } | undefined;
 
   /** Records a value (a literal, or an object or array at its start); returns its role. */
   const onValue = (span: MutableValue): Role => {
@@ -288,21 +288,14 @@ function scanManifest(text: string): Scan {
         return 'permissions';
       }
       case 'permissions': {
-        // Every field from the start: one object shape for all entries.
-        entry = {
-          index: entries.length,
-          node: span,
-          isObject: span.type === 'object',
-          permissionProperty: undefined,
-          permissionValue: undefined,
-          name: undefined,
-          purposeProperty: undefined,
-          purposeValue: undefined,
-          purposeTexts: NO_TEXTS,
-          properties: NO_PROPERTIES,
-        };
-        entries.push(entry);
-        return span.type === 'object' ? 'entry' : 'other';
+        const index = entries.length;
+        if (span.type !== 'object' && span.type !== 'array') {
+          entries.push(new ScannedEntry(index, span, NO_PROPERTIES));
+          return 'other';
+        }
+        entries.push(undefined);
+        entry = { index, span, properties: [] };
+        return span.type === 'object' ? 'entry' : 'element';
       }
       case 'entry': {
         const property = entryProperty;
@@ -324,7 +317,7 @@ function scanManifest(text: string): Scan {
 
   const begin = (type: 'object' | 'array', offset: number): void => {
     const parent = stack[stack.length - 1];
-    const kept = !parent || parent.role !== 'other';
+    const kept = !parent || (parent.role !== 'other' && parent.role !== 'element');
     const span: MutableValue = { type, offset, length: 0, value: undefined, properties: undefined };
     const role = kept ? onValue(span) : 'other';
     stack.push({ role, span: kept ? span : undefined });
@@ -336,9 +329,10 @@ function scanManifest(text: string): Scan {
     if (!frame) return;
     if (frame.span) frame.span.length = offset + length - frame.span.offset;
     if (frame.role === 'permissions') {
-      scan.entries = entries;
-    } else if (frame.role === 'entry') {
-      finishEntry(entry);
+      // Every object or array entry was replaced when it ended (visit ends all at the text's end).
+      scan.entries = entries.filter((item): item is PermissionEntry => item !== undefined);
+    } else if ((frame.role === 'entry' || frame.role === 'element') && entry) {
+      entries[entry.index] = new ScannedEntry(entry.index, entry.span, entry.properties);
       entry = undefined;
       entryProperty = undefined;
     } else if (frame.role === 'purpose-map') {
@@ -377,8 +371,7 @@ function scanManifest(text: string): Scan {
         }
       } else if (frame.role === 'entry' && entry) {
         entryProperty = property;
-        if (entry.properties === NO_PROPERTIES) entry.properties = [];
-        (entry.properties as PropertySpan[]).push(property);
+        entry.properties.push(property);
       } else if (frame.role === 'purpose-map' && frame.span) {
         localeProperty = property;
         const map = frame.span;
@@ -395,7 +388,8 @@ function scanManifest(text: string): Scan {
       lastKey = undefined;
     },
     onLiteralValue: (value: unknown, offset, length) => {
-      if (stack[stack.length - 1]?.role === 'other') return;
+      const role = stack[stack.length - 1]?.role;
+      if (role === 'other' || role === 'element') return;
       onValue({ type: literalType(value), offset, length, value, properties: undefined });
     },
     onError: (error, offset, length) => {
@@ -404,29 +398,6 @@ function scanManifest(text: string): Scan {
   };
   visit(text, visitor, PARSE_OPTIONS);
   return scan;
-}
-
-/** Picks the last `permission` and `purpose` (as JSON.parse does) and reads the purpose texts. */
-function finishEntry(entry: MutableEntry | undefined): void {
-  if (!entry?.isObject) return;
-  const permissionProperty = lastProperty(entry.properties, 'permission');
-  const purposeProperty = lastProperty(entry.properties, 'purpose');
-  if (permissionProperty) {
-    entry.permissionProperty = permissionProperty;
-    const value = permissionProperty.value;
-    if (value) {
-      entry.permissionValue = value;
-      if (value.type === 'string') entry.name = String(value.value);
-    }
-  }
-  if (purposeProperty) {
-    entry.purposeProperty = purposeProperty;
-    const value = purposeProperty.value;
-    if (value) {
-      entry.purposeValue = value;
-      entry.purposeTexts = purposeTexts(value);
-    }
-  }
 }
 
 function purposeTexts(value: ValueSpan): readonly PurposeText[] {
@@ -453,6 +424,154 @@ function literalType(value: unknown): NodeType {
     default:
       return 'null';
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entries as kept: one flat object each
+
+/**
+ * A permission entry kept as one flat object: the element's span and the last `permission` and
+ * `purpose` properties as numbers. The spans the features read are made when asked for (they
+ * die young); an entry with other keys, repeated keys or a locale map keeps its properties as
+ * objects. One object per entry instead of about eight keeps V8's young generation from growing
+ * to its maximum when a 10 000-entry manifest is scanned.
+ */
+class ScannedEntry implements PermissionEntry {
+  readonly index: number;
+  readonly name: string | undefined;
+  private readonly type: NodeType;
+  private readonly offset: number;
+  private readonly length: number;
+  private readonly literal: unknown;
+  /** Every property, kept only for entries the flat fields cannot describe. */
+  private readonly kept: readonly PropertySpan[] | undefined;
+  // The `permission` and `purpose` properties: key offset -1 when absent; colon -1 when none;
+  // value type undefined when the value is missing.
+  private readonly permissionKey: number;
+  private readonly permissionKeyLength: number;
+  private readonly permissionColon: number;
+  private readonly permissionType: NodeType | undefined;
+  private readonly permissionOffset: number;
+  private readonly permissionLength: number;
+  private readonly permissionLiteral: unknown;
+  private readonly purposeKey: number;
+  private readonly purposeKeyLength: number;
+  private readonly purposeColon: number;
+  private readonly purposeType: NodeType | undefined;
+  private readonly purposeOffset: number;
+  private readonly purposeLength: number;
+  private readonly purposeLiteral: unknown;
+
+  constructor(index: number, element: ValueSpan, properties: readonly PropertySpan[]) {
+    this.index = index;
+    this.type = element.type;
+    this.offset = element.offset;
+    this.length = element.length;
+    this.literal = element.value;
+    const permission = lastProperty(properties, 'permission');
+    const purpose = lastProperty(properties, 'purpose');
+    const flat =
+      properties.length === (permission ? 1 : 0) + (purpose ? 1 : 0) &&
+      purpose?.value?.type !== 'object';
+    this.kept = flat ? undefined : properties;
+    const name = permission?.value?.type === 'string' ? permission.value.value : undefined;
+    this.name = typeof name === 'string' ? name : undefined;
+    this.permissionKey = permission?.keyOffset ?? -1;
+    this.permissionKeyLength = permission?.keyLength ?? 0;
+    this.permissionColon = permission?.colonOffset ?? -1;
+    this.permissionType = permission?.value?.type;
+    this.permissionOffset = permission?.value?.offset ?? 0;
+    this.permissionLength = permission?.value?.length ?? 0;
+    this.permissionLiteral = permission?.value?.value;
+    this.purposeKey = purpose?.keyOffset ?? -1;
+    this.purposeKeyLength = purpose?.keyLength ?? 0;
+    this.purposeColon = purpose?.colonOffset ?? -1;
+    this.purposeType = purpose?.value?.type;
+    this.purposeOffset = purpose?.value?.offset ?? 0;
+    this.purposeLength = purpose?.value?.length ?? 0;
+    this.purposeLiteral = purpose?.value?.value;
+  }
+
+  get node(): ValueSpan {
+    return valueSpan(this.type, this.offset, this.length, this.literal);
+  }
+
+  get isObject(): boolean {
+    return this.type === 'object';
+  }
+
+  get properties(): readonly PropertySpan[] {
+    if (this.kept) return this.kept;
+    const permission = this.permissionProperty;
+    const purpose = this.purposeProperty;
+    if (!permission) return purpose ? [purpose] : NO_PROPERTIES;
+    if (!purpose) return [permission];
+    return permission.keyOffset < purpose.keyOffset ? [permission, purpose] : [purpose, permission];
+  }
+
+  get permissionProperty(): PropertySpan | undefined {
+    if (this.kept) return lastProperty(this.kept, 'permission');
+    if (this.permissionKey < 0) return undefined;
+    return flatProperty(
+      'permission',
+      this.permissionKey,
+      this.permissionKeyLength,
+      this.permissionColon,
+      this.permissionValue,
+    );
+  }
+
+  get permissionValue(): ValueSpan | undefined {
+    if (this.kept) return lastProperty(this.kept, 'permission')?.value;
+    const type = this.permissionType;
+    if (type === undefined) return undefined;
+    return valueSpan(type, this.permissionOffset, this.permissionLength, this.permissionLiteral);
+  }
+
+  get purposeProperty(): PropertySpan | undefined {
+    if (this.kept) return lastProperty(this.kept, 'purpose');
+    if (this.purposeKey < 0) return undefined;
+    return flatProperty(
+      'purpose',
+      this.purposeKey,
+      this.purposeKeyLength,
+      this.purposeColon,
+      this.purposeValue,
+    );
+  }
+
+  get purposeValue(): ValueSpan | undefined {
+    if (this.kept) return lastProperty(this.kept, 'purpose')?.value;
+    const type = this.purposeType;
+    if (type === undefined) return undefined;
+    return valueSpan(type, this.purposeOffset, this.purposeLength, this.purposeLiteral);
+  }
+
+  /** A new array on every call: read it once where its items are compared. */
+  get purposeTexts(): readonly PurposeText[] {
+    const value = this.purposeValue;
+    return value ? purposeTexts(value) : NO_TEXTS;
+  }
+}
+
+function valueSpan(type: NodeType, offset: number, length: number, value: unknown): ValueSpan {
+  return { type, offset, length, value, properties: undefined };
+}
+
+function flatProperty(
+  key: 'permission' | 'purpose',
+  keyOffset: number,
+  keyLength: number,
+  colonOffset: number,
+  value: ValueSpan | undefined,
+): PropertySpan {
+  return {
+    key,
+    keyOffset,
+    keyLength,
+    colonOffset: colonOffset < 0 ? undefined : colonOffset,
+    value,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,6 +21,32 @@ export interface RuleContext {
   readonly settings: ManifestServiceSettings;
   /** `settings.allowedPermissions` as a set. */
   readonly allowed: ReadonlySet<string>;
+  /** Set when at most so many problems are reported: findings that cannot be are dropped. */
+  readonly budget?: ProblemBudget;
+}
+
+/**
+ * Counts findings as the rules make them and drops, at once, those that can no longer be among
+ * the `max` most severe: once `max` more severe findings exist, a finding is never reported. So
+ * a file with thousands of problems keeps a few more than `max` findings alive, not all of them
+ * (which, held until the end of a validation, made V8 grow its young generation).
+ */
+export class ProblemBudget {
+  /** Every finding counted, kept or not. */
+  total = 0;
+  private readonly kept = [0, 0, 0, 0, 0];
+
+  constructor(readonly max: number) {}
+
+  /** Counts a finding of this severity; false when it cannot be reported. */
+  admit(severity: DiagnosticSeverity): boolean {
+    this.total++;
+    let moreSevere = 0;
+    for (let level = 1; level < severity; level++) moreSevere += this.kept[level] ?? 0;
+    if (moreSevere >= this.max) return false;
+    this.kept[severity] = (this.kept[severity] ?? 0) + 1;
+    return true;
+  }
 }
 
 /** A span of source offsets, end exclusive. */
@@ -91,9 +117,11 @@ export function makeFinding(
 ): Finding | undefined {
   const severity = severityFor(code, context.settings);
   if (!severity) return undefined;
+  const lspSeverity = LSP_SEVERITY[severity];
+  if (context.budget && !context.budget.admit(lspSeverity)) return undefined;
   return {
     code,
-    severity: LSP_SEVERITY[severity],
+    severity: lspSeverity,
     start: span.start,
     end: span.end,
     message,

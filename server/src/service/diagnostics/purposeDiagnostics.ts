@@ -52,13 +52,15 @@ export function checkPurposes(context: RuleContext): Finding[] {
     for (const purpose of entry.purposeTexts) {
       const findings = checkPurposeText(name, purpose.text, settings, manifest);
       for (const finding of findings) {
+        const severity = toLspSeverity(finding.severity);
+        if (context.budget && !context.budget.admit(severity)) continue;
         const data: Record<string, unknown> = { index: entry.index, permission: name };
         if (purpose.locale !== undefined) data.locale = purpose.locale;
         if (isRecord(finding.data)) Object.assign(data, finding.data);
         const span = findingSpan(source, purpose, finding);
         found.push({
           code: finding.code,
-          severity: toLspSeverity(finding.severity),
+          severity,
           start: span.start,
           end: span.end,
           message: finding.message,

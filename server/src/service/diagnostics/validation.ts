@@ -3,7 +3,14 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { keySpan, type ManifestDocument } from '../manifestDocument';
 import type { ManifestServiceSettings } from '../settings';
-import { makeFinding, nodeSpan, toDiagnostic, type Finding, type RuleContext } from './common';
+import {
+  ProblemBudget,
+  makeFinding,
+  nodeSpan,
+  toDiagnostic,
+  type Finding,
+  type RuleContext,
+} from './common';
 import { checkPermissions } from './permissionRules';
 import { checkPurposes } from './purposeDiagnostics';
 import { checkStructure } from './structureRules';
@@ -30,6 +37,7 @@ export function validateManifest(
     document,
     settings,
     allowed: new Set(settings.allowedPermissions),
+    ...(options.maxProblems ? { budget: new ProblemBudget(options.maxProblems) } : {}),
   };
   if (manifest.limit) {
     const limit = manifest.limit;
@@ -56,8 +64,10 @@ export function validateManifest(
   // Document order; the sort is stable, so one place keeps the rule families' order.
   findings.sort((a, b) => a.start - b.start);
   const reported = mostSevere(findings, options.maxProblems ?? 0);
-  if (reported.length < findings.length) {
-    const summary = tooManyProblems(context, reported.length, findings.length);
+  // The budget dropped some findings already; the note counts them too.
+  const total = context.budget ? context.budget.total : findings.length;
+  if (reported.length < total) {
+    const summary = tooManyProblems(context, reported.length, total);
     if (summary) {
       const at = reported.findIndex((finding) => finding.start > summary.start);
       reported.splice(at === -1 ? reported.length : at, 0, summary);
@@ -126,8 +136,9 @@ function tooManyProblems(context: RuleContext, shown: number, total: number): Fi
     ? nodeSpan(keySpan(key))
     : { start: 0, end: Math.min(1, context.manifest.text.length) };
   const count = (value: number): string => value.toLocaleString('en-US');
+  // The note is not one of the problems: the budget does not count it.
   return makeFinding(
-    context,
+    { ...context, budget: undefined },
     'too-many-problems',
     span,
     `Showing ${count(shown)} of ${count(total)} problems in this file, the most severe first: fix these, or raise the "stripeApps.maxNumberOfProblems" setting to see more.`,
