@@ -1015,6 +1015,39 @@ describe('validateManifest', () => {
       check(text, 2);
     });
 
+    it('counts the reused purposes it does not build', () => {
+      const shared = 'Shows the records of the customer in the sidebar';
+      const reusedText = entries(
+        ['customers_read', GOOD],
+        ['charges_read', GOOD],
+        ['invoices_read', GOOD],
+        ['customer_read', shared],
+        ['charge_read', shared],
+        ['invoice_read', shared],
+      );
+      const all = validate(reusedText, { maxProblems: 0 }).all;
+      assert.deepEqual(codesOf(all), [
+        'unknown-permission',
+        'unknown-permission',
+        'unknown-permission',
+        'reused-purpose',
+        'reused-purpose',
+        'reused-purpose',
+      ]);
+      const three = validate(reusedText, { maxProblems: 3 }).all;
+      assert.deepEqual(codesOf(three), [
+        'too-many-problems',
+        'unknown-permission',
+        'unknown-permission',
+        'unknown-permission',
+      ]);
+      assert.deepEqual(at(three, 0).data, { shown: 3, total: 6 });
+      const four = validate(reusedText, { maxProblems: 4 }).all;
+      assert.deepEqual(codesOf(four).slice(1), codesOf(all).slice(0, 4));
+      assert.deepEqual(at(four, 4), at(all, 3));
+      assert.deepEqual(at(four, 0).data, { shown: 4, total: 6 });
+    });
+
     it('still cuts when the note is turned off', () => {
       const { all } = validate(text, {
         maxProblems: 2,

@@ -38,6 +38,18 @@ export class ProblemBudget {
 
   constructor(readonly max: number) {}
 
+  /**
+   * Whether a finding of this severity could still be reported; when not, it is counted as
+   * dropped (so callers can skip building it).
+   */
+  wouldAdmit(severity: DiagnosticSeverity): boolean {
+    let moreSevere = 0;
+    for (let level = 1; level < severity; level++) moreSevere += this.kept[level] ?? 0;
+    if (moreSevere < this.max) return true;
+    this.total++;
+    return false;
+  }
+
   /** Counts a finding of this severity; false when it cannot be reported. */
   admit(severity: DiagnosticSeverity): boolean {
     this.total++;
@@ -106,6 +118,17 @@ export interface Finding {
 }
 
 const NO_EXTRAS: DiagnosticExtras = {};
+
+/**
+ * Whether a finding of `code` could be reported: false when the settings turn it off, or when
+ * more severe findings already fill the budget (then it is counted as dropped). For rules whose
+ * findings are costly to build; `makeFinding` decides again when one is built.
+ */
+export function wouldReport(context: RuleContext, code: DiagnosticCode): boolean {
+  const severity = severityFor(code, context.settings);
+  if (!severity) return false;
+  return context.budget ? context.budget.wouldAdmit(LSP_SEVERITY[severity]) : true;
+}
 
 /** A finding for `code` at `span`, or undefined when the settings turn the code off. */
 export function makeFinding(

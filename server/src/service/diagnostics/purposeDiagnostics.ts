@@ -10,6 +10,7 @@ import { isRecord } from '../settings';
 import {
   MANIFEST_REFERENCE_URL,
   makeFinding,
+  wouldReport,
   type Finding,
   nodeSpan,
   quotedList,
@@ -35,7 +36,8 @@ const MAX_RELATED = 10;
 
 interface Occurrence {
   readonly entry: PermissionEntry;
-  readonly purpose: PurposeText;
+  /** Which of the entry's purpose texts (one per locale). */
+  readonly text: number;
   readonly name: string;
   /** The catalog row (resource) the name belongs to: a read/write pair may share a purpose. */
   readonly resource: string;
@@ -49,7 +51,8 @@ export function checkPurposes(context: RuleContext): Finding[] {
   const groups = new Map<string, Occurrence[]>();
   for (const entry of manifest.entries) {
     const name = entry.name?.trim() ?? '';
-    for (const purpose of entry.purposeTexts) {
+    const texts = entry.purposeTexts;
+    for (const [text, purpose] of texts.entries()) {
       const findings = checkPurposeText(name, purpose.text, settings, manifest);
       for (const finding of findings) {
         const severity = toLspSeverity(finding.severity);
@@ -73,7 +76,7 @@ export function checkPurposes(context: RuleContext): Finding[] {
         isAcceptedName(name, context.allowed) &&
         !findings.some((finding) => REWRITE_CODES.has(finding.code))
       ) {
-        const occurrence = { entry, purpose, name, resource: resourceOf(name) };
+        const occurrence = { entry, text, name, resource: resourceOf(name) };
         const group = groups.get(key);
         if (group) group.push(occurrence);
         else groups.set(key, [occurrence]);
@@ -92,18 +95,23 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Finding[] {
   if (new Set(group.map((occurrence) => occurrence.resource)).size < MIN_REUSED_RESOURCES)
     return [];
   const { document } = context;
+  const purposeOf = (occurrence: Occurrence): PurposeText | undefined =>
+    occurrence.entry.purposeTexts[occurrence.text];
   const found: Finding[] = [];
   // Each diagnostic links to a few of the others, not all: a sentence reused a thousand times
   // would otherwise cost a million related locations.
-  const linked = group.slice(0, MAX_RELATED + 1).map((other) => ({
-    other,
-    location: {
-      uri: document.uri,
-      range: nodeRange(document, other.purpose.node),
-    },
-  }));
+  const linked = group.slice(0, MAX_RELATED + 1).flatMap((other) => {
+    const purpose = purposeOf(other);
+    return purpose
+      ? [{ other, location: { uri: document.uri, range: nodeRange(document, purpose.node) } }]
+      : [];
+  });
   const names = [...new Set(group.map((occurrence) => occurrence.name))];
   for (const occurrence of group) {
+    // Most of a large file's reused purposes are cut by maxNumberOfProblems: not built at all.
+    if (!wouldReport(context, 'reused-purpose')) continue;
+    const purpose = purposeOf(occurrence);
+    if (!purpose) continue;
     const otherNames = names.filter((name) => name !== occurrence.name);
     const shown = otherNames.slice(0, 3);
     const more = otherNames.length - shown.length;
@@ -121,7 +129,7 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Finding[] {
     const diagnostic = makeFinding(
       context,
       'reused-purpose',
-      nodeSpan(occurrence.purpose.node),
+      nodeSpan(purpose.node),
       `The same purpose also explains ${list}: say what the app does with "${occurrence.name}" in particular.`,
       {
         href: MANIFEST_REFERENCE_URL,
@@ -129,7 +137,7 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Finding[] {
         data: {
           index: occurrence.entry.index,
           permission: occurrence.name,
-          ...(occurrence.purpose.locale !== undefined ? { locale: occurrence.purpose.locale } : {}),
+          ...(purpose.locale !== undefined ? { locale: purpose.locale } : {}),
           permissions: otherNames,
         },
       },
@@ -139,9 +147,18 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Finding[] {
   return found;
 }
 
+// One string per name, not one per entry (accepted names only: the catalog's and the allowed).
+const resources = new Map<string, string>();
+
 function resourceOf(name: string): string {
-  const info = catalog.get(name);
-  return info ? `${info.product} › ${info.resource}` : name.replace(/_(?:read|write)$/, '');
+  let resource = resources.get(name);
+  if (resource === undefined) {
+    const info = catalog.get(name);
+    resource = info ? `${info.product} › ${info.resource}` : name.replace(/_(?:read|write)$/, '');
+    if (resources.size >= 10_000) resources.clear();
+    resources.set(name, resource);
+  }
+  return resource;
 }
 
 /** Texts that differ only in case, spacing or final punctuation are the same text. */

@@ -102,6 +102,7 @@ type FindingsByText = Map<string, readonly PurposeFinding[]>;
 const memo = new WeakMap<ManifestServiceSettings, Map<string, Map<string, FindingsByText>>>();
 let remembered = 0;
 const MEMO_LIMIT = 20_000;
+const NO_FINDINGS: readonly PurposeFinding[] = Object.freeze([]);
 
 /** Judges one purpose text. One finding per rule at most, the most important first. */
 export function checkPurposeText(
@@ -129,7 +130,9 @@ export function checkPurposeText(
   }
   const known = byText.get(text);
   if (known) return known;
-  const findings = judgePurposeText(permission, text, settings, manifest);
+  const judged = judgePurposeText(permission, text, settings, manifest);
+  // Most texts have no finding: one shared empty list for all of them.
+  const findings = judged.length === 0 ? NO_FINDINGS : judged;
   // Huge texts are rare and would pin memory: only ordinary ones are remembered.
   if (text.length <= 10_000) {
     byText.set(text, findings);
