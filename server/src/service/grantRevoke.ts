@@ -13,8 +13,10 @@ import { catalog } from './catalog';
 import { detectFormatting, indentUnit, type DetectedFormatting } from './formatting';
 import {
   parseManifest,
+  parseSyntax,
   propertyKey,
   type ManifestDocument,
+  type ManifestSyntax,
   type PermissionEntry,
 } from './manifestDocument';
 import { suggestPermissionNames } from './nameSuggestions';
@@ -366,7 +368,8 @@ type Segment = { start: number; end: number } | { text: string };
 /** An `EditSession`'s state (see `snapshot`). */
 export interface SessionState {
   readonly segments: readonly Segment[];
-  readonly manifest: ManifestDocument;
+  readonly syntax: ManifestSyntax;
+  readonly manifest: ManifestDocument | undefined;
   readonly document: TextDocument;
 }
 
@@ -378,7 +381,10 @@ export interface SessionState {
 export class EditSession {
   private detected: DetectedFormatting | undefined;
   private segments: readonly Segment[];
-  private currentManifest: ManifestDocument;
+  /** The tree of the current text: each operation's verification parses it. */
+  private currentSyntax: ManifestSyntax | undefined;
+  /** The model of the current text, scanned only when a later step asks for it. */
+  private currentManifest: ManifestDocument | undefined;
   private currentDocument: TextDocument;
   private version: number;
 
@@ -402,11 +408,16 @@ export class EditSession {
   }
 
   get manifest(): ManifestDocument {
+    this.currentManifest ??= parseManifest(
+      this.currentDocument,
+      Number.POSITIVE_INFINITY,
+      this.currentSyntax,
+    );
     return this.currentManifest;
   }
 
   get text(): string {
-    return this.currentManifest.text;
+    return this.currentDocument.getText();
   }
 
   /** The current text as a document (for positions and validation). */
@@ -418,6 +429,7 @@ export class EditSession {
   snapshot(): SessionState {
     return {
       segments: this.segments,
+      syntax: this.manifest.syntax(),
       manifest: this.currentManifest,
       document: this.currentDocument,
     };
@@ -425,13 +437,14 @@ export class EditSession {
 
   restore(state: SessionState): void {
     this.segments = state.segments;
+    this.currentSyntax = state.syntax;
     this.currentManifest = state.manifest;
     this.currentDocument = state.document;
   }
 
   /** Whether any operation changed the text. */
   get changed(): boolean {
-    return this.currentManifest.text !== this.original.getText();
+    return this.text !== this.original.getText();
   }
 
   /**
@@ -502,12 +515,20 @@ export class EditSession {
       this.version,
       text,
     );
-    const manifest = parseManifest(document, Number.POSITIVE_INFINITY);
-    const root = manifest.syntax().root;
-    if (manifest.syntaxErrors.length > 0 || !root) return false;
+    // One parse verifies the result; the model of the new text waits until a next step asks.
+    let parsed: ReturnType<typeof parseSyntax>;
+    try {
+      parsed = parseSyntax(text);
+    } catch (error) {
+      if (error instanceof RangeError) return false;
+      throw error;
+    }
+    const root = parsed.syntax.root;
+    if (parsed.errors.length > 0 || !root) return false;
     const actual: unknown = getNodeValue(root);
     if (!sameValue(actual, expected)) return false;
-    this.currentManifest = manifest;
+    this.currentSyntax = parsed.syntax;
+    this.currentManifest = undefined;
     this.currentDocument = document;
     this.segments = segments;
     return true;

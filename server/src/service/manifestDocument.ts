@@ -151,7 +151,15 @@ export function isManifestFileName(path: string): boolean {
 const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false } as const;
 const NO_SYNTAX: ManifestSyntax = { root: undefined, entries: [] };
 
-export function parseManifest(document: TextDocument, maxDocumentSize: number): ManifestDocument {
+/**
+ * The model of a document version. `knownSyntax`, when the caller already parsed the tree of
+ * this very text (an edit's verification), is what `syntax()` returns instead of parsing again.
+ */
+export function parseManifest(
+  document: TextDocument,
+  maxDocumentSize: number,
+  knownSyntax?: ManifestSyntax,
+): ManifestDocument {
   const text = document.getText();
   const unanalysed = (limit: AnalysisLimit): ManifestDocument => ({
     uri: document.uri,
@@ -197,7 +205,7 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
   }
   const appName = stringValue(rootProperties, 'name');
   const extendsValue = stringValue(rootProperties, 'extends');
-  let syntax: ManifestSyntax | undefined;
+  let syntax = knownSyntax;
   const manifest: Mutable<ManifestDocument> = {
     uri: document.uri,
     version: document.version,
@@ -208,7 +216,7 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
     syntaxErrors: scan.errors,
     entries,
     granted,
-    syntax: () => (syntax ??= parseSyntax(source)),
+    syntax: () => (syntax ??= parseSyntax(source).syntax),
   };
   if (permissionsProperty) manifest.permissionsProperty = permissionsProperty;
   if (permissionsValue?.type === 'array') manifest.permissionsArray = permissionsValue;
@@ -577,19 +585,26 @@ function flatProperty(
 // ---------------------------------------------------------------------------------------------
 // The syntax tree, for the edit features
 
-function parseSyntax(source: string): ManifestSyntax {
-  // The scan already refused nesting that would overflow the parser.
-  const root = parseTree(source, [], PARSE_OPTIONS);
+/**
+ * The jsonc-parser tree of a text (a byte order mark read as white space, as `parseManifest`
+ * does) and its syntax errors. Callers other than `syntax()` must catch the `RangeError` of
+ * absurd nesting; `syntax()` runs only on texts the scan accepted.
+ */
+export function parseSyntax(text: string): { syntax: ManifestSyntax; errors: ParseError[] } {
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const errors: ParseError[] = [];
+  const root = parseTree(source, errors, PARSE_OPTIONS);
   const permissionsProperty =
     root?.type === 'object' ? propertyNode(root, 'permissions') : undefined;
   const permissionsValue = permissionsProperty?.children?.[1];
   const permissionsArray = permissionsValue?.type === 'array' ? permissionsValue : undefined;
-  return {
+  const syntax: ManifestSyntax = {
     root,
     ...(permissionsProperty ? { permissionsProperty } : {}),
     ...(permissionsArray ? { permissionsArray } : {}),
     entries: (permissionsArray?.children ?? []).map(entrySyntax),
   };
+  return { syntax, errors };
 }
 
 function entrySyntax(node: Node, index: number): EntrySyntax {
