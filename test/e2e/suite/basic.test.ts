@@ -19,6 +19,7 @@ import {
   openEditor,
   positionIn,
   rangeOf,
+  permissionsOnDisk,
   readDisk,
   restoreDocument,
   revoke,
@@ -402,11 +403,7 @@ export function registerBasicTests(): void {
       const result = await revoke('customer_read', uri);
       assert.equal(result.status, 'revoked', result.message);
       await waitForText(document, (t) => !t.includes('customer_read'), 'customer_read gone');
-      const parsed = JSON.parse(readDisk(uri)) as { permissions: { permission: string }[] };
-      assert.deepEqual(
-        parsed.permissions.map((p) => p.permission),
-        ['invoice_wrte', 'charge_read'],
-      );
+      assert.deepEqual(permissionsOnDisk(uri), ['invoice_wrte', 'charge_read']);
       assert.equal(document.isDirty, false);
     });
   });
@@ -464,11 +461,7 @@ export function registerBasicTests(): void {
         uri,
       );
       assert.equal(result.status, 'granted', result.message);
-      const disk = JSON.parse(readDisk(uri)) as { permissions: { permission: string }[] };
-      assert.deepEqual(
-        disk.permissions.map((p) => p.permission),
-        ['payout_reed', 'balance_read'],
-      );
+      assert.deepEqual(permissionsOnDisk(uri), ['payout_reed', 'balance_read']);
       assert.equal(readDisk(base), baseBefore, 'stripe-app.json untouched');
       assert.equal(document.getText(), readDisk(uri));
     });

@@ -23,6 +23,12 @@ export function readDisk(uri: vscode.Uri): string {
   return fs.readFileSync(uri.fsPath, 'utf8');
 }
 
+/** The permission names of the manifest as saved on disk, in order. */
+export function permissionsOnDisk(uri: vscode.Uri): string[] {
+  const saved = JSON.parse(readDisk(uri)) as { permissions: { permission: string }[] };
+  return saved.permissions.map((entry) => entry.permission);
+}
+
 export async function activateExtension(): Promise<vscode.Extension<unknown>> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(extension, `extension ${EXTENSION_ID} is not installed in the extension host`);
