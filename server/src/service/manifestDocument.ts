@@ -136,7 +136,7 @@ export interface ManifestDocument {
 const LOCAL_MANIFEST = /(?:^|[\\/])stripe-app\.[^\\/]+\.json$/i;
 const BASE_MANIFEST = /(?:^|[\\/])stripe-app\.json$/i;
 
-export function manifestKind(uri: string, hasExtends: boolean): ManifestKind {
+function manifestKind(uri: string, hasExtends: boolean): ManifestKind {
   const path = safeDecode(uri.split(/[?#]/)[0] ?? uri);
   if (BASE_MANIFEST.test(path)) return 'base';
   if (LOCAL_MANIFEST.test(path)) return 'local';
@@ -639,7 +639,7 @@ function purposeNodes(value: Node | undefined): Node[] {
 }
 
 /** The property node with this key (the last one when repeated, as JSON.parse keeps it). */
-export function propertyNode(object: Node, key: string): Node | undefined {
+function propertyNode(object: Node, key: string): Node | undefined {
   return object.type === 'object' ? lastNode(object.children ?? [], key) : undefined;
 }
 
@@ -686,10 +686,7 @@ export function keySpan(property: PropertySpan): { offset: number; length: numbe
 }
 
 /** The last property with this key (as JSON.parse keeps it). */
-export function lastProperty(
-  properties: readonly PropertySpan[],
-  key: string,
-): PropertySpan | undefined {
+function lastProperty(properties: readonly PropertySpan[], key: string): PropertySpan | undefined {
   for (let i = properties.length - 1; i >= 0; i--) {
     const property = properties[i];
     if (property?.key === key) return property;

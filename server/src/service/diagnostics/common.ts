@@ -43,9 +43,7 @@ export class ProblemBudget {
    * dropped (so callers can skip building it).
    */
   wouldAdmit(severity: DiagnosticSeverity): boolean {
-    let moreSevere = 0;
-    for (let level = 1; level < severity; level++) moreSevere += this.kept[level] ?? 0;
-    if (moreSevere < this.max) return true;
+    if (!this.isFull(severity)) return true;
     this.total++;
     return false;
   }
@@ -53,11 +51,16 @@ export class ProblemBudget {
   /** Counts a finding of this severity; false when it cannot be reported. */
   admit(severity: DiagnosticSeverity): boolean {
     this.total++;
-    let moreSevere = 0;
-    for (let level = 1; level < severity; level++) moreSevere += this.kept[level] ?? 0;
-    if (moreSevere >= this.max) return false;
+    if (this.isFull(severity)) return false;
     this.kept[severity] = (this.kept[severity] ?? 0) + 1;
     return true;
+  }
+
+  /** Whether more severe findings already fill the budget. */
+  private isFull(severity: DiagnosticSeverity): boolean {
+    let moreSevere = 0;
+    for (let level = 1; level < severity; level++) moreSevere += this.kept[level] ?? 0;
+    return moreSevere >= this.max;
   }
 }
 
