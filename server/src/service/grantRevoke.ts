@@ -429,7 +429,7 @@ export class EditSession {
   snapshot(): SessionState {
     return {
       segments: this.segments,
-      syntax: this.manifest.syntax(),
+      syntax: this.currentSyntax ?? this.manifest.syntax(),
       manifest: this.currentManifest,
       document: this.currentDocument,
     };
