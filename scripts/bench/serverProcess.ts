@@ -32,10 +32,26 @@ export interface ServerRun {
   readonly initializeMs: number;
   /** Spawn to the first `publishDiagnostics` of the opened manifest, ms. */
   readonly firstDiagnosticsMs: number;
+  /** `didOpen` sent to its `publishDiagnostics`, ms: the server's parse and validation. */
+  readonly openToDiagnosticsMs: number;
   readonly diagnostics: number;
-  /** VmRSS / VmHWM of the server process after the diagnostics arrived, bytes. */
+  /** The server's memory after the diagnostics arrived. */
+  readonly memory: ProcessMemory;
+}
+
+/** Resident memory of a process, bytes (Linux `/proc/<pid>/status`). */
+export interface ProcessMemory {
+  /** VmRSS: all resident pages. */
   readonly rss: number;
+  /** VmHWM: the peak of VmRSS. */
   readonly hwm: number;
+  /** RssAnon: private memory (heaps, stacks); what the process costs. */
+  readonly anon: number;
+  /**
+   * RssFile: resident pages of mapped files, mostly the `node` executable's code and data; clean,
+   * shared with other processes running the same executable, reclaimable by the kernel.
+   */
+  readonly file: number;
 }
 
 const URI = 'file:///bench/app/stripe-app.json';
@@ -51,15 +67,14 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-/** VmRSS and VmHWM of a process in bytes (Linux). */
-export async function memoryOf(pid: number): Promise<{ rss: number; hwm: number }> {
+export async function memoryOf(pid: number): Promise<ProcessMemory> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string): number => {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
     if (!match?.[1]) throw new Error(`no ${field} in /proc/${pid}/status`);
     return Number(match[1]) * 1024;
   };
-  return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+  return { rss: kib('VmRSS'), hwm: kib('VmHWM'), anon: kib('RssAnon'), file: kib('RssFile') };
 }
 
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
@@ -127,6 +142,7 @@ export async function runServer(serverPath: string, manifestText: string): Promi
     );
     const initializeMs = performance.now() - start;
     await connection.sendNotification(InitializedNotification.type, {});
+    const openedAt = performance.now();
     await connection.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri: URI, languageId: 'json', version: 1, text: manifestText },
     });
@@ -135,8 +151,9 @@ export async function runServer(serverPath: string, manifestText: string): Promi
     return {
       initializeMs,
       firstDiagnosticsMs: arrived.at - start,
+      openToDiagnosticsMs: arrived.at - openedAt,
       diagnostics: arrived.count,
-      ...memory,
+      memory,
     };
   } finally {
     try {
@@ -158,8 +175,8 @@ export async function bareNodeStart(): Promise<number> {
   return performance.now() - start;
 }
 
-/** VmRSS / VmHWM of an idle bare Node process, read once it has started. */
-export async function bareNodeMemory(): Promise<{ rss: number; hwm: number }> {
+/** The memory of an idle bare Node process, read once it has started. */
+export async function bareNodeMemory(): Promise<ProcessMemory> {
   const child = spawn(
     process.execPath,
     ['-e', 'process.stdout.write("ready\\n"); setInterval(() => {}, 1000);'],
