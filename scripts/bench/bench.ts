@@ -82,6 +82,7 @@ type Side = 'ours' | 'jsonLanguageService' | 'parseTree';
 type OperationName =
   | 'diagnostics'
   | 'diagnosticsAll'
+  | 'parseOnly'
   | 'keystroke'
   | 'completion'
   | 'hover'
@@ -171,6 +172,29 @@ async function benchSize(manifest: GeneratedManifest): Promise<SizeResults> {
           ours: () => {
             const document = fresh();
             return oursAll.doValidation(document, oursAll.parseManifest(document));
+          },
+          parseTree: () => parseTree(fresh().getText(), [], PARSE_OPTIONS),
+        },
+        budget,
+      ),
+    };
+  }
+
+  // What every validation pays before any rule runs: the model's scan, and the document's line
+  // table, which the first position asks for. The floor under the diagnostics ratio.
+  log('parse only');
+  {
+    const d = fresh();
+    d.positionAt(0);
+    const manifest = ours.parseManifest(d);
+    results.parseOnly = {
+      check: { ours: `${manifest.entries.length} entries, ${d.lineCount} lines` },
+      stats: await measure(
+        {
+          ours: () => {
+            const document = fresh();
+            document.positionAt(0);
+            return ours.parseManifest(document);
           },
           parseTree: () => parseTree(fresh().getText(), [], PARSE_OPTIONS),
         },
@@ -501,6 +525,11 @@ const OPERATIONS: { name: OperationName; label: string; sides: Side[] }[] = [
   {
     name: 'diagnosticsAll',
     label: 'parse + full diagnostics, every one reported (as the CLI)',
+    sides: ['ours', 'parseTree'],
+  },
+  {
+    name: 'parseOnly',
+    label: 'parse only: the model and the line table, no rule',
     sides: ['ours', 'parseTree'],
   },
   {
