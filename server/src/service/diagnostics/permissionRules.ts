@@ -9,6 +9,7 @@ import {
   nodeSpan,
   quotedList,
   type RuleContext,
+  wouldReport,
 } from './common';
 
 const SEPARATORS = /[\s,;|]+/;
@@ -21,30 +22,40 @@ export function isAcceptedName(name: string, allowed: ReadonlySet<string>): bool
 
 /** The permission names: unknown, retired, combined, event types, duplicates and annotations. */
 export function checkPermissions(context: RuleContext): Finding[] {
-  const found: (Finding | undefined)[] = [];
+  const found: Finding[] = [];
   for (const entry of context.manifest.entries) {
+    if (entry.name === undefined || entry.name.trim() === '') continue;
     const node = entry.permissionValue;
-    if (node?.type !== 'string' || entry.name === undefined || entry.name.trim() === '') continue;
-    found.push(...checkName(context, entry, entry.name, node));
+    if (node?.type !== 'string') continue;
+    for (const finding of checkName(context, entry, entry.name, node)) {
+      if (finding) found.push(finding);
+    }
   }
-  found.push(...checkDuplicates(context));
-  return found.filter((item): item is Finding => item !== undefined);
+  checkDuplicates(context, found);
+  return found;
 }
+
+// Most names are valid and have nothing to report: one shared empty answer for them.
+const NOTHING: readonly (Finding | undefined)[] = Object.freeze([]);
 
 function checkName(
   context: RuleContext,
   entry: PermissionEntry,
   name: string,
   node: ValueSpan,
-): (Finding | undefined)[] {
+): readonly (Finding | undefined)[] {
   const { allowed } = context;
   const span = nodeSpan(node);
   const index = entry.index;
   const info = catalog.get(name);
   if (info) {
+    const restricted = catalog.restricted(name);
+    const legacy = catalog.legacy(name);
+    const { granted } = context.manifest;
+    const implying = catalog.impliedBy(name);
+    if (!restricted && !legacy && !implying.some((other) => granted.has(other))) return NOTHING;
     const href = info.docsUrl ?? PERMISSIONS_REFERENCE_URL;
     const found: (Finding | undefined)[] = [];
-    const restricted = catalog.restricted(name);
     if (restricted) {
       found.push(
         makeFinding(
@@ -56,7 +67,6 @@ function checkName(
         ),
       );
     }
-    const legacy = catalog.legacy(name);
     if (legacy) {
       found.push(
         makeFinding(
@@ -68,9 +78,7 @@ function checkName(
         ),
       );
     }
-    const impliedBy = catalog
-      .impliedBy(name)
-      .filter((other) => context.manifest.granted.has(other));
+    const impliedBy = implying.filter((other) => granted.has(other));
     if (impliedBy.length > 0) {
       found.push(
         makeFinding(
@@ -88,7 +96,7 @@ function checkName(
     }
     return found;
   }
-  if (allowed.has(name)) return [];
+  if (allowed.has(name)) return NOTHING;
 
   const retired = catalog.retired(name);
   if (retired) {
@@ -190,13 +198,13 @@ function eventType(
   );
 }
 
-/** Every later entry of a name granted twice, pointing back at the first. */
-function checkDuplicates(context: RuleContext): (Finding | undefined)[] {
+/** Every later entry of a name granted twice, pointing back at the first; added to `found`. */
+function checkDuplicates(context: RuleContext, found: Finding[]): void {
   const { document, manifest } = context;
-  const found: (Finding | undefined)[] = [];
   for (const [name, entries] of manifest.granted) {
+    if (entries.length < 2) continue;
     const first = entries[0]?.permissionValue;
-    if (!first || entries.length < 2) continue;
+    if (!first) continue;
     const firstRange = nodeRange(document, first);
     // Every repeat of a name says the same: one message and one related location for all.
     const message = `"${name}" is already granted on line ${firstRange.start.line + 1}: remove this entry (keep the one with the better purpose).`;
@@ -207,17 +215,18 @@ function checkDuplicates(context: RuleContext): (Finding | undefined)[] {
       },
     ];
     const firstIndex = entries[0]?.index ?? 0;
-    for (const entry of entries.slice(1)) {
-      const node = entry.permissionValue;
-      if (!node) continue;
-      found.push(
-        makeFinding(context, 'duplicate-permission', nodeSpan(node), message, {
-          href: PERMISSIONS_REFERENCE_URL,
-          relatedInformation,
-          data: { index: entry.index, name, firstIndex },
-        }),
-      );
+    for (let i = 1; i < entries.length; i++) {
+      // The repeats of a large file are mostly cut by maxNumberOfProblems: not built at all.
+      if (!wouldReport(context, 'duplicate-permission')) continue;
+      const entry = entries[i];
+      const node = entry?.permissionValue;
+      if (!entry || !node) continue;
+      const finding = makeFinding(context, 'duplicate-permission', nodeSpan(node), message, {
+        href: PERMISSIONS_REFERENCE_URL,
+        relatedInformation,
+        data: { index: entry.index, name, firstIndex },
+      });
+      if (finding) found.push(finding);
     }
   }
-  return found;
 }
