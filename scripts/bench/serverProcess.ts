@@ -67,6 +67,7 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The memory of a process, from `/proc/<pid>/status` (Linux). */
 export async function memoryOf(pid: number): Promise<ProcessMemory> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string): number => {
