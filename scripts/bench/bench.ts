@@ -21,7 +21,11 @@ import {
 } from 'vscode-json-languageservice';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Position } from 'vscode-languageserver-types';
-import { createManifestLanguageService } from '../../server/src/service/languageService';
+import {
+  createManifestLanguageService,
+  type ManifestLanguageService,
+} from '../../server/src/service/languageService';
+import type { ManifestDocument } from '../../server/src/service/manifestDocument';
 import {
   generateManifest,
   generateManifestOfSize,
@@ -129,32 +133,30 @@ async function benchSize(manifest: GeneratedManifest): Promise<SizeResults> {
     process.stderr.write(`  ${manifest.label}: ${name}\n`);
   };
 
-  // Parse + full diagnostics, a new version every run so no cache can answer.
+  // Each run takes a new version, so no parse cache can answer.
+  const validate = (service: ManifestLanguageService) => (): Diagnostic[] => {
+    const document = fresh();
+    return service.doValidation(document, service.parseManifest(document));
+  };
+  const floor = (): unknown => parseTree(fresh().getText(), [], PARSE_OPTIONS);
+
+  // Parse + full diagnostics.
   log('diagnostics');
   {
-    const d = fresh();
-    const diagnostics = ours.doValidation(d, ours.parseManifest(d));
-    const theirDiagnostics = await theirs.doValidation(d, theirs.parseJSONDocument(d));
+    const theirValidation = (): PromiseLike<Diagnostic[]> => {
+      const document = fresh();
+      return theirs.doValidation(document, theirs.parseJSONDocument(document));
+    };
     const errors: ParseError[] = [];
     const tree = parseTree(text, errors, PARSE_OPTIONS);
     results.diagnostics = {
       check: {
-        ours: `${diagnostics.length} diagnostics`,
-        jsonLanguageService: `${theirDiagnostics.length} diagnostics`,
+        ours: `${validate(ours)().length} diagnostics`,
+        jsonLanguageService: `${(await theirValidation()).length} diagnostics`,
         parseTree: `${tree?.children?.length ?? 0} top-level properties, ${errors.length} errors`,
       },
       stats: await measure(
-        {
-          ours: () => {
-            const document = fresh();
-            return ours.doValidation(document, ours.parseManifest(document));
-          },
-          jsonLanguageService: () => {
-            const document = fresh();
-            return theirs.doValidation(document, theirs.parseJSONDocument(document));
-          },
-          parseTree: () => parseTree(fresh().getText(), [], PARSE_OPTIONS),
-        },
+        { ours: validate(ours), jsonLanguageService: theirValidation, parseTree: floor },
         budget,
       ),
     };
@@ -162,44 +164,24 @@ async function benchSize(manifest: GeneratedManifest): Promise<SizeResults> {
 
   // The same without the cut at 1 000 problems (what the CLI reports).
   log('every diagnostic');
-  {
-    const d = fresh();
-    const diagnostics = oursAll.doValidation(d, oursAll.parseManifest(d));
-    results.diagnosticsAll = {
-      check: { ours: `${diagnostics.length} diagnostics` },
-      stats: await measure(
-        {
-          ours: () => {
-            const document = fresh();
-            return oursAll.doValidation(document, oursAll.parseManifest(document));
-          },
-          parseTree: () => parseTree(fresh().getText(), [], PARSE_OPTIONS),
-        },
-        budget,
-      ),
-    };
-  }
+  results.diagnosticsAll = {
+    check: { ours: `${validate(oursAll)().length} diagnostics` },
+    stats: await measure({ ours: validate(oursAll), parseTree: floor }, budget),
+  };
 
   // What every validation pays before any rule runs: the model's scan, and the document's line
   // table, which the first position asks for. The floor under the diagnostics ratio.
   log('parse only');
   {
+    const parseOnly = (document = fresh()): ManifestDocument => {
+      document.positionAt(0);
+      return ours.parseManifest(document);
+    };
     const d = fresh();
-    d.positionAt(0);
-    const manifest = ours.parseManifest(d);
+    const manifest = parseOnly(d);
     results.parseOnly = {
       check: { ours: `${manifest.entries.length} entries, ${d.lineCount} lines` },
-      stats: await measure(
-        {
-          ours: () => {
-            const document = fresh();
-            document.positionAt(0);
-            return ours.parseManifest(document);
-          },
-          parseTree: () => parseTree(fresh().getText(), [], PARSE_OPTIONS),
-        },
-        budget,
-      ),
+      stats: await measure({ ours: () => parseOnly(), parseTree: floor }, budget),
     };
   }
 
