@@ -98,10 +98,6 @@ export function severityFor(
   return setting === 'off' ? undefined : setting;
 }
 
-export function toLspSeverity(severity: SeverityName): DiagnosticSeverity {
-  return LSP_SEVERITY[severity];
-}
-
 export function nodeSpan(node: { readonly offset: number; readonly length: number }): Span {
   return { start: node.offset, end: node.offset + node.length };
 }

@@ -14,7 +14,6 @@ import {
   type Finding,
   nodeSpan,
   quotedList,
-  toLspSeverity,
   type RuleContext,
   type Span,
 } from './common';
@@ -55,20 +54,19 @@ export function checkPurposes(context: RuleContext): Finding[] {
     for (const [text, purpose] of texts.entries()) {
       const findings = checkPurposeText(name, purpose.text, settings, manifest);
       for (const finding of findings) {
-        const severity = toLspSeverity(finding.severity);
-        if (context.budget && !context.budget.admit(severity)) continue;
+        // Findings the cut would drop are counted, not built.
+        if (!wouldReport(context, finding.code)) continue;
         const data: Record<string, unknown> = { index: entry.index, permission: name };
         if (purpose.locale !== undefined) data.locale = purpose.locale;
         if (isRecord(finding.data)) Object.assign(data, finding.data);
-        const span = findingSpan(source, purpose, finding);
-        found.push({
-          code: finding.code,
-          severity,
-          start: span.start,
-          end: span.end,
-          message: finding.message,
-          extras: { href: MANIFEST_REFERENCE_URL, data },
-        });
+        const built = makeFinding(
+          context,
+          finding.code,
+          findingSpan(source, purpose, finding),
+          finding.message,
+          { href: MANIFEST_REFERENCE_URL, data },
+        );
+        if (built) found.push(built);
       }
       const key = reuseKey(purpose.text);
       if (
