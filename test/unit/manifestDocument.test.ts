@@ -197,6 +197,18 @@ describe('parseManifest: the scanned model', () => {
     assert.equal(entryAtOffset(manifest, Number.NaN), undefined);
   });
 
+  it('finds the entry holding the character at an offset (from its start, before its end)', () => {
+    const text = '{"permissions": [{"permission": "a_read"}, {"permission": "b_read"}]}';
+    const manifest = parse(text);
+    const second = text.indexOf('{"permission": "b_read"}');
+    const end = text.lastIndexOf('}]') + 1;
+    assert.equal(entryAtOffset(manifest, second - 1, 'character'), undefined);
+    assert.equal(entryAtOffset(manifest, second, 'character')?.name, 'b_read');
+    assert.equal(entryAtOffset(manifest, end - 1, 'character')?.name, 'b_read');
+    assert.equal(entryAtOffset(manifest, end, 'character'), undefined);
+    assert.equal(entryAtOffset(manifest, Number.NaN, 'character'), undefined);
+  });
+
   it('counts nesting everywhere, not only in "permissions"', () => {
     const nested = (depth: number): string =>
       `{"x": ${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}, "permissions": []}`;

@@ -22,6 +22,8 @@ import {
   replaceValueOp,
 } from './grantRevoke';
 import {
+  containsOffset,
+  entryAtOffset,
   propertySpan,
   type ManifestDocument,
   type PermissionEntry,
@@ -375,7 +377,7 @@ function fixesAt(
   offset: number,
   settings: ManifestServiceSettings,
 ): Fix[] {
-  const entry = entryAt(manifest.entries, offset);
+  const entry = entryAtOffset(manifest, offset, 'character');
   if (!entry) return [];
   const code = diagnosticCode as DiagnosticCode;
   const name = entry.name?.trim() ?? '';
@@ -562,7 +564,7 @@ function purposeTextFixes(
   code: 'empty-purpose' | 'placeholder-purpose' | 'purpose-whitespace',
   settings: ManifestServiceSettings,
 ): Fix[] {
-  const purpose = entry.purposeTexts.find((text) => contains(text.node, offset));
+  const purpose = entry.purposeTexts.find((text) => containsOffset(text.node, offset));
   if (!purpose) return [];
   const name = entry.name?.trim() ?? '';
   const finding = checkPurposeText(name, purpose.text, settings, manifest).find(
@@ -730,28 +732,6 @@ function sameEntry(text: string, a: PermissionEntry, b: PermissionEntry): boolea
     return JSON.stringify(isRecord(value) ? { ...value, permission: entry.name?.trim() } : value);
   };
   return normalised(a) === normalised(b);
-}
-
-/** The entry holding `offset`: a binary search, entries being in document order. */
-function entryAt(entries: readonly PermissionEntry[], offset: number): PermissionEntry | undefined {
-  let low = 0;
-  let high = entries.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const entry = entries[middle];
-    if (!entry) return undefined;
-    if (offset < entry.node.offset) high = middle - 1;
-    else if (offset >= entry.node.offset + entry.node.length) low = middle + 1;
-    else return entry;
-  }
-  return undefined;
-}
-
-function contains(
-  node: { readonly offset: number; readonly length: number },
-  offset: number,
-): boolean {
-  return offset >= node.offset && offset < node.offset + node.length;
 }
 
 /**

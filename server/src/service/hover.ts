@@ -1,7 +1,13 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Hover, Position, Range } from 'vscode-languageserver-types';
 import { catalog } from './catalog';
-import { entryAtOffset, keySpan, nodeRange, type ManifestDocument } from './manifestDocument';
+import {
+  containsOffset,
+  entryAtOffset,
+  keySpan,
+  nodeRange,
+  type ManifestDocument,
+} from './manifestDocument';
 import {
   bold,
   code,
@@ -26,18 +32,15 @@ export function getHover(
 ): Hover | null {
   if (manifest.limit || !manifest.root) return null;
   const offset = document.offsetAt(position);
-  // A string's span: from its opening quote up to, not including, its end (as a tree look-up).
-  const within = (span: { offset: number; length: number }): boolean =>
-    offset >= span.offset && offset < span.offset + span.length;
 
   const property = manifest.permissionsProperty;
-  if (property && within(keySpan(property))) {
+  if (property && containsOffset(keySpan(property), offset)) {
     return manifest.permissionsArray
       ? summaryHover(manifest, nodeRange(document, keySpan(property)))
       : null;
   }
   const node = entryAtOffset(manifest, offset)?.permissionValue;
-  if (node?.type !== 'string' || !within(node)) return null;
+  if (node?.type !== 'string' || !containsOffset(node, offset)) return null;
   return {
     contents: markdown(permissionParagraphs(String(node.value), manifest, settings)),
     range: nodeRange(document, node),

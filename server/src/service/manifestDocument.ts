@@ -695,24 +695,39 @@ function lastProperty(properties: readonly PropertySpan[], key: string): Propert
 }
 
 /**
- * The entry whose element contains `offset` (its start excluded, its end included: the cursor
- * right after `}` is still at that entry), by binary search: entries are in document order.
+ * Where an offset falls: `cursor`, a caret between characters, is inside an element after its
+ * first character up to just after its last (the cursor right after `}` is still at that entry);
+ * `character`, the character at the offset (a diagnostic's start), from the first to the last.
  */
+export type OffsetEdge = 'cursor' | 'character';
+
+/** Whether `span` holds the character at `offset`. */
+export function containsOffset(
+  span: { readonly offset: number; readonly length: number },
+  offset: number,
+): boolean {
+  return offset >= span.offset && offset < span.offset + span.length;
+}
+
+/** The entry whose element holds `offset`, by binary search: entries are in document order. */
 export function entryAtOffset(
   manifest: ManifestDocument,
   offset: number,
+  edge: OffsetEdge = 'cursor',
 ): PermissionEntry | undefined {
   const { entries } = manifest;
   // A malformed position gives NaN, which every comparison below would let through.
   if (!Number.isFinite(offset)) return undefined;
+  // A cursor is at an element from one past its start; a character, from its start.
+  const at = edge === 'cursor' ? offset - 1 : offset;
   let low = 0;
   let high = entries.length - 1;
   while (low <= high) {
     const middle = (low + high) >> 1;
     const entry = entries[middle];
     if (!entry) return undefined;
-    if (offset <= entry.node.offset) high = middle - 1;
-    else if (offset > entry.node.offset + entry.node.length) low = middle + 1;
+    if (at < entry.node.offset) high = middle - 1;
+    else if (!containsOffset(entry.node, at)) low = middle + 1;
     else return entry;
   }
   return undefined;
