@@ -45,6 +45,7 @@ import { formatError, runSafe, runSafeNotification, runSafeSideEffect } from './
 import { FIX_ALL_KIND } from './service/codeActions';
 import { createManifestLanguageService } from './service/languageService';
 import { isManifestFileName, type ManifestDocument } from './service/manifestDocument';
+import { isRecord } from './service/settings';
 
 /** The settings section the client contributes (`stripeApps.*`). */
 export const SETTINGS_SECTION = 'stripeApps';
@@ -750,10 +751,6 @@ function hasUriAndVersion<T extends Record<string, unknown>>(
   value: T,
 ): value is T & { uri: string; version: number } {
   return typeof value.uri === 'string' && typeof value.version === 'number';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -20,7 +20,7 @@ import {
   type PermissionEntry,
 } from './manifestDocument';
 import { suggestPermissionNames } from './nameSuggestions';
-import type { ManifestServiceSettings } from './settings';
+import { isRecord, type ManifestServiceSettings } from './settings';
 
 /*
  * Grant and revoke, and the layout-preserving edits they (and the quick fixes) are made of.
@@ -697,7 +697,7 @@ export function insertItemOp(
   const path = key === undefined ? [...containerPath, afterIndex + 1] : [...containerPath, key];
   const expected = withValueAt(rootValue(session), containerPath, (current) => {
     if (key !== undefined) {
-      return isPlainObject(current) ? { ...current, [key]: value } : current;
+      return isRecord(current) ? { ...current, [key]: value } : current;
     }
     if (!Array.isArray(current)) return current;
     const list = current as unknown[];
@@ -807,7 +807,7 @@ export function removeItemOp(
   if (container.type === 'object' && key === undefined) return undefined;
   const expected = withValueAt(rootValue(session), containerPath, (current) => {
     if (key !== undefined) {
-      if (!isPlainObject(current)) return current;
+      if (!isRecord(current)) return current;
       const copy = { ...current };
       // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a copy keyed by user data
       delete copy[key];
@@ -1229,10 +1229,6 @@ function rootValue(session: EditSession): unknown {
   return root ? (getNodeValue(root) as unknown) : undefined;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A copy of `value` with the value at `path` replaced by `change(old)`. */
 function withValueAt(
   value: unknown,
@@ -1246,7 +1242,7 @@ function withValueAt(
       index === head ? withValueAt(item, rest, change) : item,
     );
   }
-  if (typeof head === 'string' && isPlainObject(value)) {
+  if (typeof head === 'string' && isRecord(value)) {
     return { ...value, [head]: withValueAt(value[head], rest, change) };
   }
   return value;
@@ -1261,7 +1257,7 @@ function sameValue(a: unknown, b: unknown): boolean {
       Array.isArray(b) && a.length === list.length && a.every((item, i) => sameValue(item, list[i]))
     );
   }
-  if (isPlainObject(a) && isPlainObject(b)) {
+  if (isRecord(a) && isRecord(b)) {
     const keys = Object.keys(a);
     return (
       keys.length === Object.keys(b).length &&
