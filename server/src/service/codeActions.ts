@@ -183,7 +183,7 @@ export function getCodeActions(
     if (lazy) {
       // Only the cheap half of the sort: is there anything out of order? The edit (and its
       // verification) waits for the resolve.
-      if (mayNeedSorting(manifest)) {
+      if (needsSorting(manifest)) {
         const data: CodeActionData = { ...where, action: 'sort' };
         actions.push({ title: SORT_TITLE, kind: CodeActionKind.RefactorRewrite, data });
       }
@@ -289,18 +289,17 @@ export function getSortEntriesEdits(
   manifest: ManifestDocument,
   document: TextDocument,
 ): TextEdit[] {
-  if (!manifest.permissionsArray || editBlocker(manifest, document) !== undefined) return [];
+  // Already in order: nothing to do, and no tree to build.
+  if (!needsSorting(manifest) || editBlocker(manifest, document) !== undefined) return [];
   const syntax = manifest.syntax();
   const array = syntax.permissionsArray;
   if (!array) return [];
   const entries = array.children ?? [];
-  if (entries.length < 2) return [];
   const text = manifest.text;
   const keys = manifest.entries.map((entry) => entry.name?.trim());
   const order = entries
     .map((_, index) => index)
     .sort((a, b) => compareKeys(keys[a], keys[b]) || a - b);
-  if (order.every((index, position) => index === position)) return [];
 
   const open = array.offset + 1;
   const units = entries.map((entry, index) => {
@@ -735,11 +734,11 @@ function sameEntry(text: string, a: PermissionEntry, b: PermissionEntry): boolea
 }
 
 /**
- * Whether sorting could change anything: at least two entries, not already in order (a stable
+ * Whether sorting changes anything: at least two entries, not already in order (a stable
  * sort leaves entries whose names never decrease where they are). One pass over the names,
  * without building the edit.
  */
-function mayNeedSorting(manifest: ManifestDocument): boolean {
+function needsSorting(manifest: ManifestDocument): boolean {
   const entries = manifest.entries;
   if (!manifest.permissionsArray || entries.length < 2) return false;
   let previous = entries[0]?.name?.trim();
