@@ -97,13 +97,14 @@ export function grantPermission(
   }
 
   const session = new EditSession(document, manifest);
-  const syntax = manifest.syntax();
   const existing = manifest.granted.get(name)?.[0];
   if (existing) return updatePurpose(session, existing, name, text);
 
   const allowed = catalog.has(name) || settings.allowedPermissions.includes(name);
   if (!allowed && options.force !== true) return refuseUnknown(name, settings);
 
+  // The tree from here on only: the refusals above need none.
+  const syntax = manifest.syntax();
   const entryValue = { permission: name, purpose: text };
   const forced = allowed ? '' : ' (forced: the catalog does not know it)';
   const array = syntax.permissionsArray;
