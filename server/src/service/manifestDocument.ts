@@ -177,9 +177,7 @@ export function parseManifest(
   if (text.length > maxDocumentSize) {
     return unanalysed({ reason: 'too-large', size: text.length, limit: maxDocumentSize });
   }
-  // A byte order mark is not JSON, but editors and the CLI drop it: parse it as white space
-  // (one character for one, so every offset still matches the document).
-  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const source = byteOrderMarkAsSpace(text);
   let scan: Scan;
   try {
     scan = scanManifest(source);
@@ -223,6 +221,14 @@ export function parseManifest(
   if (appName !== undefined) manifest.appName = appName;
   if (extendsValue !== undefined) manifest.extends = extendsValue;
   return manifest;
+}
+
+/**
+ * A byte order mark is not JSON, but editors and the CLI drop it: it is parsed as white space
+ * (one character for one, so every offset still matches the document).
+ */
+function byteOrderMarkAsSpace(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -591,7 +597,7 @@ function flatProperty(
  * absurd nesting; `syntax()` runs only on texts the scan accepted.
  */
 export function parseSyntax(text: string): { syntax: ManifestSyntax; errors: ParseError[] } {
-  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const source = byteOrderMarkAsSpace(text);
   const errors: ParseError[] = [];
   const root = parseTree(source, errors, PARSE_OPTIONS);
   const permissionsProperty =
