@@ -44,7 +44,7 @@ describe('code lenses', () => {
     ]);
   });
 
-  it('count distinct names, with unknown ones as other, in the singular when one', () => {
+  it('count distinct names, names upload refuses apart, in the singular when one', () => {
     assert.deepEqual(
       titles(
         lenses(
@@ -66,8 +66,41 @@ describe('code lenses', () => {
   ]`),
         ).lenses,
       ),
-      ['2 permissions (0 read, 1 write, 1 other)', 'Grant permission…'],
+      ['0 permissions, 2 invalid', 'Grant permission…'],
     );
+  });
+
+  it('never count an unknown name or two names in one string as read or write', () => {
+    // Issue 12, point 7: four unknown names were "4 permissions (3 read, 1 write)".
+    assert.deepEqual(
+      titles(
+        lenses(
+          manifestWith(`[
+    { "permission": "customers_read", "purpose": "a b c" },
+    { "permission": "refund_read", "purpose": "a b c" },
+    { "permission": "account.updated", "purpose": "a b c" },
+    { "permission": "coupon_read, coupon_write", "purpose": "a b c" },
+    { "permission": "invoice_read", "purpose": "a b c" },
+    { "permission": "mandate_read", "purpose": "a b c" }
+  ]`),
+        ).lenses,
+      ),
+      ['2 permissions (2 read, 0 write), 4 invalid', 'Grant permission…'],
+    );
+    // A name the settings allow is a permission; without _read/_write it is "other".
+    const document = doc(
+      manifestWith(`[
+    { "permission": "beta_feature", "purpose": "a b c" },
+    { "permission": "beta_thing_write", "purpose": "a b c" }
+  ]`),
+    );
+    const service = createManifestLanguageService({
+      allowedPermissions: ['beta_feature', 'beta_thing_write'],
+    });
+    assert.deepEqual(titles(service.getCodeLenses(document, service.parseManifest(document))), [
+      '2 permissions (0 read, 1 write, 1 other)',
+      'Grant permission…',
+    ]);
   });
 
   it('offer only Grant… on an empty array, or on the root object without permissions', () => {

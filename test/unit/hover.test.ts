@@ -101,7 +101,29 @@ describe('hover on a permission name', () => {
     );
     assert.match(
       hoverOn('balance_transaction_source_read', 'payout_read'),
-      /\n\nAlso grants `application_fee_read`, `balance_read`, `capital_for_platforms_financing_transaction_read`, `payout_read` and `transfer_read`\. Listing `payout_read` as well is redundant\.\n\n/,
+      /\n\nAlso grants read access to Application Fees \(`application_fee_read`\), Balance \(`balance_read`\), Financing Transactions \(`capital_for_platforms_financing_transaction_read`\), Payouts \(`payout_read`\), Transfers \(`transfer_read`\) and Balance Transfers \(no permission of its own\)\. Listing `payout_read` as well is redundant\.\n\n/,
+    );
+  });
+
+  it('lists every resource the description says is implied, from the one list', () => {
+    // The reference row names six resources; "Also grants" names the same six (issue 12, 12).
+    const hover = hoverOn('balance_transaction_source_read');
+    const described = /This also implies (.*?)\\\.\n/.exec(hover)?.[1] ?? '';
+    const resources = [
+      ...described.matchAll(/(?:, and |, |^)([A-Z][A-Za-z ]+?) \\\(Read\\\)/g),
+    ].map((match) => match[1]);
+    assert.deepEqual(resources, [
+      'Application Fees',
+      'Balance',
+      'Financing Transactions',
+      'Payouts',
+      'Transfers',
+      'Balance Transfers',
+    ]);
+    const also = /\n\nAlso grants read access to (.*?)\.\n\n/.exec(hover)?.[1] ?? '';
+    assert.deepEqual(
+      [...also.matchAll(/(?:, | and |^)([A-Z][A-Za-z ]+?) \(/g)].map((match) => match[1]),
+      resources,
     );
   });
 
@@ -221,7 +243,7 @@ describe('hover on the permissions key', () => {
     assert.equal(
       markdownOf(result),
       [
-        '**4 permissions** (2 read, 1 write, 1 other)',
+        '**3 permissions (2 read, 1 write), 1 invalid**',
         'Each entry names a permission and the purpose shown to the account administrator who installs the app. Request the minimum your app needs.',
         REFERENCE,
       ].join('\n\n'),

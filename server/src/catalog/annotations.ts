@@ -62,17 +62,45 @@ export const legacy: Readonly<Record<string, Annotation>> = {
   usage_record_write: LEGACY_USAGE_RECORDS,
 };
 
-/** A permission that also grants others: listing those beside it is redundant. */
-export const implications: Readonly<Record<string, Annotation & { implies: readonly string[] }>> = {
+/** A resource another permission grants read access to, and its own permission when it has one. */
+export interface ImpliedResource {
+  readonly resource: string;
+  readonly permission?: string;
+}
+
+/** The reference's Balance Transaction Sources row, resource by resource (one list for all uses). */
+const BALANCE_TRANSACTION_SOURCE_GRANTS: readonly ImpliedResource[] = [
+  { resource: 'Application Fees', permission: 'application_fee_read' },
+  { resource: 'Balance', permission: 'balance_read' },
+  {
+    resource: 'Financing Transactions',
+    permission: 'capital_for_platforms_financing_transaction_read',
+  },
+  { resource: 'Payouts', permission: 'payout_read' },
+  { resource: 'Transfers', permission: 'transfer_read' },
+  // No permission of its own in the reference: it comes only with this one.
+  { resource: 'Balance Transfers' },
+];
+
+/**
+ * A permission that also grants others: listing those beside it is redundant. `grants` is the
+ * one list of what it implies; `implies` (the names) and the note are derived from it.
+ */
+export const implications: Readonly<
+  Record<
+    string,
+    Annotation & {
+      readonly grants: readonly ImpliedResource[];
+      readonly implies: readonly string[];
+    }
+  >
+> = {
   balance_transaction_source_read: {
-    implies: [
-      'application_fee_read',
-      'balance_read',
-      'capital_for_platforms_financing_transaction_read',
-      'payout_read',
-      'transfer_read',
-    ],
-    note: 'Also grants read access to Application Fees, Balance, Financing Transactions, Payouts, Transfers and Balance Transfers.',
+    grants: BALANCE_TRANSACTION_SOURCE_GRANTS,
+    implies: BALANCE_TRANSACTION_SOURCE_GRANTS.flatMap((grant) =>
+      grant.permission === undefined ? [] : [grant.permission],
+    ),
+    note: `Also grants read access to ${BALANCE_TRANSACTION_SOURCE_GRANTS.map((grant) => grant.resource).join(', ')}.`,
     source: 'Stripe Apps permissions reference, Balance Transaction Sources row',
   },
 };

@@ -9,6 +9,7 @@ import {
   schemaMisspellings,
   sensitive,
   type Annotation,
+  type ImpliedResource,
   type RetiredName,
 } from '../catalog/annotations';
 
@@ -48,6 +49,8 @@ export interface Catalog {
   schemaMisspelling(name: string): (Annotation & { correct: string }) | undefined;
   /** Names this permission also grants. */
   implies(name: string): readonly string[];
+  /** The resources this permission also grants, with their permission when they have one. */
+  impliedResources(name: string): readonly ImpliedResource[];
   /** The permissions that grant this one besides itself. */
   impliedBy(name: string): readonly string[];
   implicationNote(name: string): Annotation | undefined;
@@ -89,6 +92,7 @@ function createCatalog(): Catalog {
     retired: lookup(retired),
     schemaMisspelling: lookup(schemaMisspellings),
     implies: (name) => implication(name)?.implies ?? [],
+    impliedResources: (name) => implication(name)?.grants ?? [],
     impliedBy: (name) => impliedByMap.get(name) ?? [],
     implicationNote: implication,
     eventPermissions: lookup(events),

@@ -1,13 +1,15 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeLens, Range } from 'vscode-languageserver-types';
 import { ClientCommands } from '../protocol';
-import { countPermissions } from './hover';
+import { countPermissions, permissionCountsText } from './hover';
 import { keySpan, nodeRange, type ManifestDocument } from './manifestDocument';
+import type { ManifestServiceSettings } from './settings';
 
 /**
  * Code lenses above the `"permissions"` key:
  *
- * - the counts, "3 permissions (2 read, 1 write)", run the client's Revoke Permission… command
+ * - the counts, "3 permissions (2 read, 1 write)" (", 1 invalid" for names upload refuses, which
+ *   are never counted as read or write), run the client's Revoke Permission… command
  *   without arguments: it opens a Quick Pick of exactly the granted permissions the lens counts,
  *   so clicking the count shows the list (press Escape to just look; nothing changes unless some
  *   are picked). The tooltip says so. Both lenses run palette commands the user already knows.
@@ -18,7 +20,11 @@ import { keySpan, nodeRange, type ManifestDocument } from './manifestDocument';
  * root object (grant creates the array). When `permissions` is not an array there is nothing to
  * count or grant into safely, so there is no lens.
  */
-export function getCodeLenses(manifest: ManifestDocument, document: TextDocument): CodeLens[] {
+export function getCodeLenses(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  settings: ManifestServiceSettings,
+): CodeLens[] {
   const root = manifest.root;
   if (manifest.limit || root?.type !== 'object') return [];
   const grantLens = (range: Range): CodeLens => ({
@@ -35,16 +41,13 @@ export function getCodeLenses(manifest: ManifestDocument, document: TextDocument
   if (!manifest.permissionsArray) return [];
 
   const range = nodeRange(document, keySpan(property));
-  const { total, read, write, other } = countPermissions(manifest);
-  if (total === 0) return [grantLens(range)];
-  const counts = [`${read} read`, `${write} write`, other > 0 && `${other} other`].filter(
-    (part): part is string => typeof part === 'string',
-  );
+  const counts = countPermissions(manifest, settings);
+  if (counts.total + counts.invalid === 0) return [grantLens(range)];
   return [
     {
       range,
       command: {
-        title: `${total} ${total === 1 ? 'permission' : 'permissions'} (${counts.join(', ')})`,
+        title: permissionCountsText(counts),
         tooltip: 'List the granted permissions (pick any to revoke them)',
         command: ClientCommands.revokePermission,
       },

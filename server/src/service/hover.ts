@@ -36,7 +36,7 @@ export function getHover(
   const property = manifest.permissionsProperty;
   if (property && containsOffset(keySpan(property), offset)) {
     return manifest.permissionsArray
-      ? summaryHover(manifest, nodeRange(document, keySpan(property)))
+      ? summaryHover(manifest, nodeRange(document, keySpan(property)), settings)
       : null;
   }
   const node = entryAtOffset(manifest, offset)?.permissionValue;
@@ -120,14 +120,14 @@ function permissionParagraphs(
   ].filter((part): part is string => typeof part === 'string');
 }
 
-function summaryHover(manifest: ManifestDocument, range: Range): Hover {
-  const { total, read, write, other } = countPermissions(manifest);
-  const counts = [`${read} read`, `${write} write`, other > 0 && `${other} other`].filter(
-    (part): part is string => typeof part === 'string',
-  );
+function summaryHover(
+  manifest: ManifestDocument,
+  range: Range,
+  settings: ManifestServiceSettings,
+): Hover {
   return {
     contents: markdown([
-      `**${total} ${total === 1 ? 'permission' : 'permissions'}** (${counts.join(', ')})`,
+      `**${permissionCountsText(countPermissions(manifest, settings))}**`,
       'Each entry names a permission and the purpose shown to the account administrator who installs the app. Request the minimum your app needs.',
       referenceLink(),
     ]),
@@ -136,24 +136,51 @@ function summaryHover(manifest: ManifestDocument, range: Range): Hover {
 }
 
 export interface PermissionCounts {
-  /** Distinct granted names. */
+  /** Distinct granted names that upload accepts (catalog, allowed or retired names). */
   readonly total: number;
   readonly read: number;
   readonly write: number;
-  /** Names that are neither a catalog name nor end in `_read`/`_write`. */
+  /** Accepted names without a `_read`/`_write` access (an allowed name such as `beta_feature`). */
   readonly other: number;
+  /**
+   * Distinct names upload refuses: unknown names, event types, two names in one string
+   * (`"coupon_read, coupon_write"` is one invalid name, not a write).
+   */
+  readonly invalid: number;
 }
 
-/** Counts distinct granted names by access (catalog access, else the `_read`/`_write` suffix). */
-export function countPermissions(manifest: ManifestDocument): PermissionCounts {
+/**
+ * Counts distinct granted names by access (the catalog's, else the `_read`/`_write` suffix of
+ * an allowed or retired name); names upload refuses are counted apart, never as read or write.
+ */
+export function countPermissions(
+  manifest: ManifestDocument,
+  settings: ManifestServiceSettings,
+): PermissionCounts {
   let read = 0;
   let write = 0;
   let other = 0;
+  let invalid = 0;
   for (const name of manifest.granted.keys()) {
-    const access = catalog.get(name)?.access ?? /_(read|write)$/.exec(name)?.[1];
+    const info = catalog.get(name);
+    if (!info && !settings.allowedPermissions.includes(name) && !catalog.retired(name)) {
+      invalid++;
+      continue;
+    }
+    const access = info?.access ?? /_(read|write)$/.exec(name)?.[1];
     if (access === 'read') read++;
     else if (access === 'write') write++;
     else other++;
   }
-  return { total: manifest.granted.size, read, write, other };
+  return { total: read + write + other, read, write, other, invalid };
+}
+
+/** "3 permissions (2 read, 1 write)", then ", 2 invalid" when some names are not permissions. */
+export function permissionCountsText(counts: PermissionCounts): string {
+  const { total, read, write, other, invalid } = counts;
+  const access = [`${read} read`, `${write} write`, other > 0 && `${other} other`].filter(
+    (part): part is string => typeof part === 'string',
+  );
+  const valid = `${total} ${total === 1 ? 'permission' : 'permissions'}${total > 0 ? ` (${access.join(', ')})` : ''}`;
+  return invalid > 0 ? `${valid}, ${invalid} invalid` : valid;
 }

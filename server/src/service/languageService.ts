@@ -156,7 +156,7 @@ export function createManifestLanguageService(settings?: unknown): ManifestLangu
       resolveCodeAction(manifest, document, action, current),
     getFixAllEdits: (document, manifest) => getFixAllEdits(manifest, document, current),
     getSortEntriesEdits: (document, manifest) => getSortEntriesEdits(manifest, document),
-    getCodeLenses: (document, manifest) => getCodeLenses(manifest, document),
+    getCodeLenses: (document, manifest) => getCodeLenses(manifest, document, current),
     grant: (document, manifest, permission, purpose, options = {}) =>
       grantPermission(manifest, document, permission, purpose, current, options),
     revoke: (document, manifest, permission) => revokePermission(manifest, document, permission),

@@ -76,7 +76,11 @@ export function markdown(paragraphs: readonly (string | undefined | false)[]): M
 
 /** "`a`, `b` and `c`" for catalog names. */
 export function codeList(names: readonly string[], conjunction = 'and'): string {
-  const parts = names.map(code);
+  return list(names.map(code), conjunction);
+}
+
+/** "a, b and c" for markdown parts already escaped. */
+function list(parts: readonly string[], conjunction = 'and'): string {
   if (parts.length <= 1) return parts.join('');
   return `${parts.slice(0, -1).join(', ')} ${conjunction} ${parts[parts.length - 1] ?? ''}`;
 }
@@ -108,6 +112,8 @@ export function permissionDocs(
     return `${code(sibling)} (${access === undefined ? 'same resource' : `${access} access`}${status(sibling)})`;
   });
   const implies = catalog.implies(info.name);
+  // The resources, not only the names: one of them (Balance Transfers) has no permission.
+  const impliedResources = catalog.impliedResources(info.name);
   const impliedBy = catalog.impliedBy(info.name);
   const grantedImplying = isGranted ? impliedBy.filter(isGranted) : [];
   const grantedImplied = isGranted ? implies.filter(isGranted) : [];
@@ -120,8 +126,14 @@ export function permissionDocs(
     `${escapeMarkdown(info.product)} › ${escapeMarkdown(info.resource)}`,
     escapeMarkdown(info.description, 1000),
     siblings.length > 0 && `Sibling: ${siblings.join(', ')}`,
-    implies.length > 0 &&
-      `Also grants ${codeList(implies)}.` +
+    impliedResources.length > 0 &&
+      `Also grants read access to ${list(
+        impliedResources.map(({ resource, permission }) =>
+          permission === undefined
+            ? `${escapeMarkdown(resource)} (no permission of its own)`
+            : `${escapeMarkdown(resource)} (${code(permission)})`,
+        ),
+      )}.` +
         (grantedImplied.length > 0
           ? ` Listing ${codeList(grantedImplied)} as well is redundant.`
           : ''),
