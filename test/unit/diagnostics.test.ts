@@ -156,7 +156,7 @@ describe('validateManifest', () => {
       assert.equal(diagnostic.severity, DiagnosticSeverity.Error);
       assert.equal(
         diagnostic.message,
-        'Unknown permission "customers_read". Did you mean "customer_read"?',
+        'Unknown permission "customers_read": did you mean "customer_read"?',
       );
       assert.deepEqual(diagnostic.data, {
         index: 0,
@@ -174,7 +174,7 @@ describe('validateManifest', () => {
       );
       assert.equal(
         diagnostic.message,
-        'Unknown permission "customer_write_read". Did you mean "customer_write" or "customer_read"?',
+        'Unknown permission "customer_write_read": did you mean "customer_write" or "customer_read"?',
       );
     });
 
@@ -185,7 +185,7 @@ describe('validateManifest', () => {
       );
       assert.equal(
         diagnostic.message,
-        'Unknown permission "apply_pay_domain_read" (a typo in Stripe\'s own manifest schema). Did you mean "apple_pay_domain_read"?',
+        `Misspelt permission "apply_pay_domain_read" (a typo in Stripe's schema): use "apple_pay_domain_read".`,
       );
     });
 
@@ -196,7 +196,7 @@ describe('validateManifest', () => {
       );
       assert.equal(
         diagnostic.message,
-        'Unknown permission "datastore_write": it is not in the Stripe Apps permissions reference. If Stripe has enabled it for your app, add it to the "stripeApps.allowedPermissions" setting.',
+        'Unknown permission "datastore_write": remove it, or allow it in settings.',
       );
       assert.deepEqual(diagnostic.data, { index: 0, name: 'datastore_write', suggestions: [] });
     });
@@ -212,7 +212,7 @@ describe('validateManifest', () => {
       assert.deepEqual(diagnostic.range, rangeOf(document, '" customer_read "'));
       assert.equal(
         diagnostic.message,
-        'Unknown permission " customer_read ": Stripe matches names exactly, so the white space around it makes it unknown. Did you mean "customer_read"?',
+        'White space makes " customer_read " unknown: write "customer_read".',
       );
       assert.deepEqual(diagnostic.data, {
         index: 0,
@@ -251,7 +251,7 @@ describe('validateManifest', () => {
       assert.deepEqual(diagnostic.tags, [DiagnosticTag.Deprecated]);
       assert.equal(
         diagnostic.message,
-        '"mandate_read" is no longer in the Stripe Apps permissions reference, so upload may refuse it: remove it unless Stripe still accepts it for your app.',
+        'Retired permission "mandate_read": upload may refuse it; remove it.',
       );
       assert.deepEqual(diagnostic.data, { index: 0, name: 'mandate_read', replacements: [] });
       assert.equal(all.length, 1);
@@ -269,10 +269,7 @@ describe('validateManifest', () => {
       const diagnostic = single(all, 'multiple-permissions-in-entry');
       assert.deepEqual(diagnostic.range, rangeOf(document, '"coupon_read, coupon_write"'));
       assert.equal(diagnostic.severity, DiagnosticSeverity.Error);
-      assert.equal(
-        diagnostic.message,
-        '"coupon_read, coupon_write" holds 2 permissions in one entry, which Stripe refuses ("Permission coupon_read, coupon_write does not exist"): give each its own entry: "coupon_read" and "coupon_write".',
-      );
+      assert.equal(diagnostic.message, '2 permissions in one string: give each its own entry.');
       assert.deepEqual(diagnostic.data, {
         index: 0,
         name: 'coupon_read, coupon_write',
@@ -312,7 +309,7 @@ describe('validateManifest', () => {
       assert.equal(diagnostic.severity, DiagnosticSeverity.Error);
       assert.equal(
         diagnostic.message,
-        '"customer.created" is an event type, not a permission. To receive it the app needs "event_read" and "customer_read".',
+        'Event type, not a permission: grant "event_read" and "customer_read" instead.',
       );
       assert.deepEqual(diagnostic.data, {
         index: 0,
@@ -328,10 +325,7 @@ describe('validateManifest', () => {
         validate(entries(['event_read', GOOD], ['customer.created', GOOD])).all,
         'event-type-as-permission',
       );
-      assert.equal(
-        partly.message,
-        '"customer.created" is an event type, not a permission. To receive it the app needs "event_read" and "customer_read" ("event_read" already granted).',
-      );
+      assert.equal(partly.message, 'Event type, not a permission: grant "customer_read" instead.');
       assert.deepEqual((partly.data as { suggestions: string[] }).suggestions, ['customer_read']);
       const all = single(
         validate(entries(['event_read', GOOD], ['account.application.authorized', GOOD])).all,
@@ -339,7 +333,7 @@ describe('validateManifest', () => {
       );
       assert.equal(
         all.message,
-        '"account.application.authorized" is an event type, not a permission. To receive it the app needs "event_read"; it is already granted, so remove this entry.',
+        'Event type, not a permission: remove it ("event_read" already granted).',
       );
     });
 
@@ -378,10 +372,7 @@ describe('validateManifest', () => {
       );
       const second = at(found, 0);
       assert.equal(second.severity, DiagnosticSeverity.Warning);
-      assert.equal(
-        second.message,
-        '"customer_read" is already granted on line 7: remove this entry (keep the one with the better purpose).',
-      );
+      assert.equal(second.message, 'Duplicate of line 7: remove this entry.');
       assert.deepEqual(second.relatedInformation, [
         {
           location: { uri: BASE, range: rangeOf(document, '"customer_read"') },
@@ -409,7 +400,7 @@ describe('validateManifest', () => {
       assert.equal(diagnostic.severity, DiagnosticSeverity.Error);
       assert.equal(
         diagnostic.message,
-        'This entry has no "permission": add the name of the permission it grants, e.g. "permission": "customer_read".',
+        'Entry has no "permission": add the name it grants, e.g. "customer_read".',
       );
       assert.deepEqual(diagnostic.data, { index: 0 });
       assert.equal(all.length, 1);
@@ -432,7 +423,7 @@ describe('validateManifest', () => {
       assert.deepEqual(at(all, 0).range, rangeOf(document, '"customer_read"'));
       assert.equal(
         at(all, 0).message,
-        'A permission entry must be an object, not a string: write { "permission": "customer_read", "purpose": "…" }.',
+        'Entry is a bare string: write { "permission": "customer_read", "purpose": "…" }.',
       );
       assert.deepEqual(at(all, 0).data, {
         index: 0,
@@ -442,7 +433,7 @@ describe('validateManifest', () => {
       assert.deepEqual(at(all, 1).range, rangeOf(document, '42'));
       assert.equal(
         at(all, 1).message,
-        'A permission entry must be an object such as { "permission": "customer_read", "purpose": "…" }, not a number (42).',
+        'Entry must be an object such as { "permission": "customer_read", "purpose": "…" }, not a number (42).',
       );
       assert.equal(at(all, 0).codeDescription?.href, MANIFEST_URL);
     });
@@ -470,11 +461,11 @@ describe('validateManifest', () => {
       assert.deepEqual(
         all.map((diagnostic) => diagnostic.message),
         [
-          '"permission" must be a string naming a permission, e.g. "customer_read", not a number (7).',
-          '"permission" holds one name, not a list: give each permission its own entry.',
-          '"purpose" must be a string (or a map of locale to string, such as {"en-US": "…"}), not a number (12).',
-          '"purpose" must be a string (or a map of locale to string, such as {"en-US": "…"}), not an array.',
-          'Each locale of "purpose" needs a string, not true.',
+          '"permission" must be a name such as "customer_read", not a number (7).',
+          '"permission" holds one name, not a list: one entry per permission.',
+          '"purpose" must be a string or a locale map, not a number (12).',
+          '"purpose" must be a string or a locale map, not an array.',
+          'Purpose for locale "en-US" must be a string, not true.',
         ],
       );
       assert.deepEqual(at(all, 2).data, { index: 2, reason: 'purpose-not-text' });
@@ -493,7 +484,7 @@ describe('validateManifest', () => {
       assert.equal(diagnostic.severity, DiagnosticSeverity.Warning);
       assert.equal(
         diagnostic.message,
-        'A permission entry has only "permission" and "purpose"; Stripe does not accept "name" here: remove it.',
+        'Unexpected key "name": an entry has only "permission" and "purpose".',
       );
       assert.deepEqual(diagnostic.data, { index: 0, key: 'name' });
       assert.equal(all.length, 1);
@@ -510,10 +501,7 @@ describe('validateManifest', () => {
         const { document, all } = validate(manifestWith(value));
         const diagnostic = single(all, 'permissions-not-array');
         assert.deepEqual(diagnostic.range, rangeOf(document, value));
-        assert.equal(
-          diagnostic.message,
-          `"permissions" must be an array of entries such as { "permission": "customer_read", "purpose": "…" }, not ${kind}.`,
-        );
+        assert.equal(diagnostic.message, `"permissions" must be an array of entries, not ${kind}.`);
         assert.equal(all.length, 1);
       }
     });
@@ -526,18 +514,28 @@ describe('validateManifest', () => {
   describe('missing-permissions', () => {
     const text = '{\n  "id": "com.example.app",\n  "name": "Example"\n}\n';
 
-    it('reports a base manifest without permissions at its opening brace', () => {
-      const { all } = validate(text);
+    it('reports a base manifest without permissions on its "id" key', () => {
+      // Issue 12, point 8: the lone `{` was easy to miss; the `id` key is what the user sees.
+      const { document, all } = validate(text);
       const diagnostic = single(all, 'missing-permissions');
-      assert.deepEqual(diagnostic.range, {
-        start: { line: 0, character: 0 },
-        end: { line: 0, character: 1 },
-      });
+      assert.deepEqual(diagnostic.range, rangeOf(document, '"id"'));
       assert.equal(diagnostic.severity, DiagnosticSeverity.Error);
       assert.equal(
         diagnostic.message,
-        'The manifest has no "permissions", which Stripe\'s manifest schema requires: add "permissions": [ … ] with one entry per Stripe permission the app uses, each with a purpose (an empty list when it uses none).',
+        'No "permissions" array: add one (empty if the app calls no Stripe API).',
       );
+    });
+
+    it('falls back to the first key, then to the brace', () => {
+      const named = '{ "name": "Example", "version": "1.0.0" }';
+      assert.deepEqual(
+        single(validate(named).all, 'missing-permissions').range,
+        rangeOf(doc(named), '"name"'),
+      );
+      assert.deepEqual(single(validate('{}').all, 'missing-permissions').range, {
+        start: { line: 0, character: 0 },
+        end: { line: 0, character: 1 },
+      });
     });
 
     it('lets local manifests inherit the list', () => {
@@ -561,7 +559,7 @@ describe('validateManifest', () => {
       assert.equal(diagnostic.severity, DiagnosticSeverity.Error);
       assert.equal(
         diagnostic.message,
-        'This entry has no "purpose": add one that tells the account administrator what the app does with "customer_read" and why.',
+        'No purpose: add one saying why the app needs "customer_read".',
       );
       assert.deepEqual(diagnostic.data, { index: 0, permission: 'customer_read' });
       assert.equal(all.length, 1);
@@ -682,11 +680,24 @@ describe('validateManifest', () => {
         permission: 'terminal_reader_read',
         cleaned: 'Integrate "POS" transactions',
       });
+      // Issue 12, point 18: what is left without the ESC byte is printable text Stripe accepts:
+      // its own code, a warning; a real control character stays an error.
       const leftover = validate(entries(['terminal_reader_read', 'Integrate POS ;5Btransactions']));
-      assert.deepEqual(
-        single(leftover.all, 'purpose-control-characters').range,
-        rangeOf(leftover.document, ';5B'),
+      const leftoverDiagnostic = single(leftover.all, 'purpose-escape-leftover');
+      assert.deepEqual(leftoverDiagnostic.range, rangeOf(leftover.document, ';5B'));
+      assert.equal(leftoverDiagnostic.severity, DiagnosticSeverity.Warning);
+      assert.equal(
+        leftoverDiagnostic.message,
+        'Terminal leftover ";5B" in the purpose: remove it.',
       );
+      assert.deepEqual(leftoverDiagnostic.data, {
+        index: 0,
+        permission: 'terminal_reader_read',
+        cleaned: 'Integrate POS transactions',
+        leftover: ';5B',
+      });
+      assert.equal(leftover.all.length, 1);
+      assert.equal(diagnostic.message, 'Terminal escape "\\u001b[5~" in the purpose: remove it.');
       const lineBreak = validate(
         entries(['invoice_read', 'Lists overdue invoices\nto send reminders']),
       );
@@ -764,7 +775,7 @@ describe('validateManifest', () => {
       assert.equal(first.severity, DiagnosticSeverity.Information);
       assert.equal(
         first.message,
-        'The same purpose also explains "customer_read" and "payment_intent_read": say what the app does with "charge_read" in particular.',
+        'Reused purpose (also for "customer_read" and "payment_intent_read"): say why "charge_read" is needed.',
       );
       assert.deepEqual(first.data, {
         index: 0,
@@ -816,11 +827,12 @@ describe('validateManifest', () => {
       );
       const diagnostic = single(all, 'redundant-permission');
       assert.deepEqual(diagnostic.range, rangeOf(document, '"payout_read"'));
-      assert.equal(diagnostic.severity, DiagnosticSeverity.Hint);
+      // Information (issue 12, point 9): a hint never reaches the Problems panel.
+      assert.equal(diagnostic.severity, DiagnosticSeverity.Information);
       assert.deepEqual(diagnostic.tags, [DiagnosticTag.Unnecessary]);
       assert.equal(
         diagnostic.message,
-        '"payout_read" is redundant: "balance_transaction_source_read" already grants it. Remove this entry.',
+        'Redundant: "balance_transaction_source_read" already grants "payout_read". Remove this entry.',
       );
       assert.deepEqual(diagnostic.data, {
         index: 1,
@@ -844,7 +856,7 @@ describe('validateManifest', () => {
       assert.deepEqual(diagnostic.tags, [DiagnosticTag.Deprecated]);
       assert.equal(
         diagnostic.message,
-        '"source_read" belongs to a legacy API. Sources is a legacy API; new integrations use Payment Methods. Keep it only if the app still uses that API.',
+        'Legacy API (Sources): keep "source_read" only if the app still uses it.',
       );
       assert.equal(
         diagnostic.codeDescription?.href,
@@ -860,7 +872,10 @@ describe('validateManifest', () => {
       const diagnostic = single(all, 'restricted-permission');
       assert.deepEqual(diagnostic.range, rangeOf(document, '"webhook_write"'));
       assert.equal(diagnostic.severity, DiagnosticSeverity.Warning);
-      assert.match(messageOf(diagnostic), /^"webhook_write" is restricted\. Upload fails with/);
+      assert.equal(
+        messageOf(diagnostic),
+        'Restricted permission "webhook_write": remove it unless Stripe enabled it for your app.',
+      );
       assert.deepEqual(diagnostic.data, { index: 0, name: 'webhook_write' });
       assert.equal(all.length, 1);
       assert.deepEqual(validate(entries(['webhook_read', GOOD])).all, []);
@@ -910,7 +925,7 @@ describe('validateManifest', () => {
       });
       assert.equal(
         diagnostic.message,
-        `This file was not analysed: it has ${text.length} characters, more than the "stripeApps.maxDocumentSize" setting allows (100).`,
+        `File not analysed: ${text.length} characters, over stripeApps.maxDocumentSize (100).`,
       );
       assert.deepEqual(diagnostic.data, { reason: 'too-large', size: text.length, limit: 100 });
       assert.deepEqual(
@@ -925,7 +940,7 @@ describe('validateManifest', () => {
       const { all } = validate(`{"permissions": ${'['.repeat(200000)}`, { syntaxErrors: true });
       assert.deepEqual(
         all.map((diagnostic) => [diagnostic.code, diagnostic.message]),
-        [['document-too-large', 'This file was not analysed: it is nested too deeply to parse.']],
+        [['document-too-large', 'File not analysed: nested too deeply to parse.']],
       );
     });
   });
@@ -952,7 +967,7 @@ describe('validateManifest', () => {
       assert.deepEqual(summary.range, rangeOf(document, '"permissions"'));
       assert.equal(
         summary.message,
-        'Showing 3 of 4 problems in this file, the most severe first: fix these, or raise the "stripeApps.maxNumberOfProblems" setting to see more.',
+        'Showing 3 of 4 problems, most severe first: see stripeApps.maxNumberOfProblems.',
       );
       assert.deepEqual(summary.data, { shown: 3, total: 4 });
       assert.deepEqual(at(all, 2).range, rangeOf(document, '"invoice_read"', 1));

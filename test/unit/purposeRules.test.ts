@@ -54,10 +54,7 @@ describe('checkPurposeText', () => {
     assert.deepEqual(codes(check('   ')), [['empty-purpose', 0, 3]]);
     const finding = at(check(''), 0);
     assert.equal(finding.severity, 'error');
-    assert.equal(
-      finding.message,
-      'The purpose for "customer_read" is empty: say what the app does with this permission and why, for the account administrator who installs the app.',
-    );
+    assert.equal(finding.message, 'Empty purpose: say why the app needs "customer_read".');
   });
 
   it('reports whole-text placeholders, case-insensitively, over the trimmed text', () => {
@@ -102,7 +99,7 @@ describe('checkPurposeText', () => {
     ]);
     assert.equal(
       at(check('test'), 0).message,
-      '"test" is a placeholder, not a purpose: say what the app does with "customer_read" and why, for the account administrator who installs the app.',
+      'Placeholder purpose "test": say why the app needs "customer_read".',
     );
   });
 
@@ -113,12 +110,12 @@ describe('checkPurposeText', () => {
     assert.deepEqual(at(findings, 0).data, { placeholder: '[YOUR APP]' });
     assert.equal(
       at(findings, 0).message,
-      'The purpose still contains the placeholder "[YOUR APP]": replace it with real text.',
+      'Placeholder "[YOUR APP]" in the purpose: replace it with real text.',
     );
     const manifest = parseManifest(doc(manifestWith('[]')), 1e6);
     assert.equal(
       at(checkPurposeText('invoice_write', text, defaults, manifest), 0).message,
-      'The purpose still contains the placeholder "[YOUR APP]": replace it with "Example App".',
+      'Placeholder "[YOUR APP]" in the purpose: replace it with "Example App".',
     );
     assert.deepEqual(codes(check('Reads customers to TODO finish this sentence')), [
       ['placeholder-purpose', 19, 23],
@@ -150,7 +147,7 @@ describe('checkPurposeText', () => {
     }
     assert.equal(
       at(check('Read customers'), 0).message,
-      'The purpose only restates the permission "customer_read": say what the app does with it and why (which feature needs it), for the account administrator who installs the app.',
+      'Purpose only restates "customer_read": say which feature needs it and why.',
     );
     // A read permission's purpose that says "create" says something, even if it is odd.
     assert.deepEqual(codes(check('Needed to create a payment method', 'payment_method_read')), []);
@@ -174,7 +171,7 @@ describe('checkPurposeText', () => {
     assert.deepEqual(at(findings, 0).data, { words: 2, minWords: 3 });
     assert.equal(
       at(findings, 0).message,
-      'The purpose for "subscription_read" has 2 words; use at least 3 to say what the app does with this permission and why.',
+      'Purpose too short (2 words, at least 3): say why the app needs "subscription_read".',
     );
     assert.deepEqual(codes(check('Checkout', 'payment_intent_write')), [['short-purpose', 0, 8]]);
     assert.deepEqual(codes(check('Shows plan names', 'plan_read')), []);
@@ -215,7 +212,7 @@ describe('checkPurposeText', () => {
     assert.deepEqual(at(findings, 0).data, { length: 318, maxLength: 300 });
     assert.equal(
       at(findings, 0).message,
-      'The purpose is 318 characters long, more than 300: keep it to a sentence or two.',
+      'Purpose too long (318 characters, at most 300): keep it to a sentence or two.',
     );
     assert.deepEqual(codes(check(text.slice(0, 300))), []);
     assert.deepEqual(
@@ -227,22 +224,36 @@ describe('checkPurposeText', () => {
 
   it('reports control characters and terminal escape leftovers', () => {
     const leftover = check('Integrate POS ;5Btransactions', 'terminal_reader_read');
-    assert.deepEqual(codes(leftover), [['purpose-control-characters', 14, 17]]);
-    assert.deepEqual(at(leftover, 0).data, { cleaned: 'Integrate POS transactions' });
-    assert.equal(at(leftover, 0).severity, 'error');
-    assert.equal(
-      at(leftover, 0).message,
-      'The purpose contains ";5B", what is left of a terminal escape sequence (a key pressed while typing the purpose in a terminal): remove it.',
-    );
+    // Printable text Stripe accepts (issue 12, point 18): a warning of its own.
+    assert.deepEqual(codes(leftover), [['purpose-escape-leftover', 14, 17]]);
+    assert.deepEqual(at(leftover, 0).data, {
+      cleaned: 'Integrate POS transactions',
+      leftover: ';5B',
+    });
+    assert.equal(at(leftover, 0).severity, 'warning');
+    assert.equal(at(leftover, 0).message, 'Terminal leftover ";5B" in the purpose: remove it.');
     assert.deepEqual(codes(check('Shows \u001b[1;5Ccustomer invoices')), [
       ['purpose-control-characters', 6, 12],
     ]);
     assert.deepEqual(codes(check('Shows customer[5~ invoices in the sidebar')), [
-      ['purpose-control-characters', 14, 17],
+      ['purpose-escape-leftover', 14, 17],
     ]);
     assert.deepEqual(codes(check('Shows ^[[A customer invoices')), [
-      ['purpose-control-characters', 6, 10],
+      ['purpose-escape-leftover', 6, 10],
     ]);
+    // A real control character stays an error, beside a leftover in the same text.
+    const both = check('Shows \u0007customer ;5Binvoices here');
+    assert.deepEqual(codes(both), [
+      ['purpose-control-characters', 6, 7],
+      ['purpose-escape-leftover', 16, 19],
+    ]);
+    assert.deepEqual(
+      both.map((finding) => [finding.severity, finding.message]),
+      [
+        ['error', 'Control character "\\u0007" in the purpose: remove it.'],
+        ['warning', 'Terminal leftover ";5B" in the purpose: remove it.'],
+      ],
+    );
     const controls = check('Shows customer\u0007 invoices\u0000 here');
     assert.deepEqual(codes(controls), [['purpose-control-characters', 14, 25]]);
     assert.deepEqual(at(controls, 0).data, { cleaned: 'Shows customer invoices here' });
@@ -273,7 +284,7 @@ describe('checkPurposeText', () => {
     assert.deepEqual(codes(trailing), [['purpose-whitespace', 23, 25]]);
     assert.deepEqual(at(trailing, 0).data, { trimmed: 'Shows customer invoices' });
     assert.equal(at(trailing, 0).severity, 'hint');
-    assert.equal(at(trailing, 0).message, 'The purpose has trailing white space: remove it.');
+    assert.equal(at(trailing, 0).message, 'Trailing white space in the purpose: trim it.');
     assert.deepEqual(codes(check('  Shows customer invoices')), [['purpose-whitespace', 0, 2]]);
     assert.deepEqual(codes(check(' Shows customer invoices\n')), [['purpose-whitespace', 0, 25]]);
   });

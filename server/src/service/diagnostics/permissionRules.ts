@@ -62,7 +62,7 @@ function checkName(
           context,
           'restricted-permission',
           span,
-          `"${name}" is restricted. ${restricted.note} Remove it unless Stripe has enabled it for your app.`,
+          `Restricted permission "${name}": remove it unless Stripe enabled it for your app.`,
           { href: PERMISSIONS_REFERENCE_URL, data: { index, name } },
         ),
       );
@@ -73,7 +73,7 @@ function checkName(
           context,
           'legacy-permission',
           span,
-          `"${name}" belongs to a legacy API. ${legacy.note} Keep it only if the app still uses that API.`,
+          `Legacy API (${info.resource}): keep "${name}" only if the app still uses it.`,
           { href, tags: [DiagnosticTag.Deprecated], data: { index, name } },
         ),
       );
@@ -85,7 +85,7 @@ function checkName(
           context,
           'redundant-permission',
           span,
-          `"${name}" is redundant: ${quotedList(impliedBy)} already grant${impliedBy.length === 1 ? 's' : ''} it. Remove this entry.`,
+          `Redundant: ${quotedList(impliedBy)} already grant${impliedBy.length === 1 ? 's' : ''} "${name}". Remove this entry.`,
           {
             href: PERMISSIONS_REFERENCE_URL,
             tags: [DiagnosticTag.Unnecessary],
@@ -103,13 +103,13 @@ function checkName(
     const instead =
       retired.replacements.length > 0
         ? `use ${quotedList(retired.replacements, 'or')} instead`
-        : 'remove it unless Stripe still accepts it for your app';
+        : 'upload may refuse it; remove it';
     return [
       makeFinding(
         context,
         'retired-permission',
         span,
-        `"${name}" is no longer in the Stripe Apps permissions reference, so upload may refuse it: ${instead}.`,
+        `Retired permission "${name}": ${instead}.`,
         {
           href: PERMISSIONS_REFERENCE_URL,
           tags: [DiagnosticTag.Deprecated],
@@ -126,7 +126,7 @@ function checkName(
         context,
         'unknown-permission',
         span,
-        `Unknown permission ${JSON.stringify(name)}: Stripe matches names exactly, so the white space around it makes it unknown. Did you mean "${trimmed}"?`,
+        `White space makes ${JSON.stringify(name)} unknown: write "${trimmed}".`,
         { href: PERMISSIONS_REFERENCE_URL, data: { index, name, suggestions: [trimmed] } },
       ),
     ];
@@ -145,7 +145,7 @@ function checkName(
         context,
         'multiple-permissions-in-entry',
         span,
-        `${JSON.stringify(name)} holds ${parts.length} permissions in one entry, which Stripe refuses ("Permission ${trimmed} does not exist"): give each its own entry: ${quotedList(parts)}.`,
+        `${parts.length} permissions in one string: give each its own entry.`,
         { href: PERMISSIONS_REFERENCE_URL, data: { index, name, names: parts } },
       ),
     ];
@@ -155,8 +155,10 @@ function checkName(
   const misspelt = catalog.schemaMisspelling(trimmed);
   const message =
     suggestions.length > 0
-      ? `Unknown permission ${JSON.stringify(name)}${misspelt ? " (a typo in Stripe's own manifest schema)" : ''}. Did you mean ${quotedList(suggestions, 'or')}?`
-      : `Unknown permission ${JSON.stringify(name)}: it is not in the Stripe Apps permissions reference. If Stripe has enabled it for your app, add it to the "stripeApps.allowedPermissions" setting.`;
+      ? misspelt
+        ? `Misspelt permission ${JSON.stringify(name)} (a typo in Stripe's schema): use ${quotedList(suggestions, 'or')}.`
+        : `Unknown permission ${JSON.stringify(name)}: did you mean ${quotedList(suggestions, 'or')}?`
+      : `Unknown permission ${JSON.stringify(name)}: remove it, or allow it in settings.`;
   return [
     makeFinding(context, 'unknown-permission', span, message, {
       href: PERMISSIONS_REFERENCE_URL,
@@ -180,17 +182,15 @@ function eventType(
   ];
   const { granted } = context.manifest;
   const suggestions = needed.filter((name) => !granted.has(name));
-  const status =
+  const advice =
     suggestions.length === 0
-      ? `; ${needed.length === 1 ? 'it is' : 'they are'} already granted, so remove this entry`
-      : suggestions.length < needed.length
-        ? ` (${quotedList(needed.filter((name) => granted.has(name)))} already granted)`
-        : '';
+      ? `remove it (${quotedList(needed)} already granted)`
+      : `grant ${quotedList(suggestions)} instead`;
   return makeFinding(
     context,
     'event-type-as-permission',
     nodeSpan(node),
-    `"${eventName}" is an event type, not a permission. To receive it the app needs ${quotedList(needed)}${status}.`,
+    `Event type, not a permission: ${advice}.`,
     {
       href: PERMISSIONS_REFERENCE_URL,
       data: { index: entry.index, name: entry.name ?? eventName, needed, suggestions },
@@ -206,8 +206,12 @@ function checkDuplicates(context: RuleContext, found: Finding[]): void {
     const first = entries[0]?.permissionValue;
     if (!first) continue;
     const firstRange = nodeRange(document, first);
-    // Every repeat of a name says the same: one message and one related location for all.
-    const message = `"${name}" is already granted on line ${firstRange.start.line + 1}: remove this entry (keep the one with the better purpose).`;
+    // Two messages for all the repeats of a name: the same purpose (fix-all removes those) or
+    // another one (a person must choose which reason to keep).
+    const line = firstRange.start.line + 1;
+    const firstPurpose = purposeKey(entries[0]);
+    const sameMessage = `Duplicate of line ${line}: remove this entry.`;
+    const otherMessage = `Duplicate of line ${line}, another purpose: keep one, merge the reasons.`;
     const relatedInformation = [
       {
         location: { uri: document.uri, range: firstRange },
@@ -221,6 +225,7 @@ function checkDuplicates(context: RuleContext, found: Finding[]): void {
       const entry = entries[i];
       const node = entry?.permissionValue;
       if (!entry || !node) continue;
+      const message = purposeKey(entry) === firstPurpose ? sameMessage : otherMessage;
       const finding = makeFinding(context, 'duplicate-permission', nodeSpan(node), message, {
         href: PERMISSIONS_REFERENCE_URL,
         relatedInformation,
@@ -229,4 +234,22 @@ function checkDuplicates(context: RuleContext, found: Finding[]): void {
       if (finding) found.push(finding);
     }
   }
+}
+
+/**
+ * An entry's purpose texts compared loosely: case, runs of white space and final punctuation
+ * do not count ("Shows invoices." and "shows invoices" are the same reason).
+ */
+export function purposeKey(entry: PermissionEntry | undefined): string {
+  if (!entry) return '';
+  return JSON.stringify(
+    entry.purposeTexts.map((purpose) => [
+      purpose.locale ?? '',
+      purpose.text
+        .trim()
+        .toLowerCase()
+        .replace(/\s+/g, ' ')
+        .replace(/[.!\s]+$/, ''),
+    ]),
+  );
 }

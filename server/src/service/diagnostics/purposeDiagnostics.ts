@@ -21,7 +21,7 @@ import { isAcceptedName } from './permissionRules';
 import { checkPurposeText } from './purposeRules';
 
 // Findings that already say the text must be rewritten: such a text is not also "reused".
-const REWRITE_CODES = new Set([
+export const REWRITE_CODES: ReadonlySet<string> = new Set([
   'empty-purpose',
   'placeholder-purpose',
   'purpose-restates-permission',
@@ -111,7 +111,7 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Finding[] {
     const purpose = purposeOf(occurrence);
     if (!purpose) continue;
     const otherNames = names.filter((name) => name !== occurrence.name);
-    const shown = otherNames.slice(0, 3);
+    const shown = otherNames.slice(0, 2);
     const more = otherNames.length - shown.length;
     const list =
       more > 0
@@ -128,7 +128,7 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Finding[] {
       context,
       'reused-purpose',
       nodeSpan(purpose.node),
-      `The same purpose also explains ${list}: say what the app does with "${occurrence.name}" in particular.`,
+      `Reused purpose (also for ${list}): say why "${occurrence.name}" is needed.`,
       {
         href: MANIFEST_REFERENCE_URL,
         relatedInformation,

@@ -48,7 +48,10 @@ const PLACEHOLDER_ANYWHERE: readonly RegExp[] = [
   /\bEXPLANATION\b/,
   /lorem\s+ipsum/i,
   /\[\s*(?:your|insert|app|company|product|reason|purpose|explanation|description)\b[^\]\n]{0,40}\]/i,
-  /<\s*(?:your|insert|app)\b[^>\n]{0,40}>/i,
+  // A template's instruction in brackets: "[Explain why you need this]",
+  // "<describe why your app needs this permission>".
+  /\[\s*(?:explain|describe|enter|add|write|state)\b[^\]\n]{0,80}\]/i,
+  /<\s*(?:your|insert|app|explain|describe|enter|add|write|state)\b[^>\n]{0,80}>/i,
   /\{\{[^{}\n]{1,40}\}\}/,
   /\bYOUR_APP(?:_NAME)?\b/i,
 ];
@@ -57,7 +60,11 @@ const PLACEHOLDER_ANYWHERE: readonly RegExp[] = [
 // that merely contains "test" ("Grants access to Test clocks") is not one.
 const PLACEHOLDER_WHOLE: readonly RegExp[] = [
   /^(?:(?:just|for|a|only)\s+)*test(?:s|ing|ed)?(?:[\s_-]*(?:\d+|purposes?|only|app|permission|description|explanation|text|test(?:ing)?))*$/,
-  /^(?:(?:your|the|a|some|add|enter|insert|write|my)\s+)?(?:explanation|purpose|description|reason|permission|placeholder|justification)(?:\s+(?:here|goes here|text|todo|tbd))?$/,
+  /^(?:(?:your|the|a|an|some|add|enter|insert|write|my)\s+){0,3}(?:explanation|purpose|description|reason|permission|placeholder|justification)(?:\s+(?:here|goes here|text|todo|tbd))?$/,
+  // A template's instruction left in place: "Explain why your app needs this permission.",
+  // "Describe what this permission is used for". A real purpose says what the app does; it
+  // does not ask the reader to explain something about "your app" or "this permission".
+  /^(?:please\s+)?(?:explain|describe|state|say|tell us|enter|write|add)\s+(?:here\s+)?(?:why|what|how)\b.{0,80}\b(?:your app|the app|this app|this permission|the permission|you need|it is needed|it's needed)\b.{0,40}$/,
   /^(?:n\/?a|n\.a|na|none|nothing|null|nil|undefined|tbd|todo|fixme|wip|tk|temp|tmp|dummy|sample|example|change ?me|hello(?: world)?)$/,
   /^(?:asdf\w*|qwerty\w*|foo|bar|baz|foo ?bar|lorem|blah(?:\s+blah)*|abc|abcd|xyz)$/,
   // One character repeated ("aaaa", "xxx") or only digits.
@@ -92,7 +99,6 @@ const WORD_SEGMENTER = new Intl.Segmenter('en', { granularity: 'word' });
 // ASCII letters bounded by ASCII white space; not \s, which has U+FEFF (a Format character,
 // which the segmenter skips inside a word).
 const PLAIN_WORD = /(?<![^ \t\n\r])[A-Za-z]+(?![^ \t\n\r])/g;
-const PURPOSE_DOCS_NOTE = 'the account administrator who installs the app';
 
 // Every keystroke re-validates texts that did not change; findings depend only on the
 // permission, the text, the app's name and the settings (a new settings object on every
@@ -161,32 +167,48 @@ function judgePurposeText(
     return true;
   };
   const name = permission.trim();
-  const forName = name ? ` for "${name}"` : '';
+  const why = name ? `say why the app needs "${name}"` : 'say why the app needs it';
 
   const leading = /^\s*/.exec(text)?.[0].length ?? 0;
   const trailingStart = leading === text.length ? text.length : text.trimEnd().length;
   const controls = findControls(text, leading, trailingStart);
-  if (controls.spans.length > 0) {
-    const first = controls.spans[0];
-    const last = controls.spans[controls.spans.length - 1];
-    if (first && last) {
-      emit(
-        'purpose-control-characters',
-        first.start,
-        last.end,
-        `${controls.description}: remove ${controls.spans.length > 1 ? 'them' : 'it'}.`,
-        { cleaned: controls.cleaned },
-      );
-    }
+  // Real control characters (ESC, NUL, a line break inside) are errors; what a terminal left of
+  // an escape sequence without its ESC (";5B") is printable text Stripe accepts: a warning.
+  const leftovers = controls.spans.filter((span) => span.kind === 'leftover');
+  const real = controls.spans.filter((span) => span.kind !== 'leftover');
+  const firstReal = real[0];
+  const lastReal = real[real.length - 1];
+  if (firstReal && lastReal) {
+    const sample = JSON.stringify(text.slice(firstReal.start, firstReal.end));
+    const what =
+      firstReal.kind === 'break'
+        ? 'Line break or tab in the purpose: write it on one line'
+        : firstReal.kind === 'escape'
+          ? `Terminal escape ${clip(sample)} in the purpose: remove it`
+          : `Control character ${sample} in the purpose: remove it`;
+    emit(
+      'purpose-control-characters',
+      firstReal.start,
+      lastReal.end,
+      `${what}${real.length > 1 ? ` (${real.length} places)` : ''}.`,
+      { cleaned: controls.cleaned },
+    );
+  }
+  const firstLeftover = leftovers[0];
+  const lastLeftover = leftovers[leftovers.length - 1];
+  if (firstLeftover && lastLeftover) {
+    const sample = text.slice(firstLeftover.start, firstLeftover.end);
+    emit(
+      'purpose-escape-leftover',
+      firstLeftover.start,
+      lastLeftover.end,
+      `Terminal leftover ${JSON.stringify(clip(sample))} in the purpose: remove it.`,
+      { cleaned: controls.cleaned, leftover: sample },
+    );
   }
   const clean = controls.cleaned;
   if (clean.trim() === '') {
-    emit(
-      'empty-purpose',
-      0,
-      text.length,
-      `The purpose${forName} is empty: say what the app does with this permission and why, for ${PURPOSE_DOCS_NOTE}.`,
-    );
+    emit('empty-purpose', 0, text.length, `Empty purpose: ${why}.`);
     return findings;
   }
   // Other rules judge the text without controls; their range is the trimmed text unless a
@@ -197,23 +219,38 @@ function judgePurposeText(
   const placeholder = findPlaceholder(text, clean);
   if (placeholder) {
     const span = placeholder.whole ? whole : placeholder;
+    const quoted = JSON.stringify(clip(placeholder.text));
+    const appName = manifest?.appName;
     judged = emit(
       'placeholder-purpose',
       span.start,
       span.end,
       placeholder.whole
-        ? `"${placeholder.text}" is a placeholder, not a purpose: say what the app does with ${name ? `"${name}"` : 'this permission'} and why, for ${PURPOSE_DOCS_NOTE}.`
-        : `The purpose still contains the placeholder "${placeholder.text}": replace it${placeholder.text.toLowerCase().includes('app') && manifest?.appName ? ` with "${manifest.appName}"` : ' with real text'}.`,
+        ? `Placeholder purpose ${quoted}: ${why}.`
+        : `Placeholder ${quoted} in the purpose: replace it${placeholder.text.toLowerCase().includes('app') && appName ? ` with ${JSON.stringify(clip(appName))}` : ' with real text'}.`,
       { placeholder: placeholder.text },
     );
   }
-  if (!judged && name && restatesPermission(name, clean, manifest?.appName)) {
-    judged = emit(
-      'purpose-restates-permission',
-      whole.start,
-      whole.end,
-      `The purpose only restates the permission "${name}": say what the app does with it and why (which feature needs it), for ${PURPOSE_DOCS_NOTE}.`,
-    );
+  if (!judged && name) {
+    const restated = restatement(name, clean, manifest?.appName);
+    if (restated === 'filler') {
+      // "Required", "Needed for the app": nothing but words any purpose could have. The same
+      // code as a restatement (it says nothing beyond the permission), its own message.
+      judged = emit(
+        'purpose-restates-permission',
+        whole.start,
+        whole.end,
+        `Purpose ${JSON.stringify(clip(clean.trim()))} says nothing: ${why}.`,
+        { filler: true },
+      );
+    } else if (restated === 'restates') {
+      judged = emit(
+        'purpose-restates-permission',
+        whole.start,
+        whole.end,
+        `Purpose only restates "${name}": say which feature needs it and why.`,
+      );
+    }
   }
   const minWords = settings.purpose.minWords;
   // Exact below minWords (the only case the count is reported), capped at minWords above it.
@@ -223,7 +260,7 @@ function judgePurposeText(
       'short-purpose',
       whole.start,
       whole.end,
-      `The purpose${forName} has ${words} word${words === 1 ? '' : 's'}; use at least ${minWords} to say what the app does with this permission and why.`,
+      `Purpose too short (${words} word${words === 1 ? '' : 's'}, at least ${minWords}): ${why}.`,
       { words, minWords },
     );
   }
@@ -237,17 +274,17 @@ function judgePurposeText(
       'long-purpose',
       start,
       whole.end,
-      `The purpose is ${length} characters long, more than ${maxLength}: keep it to a sentence or two.`,
+      `Purpose too long (${length} characters, at most ${maxLength}): keep it to a sentence or two.`,
       { length, maxLength },
     );
   }
   if (leading > 0 || trailingStart < text.length) {
     const where =
       leading > 0 && trailingStart < text.length
-        ? 'leading and trailing'
+        ? 'Leading and trailing'
         : leading > 0
-          ? 'leading'
-          : 'trailing';
+          ? 'Leading'
+          : 'Trailing';
     emit(
       'purpose-whitespace',
       leading > 0 && trailingStart < text.length ? 0 : leading > 0 ? 0 : trailingStart,
@@ -256,18 +293,26 @@ function judgePurposeText(
         : leading > 0
           ? leading
           : text.length,
-      `The purpose has ${where} white space: remove it.`,
+      `${where} white space in the purpose: trim it.`,
       { trimmed: text.trim() },
     );
   }
   return findings;
 }
 
+/** User text quoted in a message, cut so the message stays readable in the Problems panel. */
+function clip(text: string, max = 30): string {
+  if (text.length <= max) return text;
+  const cut = /[\uD800-\uDBFF]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${text.slice(0, cut)}…`;
+}
+
+type ControlKind = 'escape' | 'leftover' | 'break' | 'control';
+
 interface ControlScan {
-  readonly spans: readonly { start: number; end: number }[];
+  readonly spans: readonly { start: number; end: number; kind: ControlKind }[];
   /** The text with escapes removed and line breaks or tabs made spaces. */
   readonly cleaned: string;
-  readonly description: string;
 }
 
 /**
@@ -276,8 +321,7 @@ interface ControlScan {
  * flagged, because the purpose is shown as one line of prose to the administrator.
  */
 function findControls(text: string, trimmedStart: number, trimmedEnd: number): ControlScan {
-  const spans: { start: number; end: number; kind: 'escape' | 'leftover' | 'break' | 'control' }[] =
-    [];
+  const spans: { start: number; end: number; kind: ControlKind }[] = [];
   // Which offsets a span already covers: one look-up per match, however many spans there are.
   const mask = new Uint8Array(text.length);
   const covered = (offset: number): boolean => mask[offset] === 1;
@@ -301,7 +345,7 @@ function findControls(text: string, trimmedStart: number, trimmedEnd: number): C
     spans.push({ start: offset, end: offset + 1, kind: isSpace ? 'break' : 'control' });
   }
   spans.sort((a, b) => a.start - b.start);
-  if (spans.length === 0) return { spans, cleaned: text, description: '' };
+  if (spans.length === 0) return { spans, cleaned: text };
 
   let cleaned = '';
   let at = 0;
@@ -311,17 +355,7 @@ function findControls(text: string, trimmedStart: number, trimmedEnd: number): C
   }
   cleaned = (cleaned + text.slice(at)).replace(/ {2,}/g, ' ');
 
-  const first = spans[0];
-  const sample = first ? JSON.stringify(text.slice(first.start, first.end)) : '';
-  const description =
-    first?.kind === 'break'
-      ? `The purpose contains a line break or tab (${sample}); it is shown as one line of text`
-      : first?.kind === 'leftover'
-        ? `The purpose contains ${sample}, what is left of a terminal escape sequence (a key pressed while typing the purpose in a terminal)`
-        : first?.kind === 'escape'
-          ? `The purpose contains a terminal escape sequence (${sample})`
-          : `The purpose contains a control character (${sample})`;
-  return { spans, cleaned, description };
+  return { spans, cleaned };
 }
 
 function findPlaceholder(
@@ -411,14 +445,25 @@ function appWords(appName: string | undefined): ReadonlySet<string> {
   return words;
 }
 
-/**
- * True when the text's words, without filler ("Allows the app to read … data"), the app's own
- * name and the access verbs, are only words of the permission's name, resource or product:
- * "Payment intent read", "Read customers", "Grants access to Test clocks".
- */
-export function restatesPermission(permission: string, text: string, appName?: string): boolean {
-  const words = textWords(text);
-  if (words.length === 0) return false;
+// "Allows <an app> to …", "Lets <an app> …": the subject slot of the docs' own template. A
+// forked app keeps its parent's name there, so any name counts, not only this manifest's:
+// capitalised words ("PIMMS", "Solomon AI") or words ending in "app" ("billingo app").
+const SUBJECT_SLOT =
+  /^\s*(?:[Tt]his\s+(?:permission\s+)?)?(?:[Aa]llows?|[Ll]ets?|[Ee]nables?|[Pp]ermits?)\s+((?:[\p{Lu}\p{N}][\p{L}\p{N}.&'-]*\s+){1,4}|(?:[\p{L}\p{N}.&'-]+\s+){0,3}(?:app|application|integration|extension|plugin)\s+)(?=to\b|\p{Ll})/u;
+// Endings that add no reason: "for an account", "on your behalf", "in Stripe".
+const FILLER_ENDING =
+  /(?:\s+(?:for|in|on|from|within|across)\s+(?:an?|the|your|their|this|my|our|each|every)\s+(?:stripe\s+)?(?:account|dashboard)s?|\s+on\s+(?:your|their|its|the user'?s?|the merchant'?s?)\s+behalf|\s+(?:in|from|on)\s+stripe)+[\s.!]*$/i;
+
+/** What a text says about its permission: nothing at all, only its name, or more. */
+export function restatement(
+  permission: string,
+  text: string,
+  appName?: string,
+): 'filler' | 'restates' | undefined {
+  const slot = SUBJECT_SLOT.exec(text);
+  const body = (slot ? text.slice(slot[0].length) : text).replace(FILLER_ENDING, '');
+  const words = textWords(body);
+  if (words.length === 0 && !slot) return undefined;
   const normalized = normalizePermissionName(permission);
   const own = ownWords(normalized);
   const app = appWords(appName);
@@ -427,6 +472,14 @@ export function restatesPermission(permission: string, text: string, appName?: s
   // A text of the app's name ("schedules" in an app called Subscription Schedules) restates
   // nothing; one of only filler ("Allows the app to read") says nothing, which is as bad.
   const appOnly = words.filter((word) => app.has(word) && !own.has(word) && !filler(word));
-  if (appOnly.length > 0 && !words.some((word) => own.has(word))) return false;
-  return words.every((word) => filler(word) || own.has(word) || app.has(word));
+  if (appOnly.length > 0 && !words.some((word) => own.has(word))) return undefined;
+  if (!words.every((word) => filler(word) || own.has(word) || app.has(word))) return undefined;
+  // The subject slot named an app (capitalised, or ending in "app"): its words are dropped, so
+  // "Allows Customer Insights to read customers" still restates.
+  return words.some((word) => own.has(word) && !filler(word)) ? 'restates' : 'filler';
+}
+
+/** True when the text only restates the permission or says nothing (see `restatement`). */
+export function restatesPermission(permission: string, text: string, appName?: string): boolean {
+  return restatement(permission, text, appName) !== undefined;
 }

@@ -30,12 +30,17 @@ export function checkStructure(context: RuleContext): Finding[] {
     // A local manifest inherits the base's list. A file with syntax errors may have lost the
     // key to the error, so it is not judged for a missing one.
     if (manifest.kind === 'base' && manifest.syntaxErrors.length === 0) {
+      // On the `id` key (the app's identity, near the top; else the first key): a squiggle
+      // the user sees, where the single `{` was one character easily missed.
+      const anchor =
+        manifest.rootProperties.find((candidate) => candidate.key === 'id') ??
+        manifest.rootProperties[0];
       found.push(
         makeFinding(
           context,
           'missing-permissions',
-          { start: root.offset, end: root.offset + 1 },
-          'The manifest has no "permissions", which Stripe\'s manifest schema requires: add "permissions": [ … ] with one entry per Stripe permission the app uses, each with a purpose (an empty list when it uses none).',
+          anchor ? nodeSpan(keySpan(anchor)) : { start: root.offset, end: root.offset + 1 },
+          'No "permissions" array: add one (empty if the app calls no Stripe API).',
           { href, data: {} },
         ),
       );
@@ -49,7 +54,7 @@ export function checkStructure(context: RuleContext): Finding[] {
         context,
         'permissions-not-array',
         nodeSpan(value),
-        `"permissions" must be an array of entries such as ${EXAMPLE_ENTRY}, not ${describe(value)}.`,
+        `"permissions" must be an array of entries, not ${describe(value)}.`,
         { href, data: {} },
       ),
     );
@@ -69,8 +74,8 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Finding | un
         'invalid-permission-entry',
         nodeSpan(entry.node),
         name !== undefined
-          ? `A permission entry must be an object, not a string: write { "permission": ${JSON.stringify(name)}, "purpose": "…" }.`
-          : `A permission entry must be an object such as ${EXAMPLE_ENTRY}, not ${describe(entry.node)}.`,
+          ? `Entry is a bare string: write { "permission": ${JSON.stringify(name)}, "purpose": "…" }.`
+          : `Entry must be an object such as ${EXAMPLE_ENTRY}, not ${describe(entry.node)}.`,
         {
           href,
           data: {
@@ -83,15 +88,30 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Finding | un
     ];
   }
   const found: (Finding | undefined)[] = [];
-  for (const property of entry.properties) {
+  for (const [at, property] of entry.properties.entries()) {
     const key = property.key;
-    if (ENTRY_KEYS.has(key)) continue;
+    if (ENTRY_KEYS.has(key)) {
+      // JSON.parse (and Stripe) keep the last of two equal keys: an earlier one is ignored.
+      const later = entry.properties.slice(at + 1).some((other) => other.key === key);
+      if (later) {
+        found.push(
+          makeFinding(
+            context,
+            'duplicate-entry-property',
+            nodeSpan(keySpan(property)),
+            `Duplicate "${key}" key: only the last one counts; remove this one.`,
+            { href, data: { index, key } },
+          ),
+        );
+      }
+      continue;
+    }
     found.push(
       makeFinding(
         context,
         'unexpected-entry-property',
         nodeSpan(keySpan(property)),
-        `A permission entry has only "permission" and "purpose"; Stripe does not accept ${JSON.stringify(key)} here: remove it.`,
+        `Unexpected key ${JSON.stringify(key)}: an entry has only "permission" and "purpose".`,
         { href, data: { index, key } },
       ),
     );
@@ -104,7 +124,7 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Finding | un
         context,
         'missing-permission-name',
         nodeSpan(entry.node),
-        'This entry has no "permission": add the name of the permission it grants, e.g. "permission": "customer_read".',
+        'Entry has no "permission": add the name it grants, e.g. "customer_read".',
         { href, data: { index } },
       ),
     );
@@ -115,8 +135,8 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Finding | un
         'invalid-permission-entry',
         nodeSpan(permission),
         permission.type === 'array'
-          ? '"permission" holds one name, not a list: give each permission its own entry.'
-          : `"permission" must be a string naming a permission, e.g. "customer_read", not ${describe(permission)}.`,
+          ? '"permission" holds one name, not a list: one entry per permission.'
+          : `"permission" must be a name such as "customer_read", not ${describe(permission)}.`,
         { href, data: { index, reason: 'permission-not-string' satisfies InvalidEntryReason } },
       ),
     );
@@ -126,7 +146,7 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Finding | un
         context,
         'missing-permission-name',
         nodeSpan(permission),
-        'The permission name is empty: write the name of the permission this entry grants, e.g. "customer_read".',
+        'Empty permission name: write the one this entry grants, e.g. "customer_read".',
         { href, data: { index } },
       ),
     );
@@ -142,7 +162,7 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Finding | un
           context,
           'missing-purpose',
           nodeSpan(permission ?? entry.node),
-          `This entry has no "purpose": add one that tells the account administrator what the app does with ${name ? JSON.stringify(name) : 'this permission'} and why.`,
+          `No purpose: add one saying why the app needs ${name ? JSON.stringify(name) : 'this permission'}.`,
           { href, data: { index, ...(name ? { permission: name } : {}) } },
         ),
       );
@@ -167,7 +187,7 @@ function checkPurposeShape(
         context,
         'invalid-permission-entry',
         nodeSpan(purpose),
-        `"purpose" must be a string (or a map of locale to string, such as {"en-US": "…"}), not ${describe(purpose)}.`,
+        `"purpose" must be a string or a locale map, not ${describe(purpose)}.`,
         { href, data },
       ),
     ];
@@ -180,7 +200,7 @@ function checkPurposeShape(
         context,
         'empty-purpose',
         nodeSpan(purpose),
-        'The purpose has no text: give it a string, or a locale map such as {"en-US": "…"}.',
+        'Empty purpose map: add a text, e.g. {"en-US": "…"}.',
         { href, data: { index: entry.index } },
       ),
     );
@@ -193,7 +213,7 @@ function checkPurposeShape(
           context,
           'invalid-permission-entry',
           nodeSpan(localized),
-          `Each locale of "purpose" needs a string, not ${describe(localized)}.`,
+          `Purpose for locale ${JSON.stringify(property.key)} must be a string, not ${describe(localized)}.`,
           { href, data: { ...data, locale: property.key } },
         ),
       );

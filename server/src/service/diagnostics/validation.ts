@@ -43,13 +43,13 @@ export function validateManifest(
     const limit = manifest.limit;
     const reason =
       limit.reason === 'too-large'
-        ? `it has ${limit.size.toLocaleString('en-US')} characters, more than the "stripeApps.maxDocumentSize" setting allows (${limit.limit.toLocaleString('en-US')})`
-        : 'it is nested too deeply to parse';
+        ? `${limit.size.toLocaleString('en-US')} characters, over stripeApps.maxDocumentSize (${limit.limit.toLocaleString('en-US')})`
+        : 'nested too deeply to parse';
     const finding = makeFinding(
       context,
       'document-too-large',
       { start: 0, end: Math.min(1, manifest.text.length) },
-      `This file was not analysed: ${reason}.`,
+      `File not analysed: ${reason}.`,
       { data: { ...limit } },
     );
     return finding ? [toDiagnostic(document, finding)] : [];
@@ -141,7 +141,7 @@ function tooManyProblems(context: RuleContext, shown: number, total: number): Fi
     { ...context, budget: undefined },
     'too-many-problems',
     span,
-    `Showing ${count(shown)} of ${count(total)} problems in this file, the most severe first: fix these, or raise the "stripeApps.maxNumberOfProblems" setting to see more.`,
+    `Showing ${count(shown)} of ${count(total)} problems, most severe first: see stripeApps.maxNumberOfProblems.`,
     { data: { shown, total } },
   );
 }
