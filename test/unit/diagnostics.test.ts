@@ -383,6 +383,23 @@ describe('validateManifest', () => {
       assert.equal(all.length, 2);
     });
 
+    it('says when the repeat has another purpose (which fix-all leaves to a person)', () => {
+      const { all } = validate(
+        entries(
+          ['customer_read', GOOD],
+          ['customer_read', `${GOOD.toUpperCase()}.`],
+          ['customer_read', 'Matches support tickets to their customers'],
+        ),
+      );
+      assert.deepEqual(
+        only(all, 'duplicate-permission').map((diagnostic) => diagnostic.message),
+        [
+          'Duplicate of line 7: remove this entry.',
+          'Duplicate of line 7, another purpose: keep one, merge the reasons.',
+        ],
+      );
+    });
+
     it('does not report a read/write pair', () => {
       assert.deepEqual(
         validate(entries(['customer_read', GOOD], ['customer_write', GOOD])).all,
@@ -488,6 +505,33 @@ describe('validateManifest', () => {
       );
       assert.deepEqual(diagnostic.data, { index: 0, key: 'name' });
       assert.equal(all.length, 1);
+    });
+  });
+
+  describe('duplicate-entry-property', () => {
+    it('reports an earlier "permission" or "purpose" key, which the last one overrides', () => {
+      const text = manifestWith(
+        `[{ "permission": "customer_read", "permission": "customer_write", "purpose": "${GOOD}", "purpose": "${GOOD}" }]`,
+      );
+      const { document, all } = validate(text);
+      const found = only(all, 'duplicate-entry-property');
+      assert.deepEqual(
+        found.map((diagnostic) => [diagnostic.range, diagnostic.message, diagnostic.data]),
+        [
+          [
+            rangeOf(document, '"permission"'),
+            'Duplicate "permission" key: only the last one counts; remove this one.',
+            { index: 0, key: 'permission' },
+          ],
+          [
+            rangeOf(document, '"purpose"'),
+            'Duplicate "purpose" key: only the last one counts; remove this one.',
+            { index: 0, key: 'purpose' },
+          ],
+        ],
+      );
+      assert.equal(at(found, 0).severity, DiagnosticSeverity.Warning);
+      assert.equal(all.length, 2);
     });
   });
 

@@ -158,11 +158,92 @@ describe('checkPurposeText', () => {
       restatesPermission('customer_read', 'Allows Buzz to read customer info', 'Buzz'),
       true,
     );
-    assert.equal(restatesPermission('customer_read', 'Allows Buzz to read customer info'), false);
+    // Issue 12, point 16 (this assertion was false before): any name in the "Allows X to" slot,
+    // not only this manifest's, as forked apps keep their parent's name.
+    assert.equal(restatesPermission('customer_read', 'Allows Buzz to read customer info'), true);
     assert.equal(
       restatesPermission('subscription_write', 'schedules', 'Subscription Schedules'),
       false,
     );
+  });
+
+  it('sees restatements in disguise: any app name in the slot, filler endings', () => {
+    for (const [permission, text] of [
+      ['webhook_read', 'Allows PIMMS to read webhook information.'],
+      ['webhook_read', 'Allows Solomon AI to read webhook information.'],
+      ['coupon_write', 'Allows Dub to create coupons for an account.'],
+      ['customer_read', 'Allows this example app to read details of a customer'],
+      ['payment_method_read', 'Allows billingo app to read payment method details'],
+      ['charge_read', 'Lets Engyne read your Stripe charges'],
+      ['invoice_read', 'Reads invoices on your behalf.'],
+      ['customer_read', 'Allows Zlicx to read customers in Stripe'],
+    ] as const) {
+      assert.deepEqual(
+        codes(check(text, permission)),
+        [['purpose-restates-permission', 0, text.length]],
+        text,
+      );
+    }
+    // A reason after the restatement, or a subject that is a feature, saves it.
+    for (const [permission, text] of [
+      ['webhook_read', 'Allows Solomon AI to read webhook information for real-time updates.'],
+      ['charge_read', 'Allows Dub to read charges to detect refunded payments.'],
+      ['customer_read', 'Allows the home page to read the list of customers'],
+      ['secret_write', 'Allows storing PIMMS access tokens in Stripe for an account.'],
+      ['customer_read', 'Allows customers to see their invoices in the portal'],
+    ] as const) {
+      assert.deepEqual(codes(check(text, permission)), [], text);
+    }
+  });
+
+  it('says a purpose of filler only says nothing', () => {
+    for (const text of ['Required', 'Needed.', 'Required for the app', 'Allows the app to read']) {
+      const findings = check(text);
+      assert.deepEqual(codes(findings), [['purpose-restates-permission', 0, text.length]], text);
+      assert.equal(
+        at(findings, 0).message,
+        `Purpose ${JSON.stringify(text)} says nothing: say why the app needs "customer_read".`,
+      );
+      assert.deepEqual(at(findings, 0).data, { filler: true });
+    }
+  });
+
+  it('reports unfilled templates as placeholders', () => {
+    for (const [text, placeholder] of [
+      [
+        '<describe why your app needs this permission>',
+        '<describe why your app needs this permission>',
+      ],
+      [
+        'Explain why your app needs this permission.',
+        'Explain why your app needs this permission.',
+      ],
+      ['[Explain why you need this]', '[Explain why you need this]'],
+      ['Lets YOUR_APP_NAME show invoices', 'YOUR_APP_NAME'],
+      ['Purpose goes here', 'Purpose goes here'],
+      ['Enter a description here', 'Enter a description here'],
+      ['Describe what this permission is used for', 'Describe what this permission is used for'],
+    ] as const) {
+      const findings = check(text);
+      assert.equal(at(findings, 0).code, 'placeholder-purpose', text);
+      assert.deepEqual(at(findings, 0).data, { placeholder }, text);
+    }
+    assert.equal(
+      at(check('<describe why your app needs this permission>'), 0).message,
+      'Placeholder purpose "<describe why your app needs…": say why the app needs "customer_read".',
+    );
+    // Real purposes that start with such a verb.
+    for (const text of [
+      'Explains charges to customers in the support sidebar',
+      'Describes what each invoice line means to the account owner',
+      'Shows <b>bold</b> invoice totals',
+    ]) {
+      assert.deepEqual(
+        codes(check(text, 'charge_read')).filter(([code]) => code === 'placeholder-purpose'),
+        [],
+        text,
+      );
+    }
   });
 
   it('reports short purposes by words, in any script', () => {

@@ -8,7 +8,10 @@ import {
   type Range,
   type TextEdit,
 } from 'vscode-languageserver-types';
+import { ClientCommands } from '../protocol';
 import { catalog } from './catalog';
+import { purposeKey } from './diagnostics/permissionRules';
+import { REWRITE_CODES } from './diagnostics/purposeDiagnostics';
 import { checkPurposeText } from './diagnostics/purposeRules';
 import { validateManifest } from './diagnostics/validation';
 import {
@@ -43,9 +46,13 @@ import { isRecord, type DiagnosticCode, type ManifestServiceSettings } from './s
  * match is a normalisation (white space, case, separators, plural/singular, Stripe's schema
  * typos) or a retired name's single replacement, unless that name is already granted; a
  * combined entry ("coupon_read, coupon_write") split when every part is a known name granted
- * nowhere else; a later duplicate removed when it says the same as the first (or has no
- * purpose); white space trimmed from a purpose. Never: writing purposes, removing redundant,
- * restricted or retired permissions, replacing event types: those are judgements.
+ * nowhere else; a later duplicate removed when it says the same as the first (up to case,
+ * spacing and final punctuation), has no purpose, or has one the rules say must be rewritten
+ * while the first's need not; the earlier of two equal `permission`/`purpose` keys removed;
+ * white space trimmed from a purpose. Never: writing purposes, removing redundant, restricted
+ * or retired permissions (a redundant entry has its own purpose, which a person may want to
+ * move), duplicates with two real purposes, replacing event types: those are judgements. The
+ * fix-all's title says how many duplicates, redundant entries and repeated keys it left.
  *
  * Listing can be lazy (`codeAction/resolve`): the quick fixes and the sort are then listed
  * without their edits, each with a small `data` (`CodeActionData`) from which
@@ -107,6 +114,8 @@ interface Fix {
   readonly safe: boolean;
   /** Applies the fix to the session; false (with the session unchanged) when it cannot. */
   readonly apply: (session: EditSession) => boolean;
+  /** Instead of an edit, a client command the action runs (never safe, never lazy). */
+  readonly command?: string;
 }
 
 export function getCodeActions(
@@ -143,6 +152,11 @@ export function getCodeActions(
           diagnostics: [diagnostic],
           ...(fix.preferred ? { isPreferred: true } : {}),
         };
+        if (fix.command !== undefined) {
+          // A command needs no edit: nothing to compute now or on resolve.
+          actions.push({ ...action, command: { title: fix.title, command: fix.command } });
+          continue;
+        }
         if (lazy) {
           const data: CodeActionData = {
             ...where,
@@ -169,10 +183,10 @@ export function getCodeActions(
       (requested) => FIX_ALL_KIND === requested || FIX_ALL_KIND.startsWith(`${requested}.`),
     )
   ) {
-    const edits = getFixAllEdits(manifest, document, settings);
+    const { edits, left } = fixAll(manifest, document, settings);
     if (edits.length > 0) {
       actions.push({
-        title: FIX_ALL_TITLE,
+        title: fixAllTitle(left),
         kind: FIX_ALL_KIND,
         edit: { changes: { [document.uri]: edits } },
       });
@@ -254,7 +268,37 @@ export function getFixAllEdits(
   document: TextDocument,
   settings: ManifestServiceSettings,
 ): TextEdit[] {
-  if (editBlocker(manifest, document) !== undefined) return [];
+  return fixAll(manifest, document, settings).edits;
+}
+
+/**
+ * What fix-all leaves to a person, and why, by code: said in its title ("Source Action…"
+ * shows it) so that a duplicate still there after a fix-all is not a mystery.
+ */
+const LEFT_TO_YOU: Partial<Record<DiagnosticCode, (count: number) => string>> = {
+  'duplicate-permission': (count) =>
+    `${count} duplicate${count === 1 ? '' : 's'} with another purpose`,
+  'redundant-permission': (count) =>
+    `${count} redundant entr${count === 1 ? 'y' : 'ies'} (each has its own purpose)`,
+  'duplicate-entry-property': (count) =>
+    `${count} repeated key${count === 1 ? '' : 's'} with another value`,
+};
+
+function fixAllTitle(left: ReadonlyMap<DiagnosticCode, number>): string {
+  const parts = [...left].flatMap(([code, count]) => {
+    const describe = LEFT_TO_YOU[code];
+    return describe ? [describe(count)] : [];
+  });
+  return parts.length === 0 ? FIX_ALL_TITLE : `${FIX_ALL_TITLE} (leaves ${parts.join(', ')})`;
+}
+
+function fixAll(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  settings: ManifestServiceSettings,
+): { edits: TextEdit[]; left: Map<DiagnosticCode, number> } {
+  const left = new Map<DiagnosticCode, number>();
+  if (editBlocker(manifest, document) !== undefined) return { edits: [], left };
   const session = new EditSession(document, manifest);
   const failed = new Set<string>();
   let work = 0;
@@ -275,9 +319,17 @@ export function getFixAllEdits(
       }
       failed.add(key);
     }
-    if (!applied) break;
+    if (!applied) {
+      for (const diagnostic of diagnostics) {
+        const code = diagnostic.code as DiagnosticCode;
+        if (diagnostic.source === SOURCE && LEFT_TO_YOU[code]) {
+          left.set(code, (left.get(code) ?? 0) + 1);
+        }
+      }
+      break;
+    }
   }
-  return session.textEdits();
+  return { edits: session.textEdits(), left };
 }
 
 /**
@@ -376,9 +428,10 @@ function fixesAt(
   offset: number,
   settings: ManifestServiceSettings,
 ): Fix[] {
+  const code = diagnosticCode as DiagnosticCode;
+  if (code === 'missing-permissions') return missingPermissionsFixes(manifest);
   const entry = entryAtOffset(manifest, offset, 'character');
   if (!entry) return [];
-  const code = diagnosticCode as DiagnosticCode;
   const name = entry.name?.trim() ?? '';
   switch (code) {
     case 'unknown-permission':
@@ -390,7 +443,12 @@ function fixesAt(
     case 'multiple-permissions-in-entry':
       return combinedEntryFixes(manifest, entry, settings);
     case 'duplicate-permission':
-      return duplicateFixes(manifest, entry);
+      return duplicateFixes(manifest, entry, settings);
+    case 'duplicate-entry-property':
+      return duplicatePropertyFixes(manifest, entry, offset);
+    case 'purpose-control-characters':
+    case 'purpose-escape-leftover':
+      return purposeCleanupFixes(manifest, entry, offset, code, settings);
     case 'missing-purpose':
       return missingPurposeFixes(manifest, entry);
     case 'empty-purpose':
@@ -511,19 +569,163 @@ function combinedEntryFixes(
   ];
 }
 
-function duplicateFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix[] {
+/**
+ * Removing a later duplicate is safe (fix-all) when nothing is lost: it has no purpose, the same
+ * purpose as the first (up to case, spacing and final punctuation), or a purpose the rules say
+ * must be rewritten (empty, placeholder, restatement) while the first's is not. Otherwise two
+ * different reasons exist and a person chooses: the diagnostic says "another purpose".
+ */
+function duplicateFixes(
+  manifest: ManifestDocument,
+  entry: PermissionEntry,
+  settings: ManifestServiceSettings,
+): Fix[] {
   const name = entry.name?.trim() ?? '';
   const first = manifest.granted.get(name)?.[0];
   if (!first || first === entry) return [];
-  const same = entry.purposeValue === undefined || sameEntry(manifest.text, first, entry);
+  const same =
+    entry.purposeValue === undefined ||
+    sameEntry(manifest.text, first, entry) ||
+    (entry.purposeTexts.length > 0 && purposeKey(entry) === purposeKey(first));
+  const worse =
+    !same &&
+    entry.purposeTexts.length > 0 &&
+    first.purposeTexts.length > 0 &&
+    entry.purposeTexts.every((purpose) => needsRewrite(name, purpose.text, settings, manifest)) &&
+    !first.purposeTexts.some((purpose) => needsRewrite(name, purpose.text, settings, manifest));
   return [
     removal(
       entry,
       same ? `Remove duplicate "${name}"` : `Remove duplicate "${name}" (and its purpose)`,
-      same,
-      same,
+      same || worse,
+      same || worse,
     ),
   ];
+}
+
+function needsRewrite(
+  name: string,
+  text: string,
+  settings: ManifestServiceSettings,
+  manifest: ManifestDocument,
+): boolean {
+  return checkPurposeText(name, text, settings, manifest).some((finding) =>
+    REWRITE_CODES.has(finding.code),
+  );
+}
+
+/**
+ * Two `permission` (or `purpose`) keys in one entry: remove the earlier one, which JSON.parse
+ * and Stripe ignore already (the value does not change). Safe for fix-all only when both say
+ * the same; else the user may have meant the earlier one, so it is a quick fix only.
+ */
+function duplicatePropertyFixes(
+  manifest: ManifestDocument,
+  entry: PermissionEntry,
+  offset: number,
+): Fix[] {
+  const at = entry.properties.findIndex((property) =>
+    containsOffset(propertySpan(property), offset),
+  );
+  const property = entry.properties[at];
+  if (!property) return [];
+  const key = property.key;
+  const last = [...entry.properties].reverse().find((other) => other.key === key);
+  if (!last || last === property) return [];
+  const text = manifest.text;
+  const valueText = (candidate: typeof property): string =>
+    candidate.value
+      ? text.slice(candidate.value.offset, candidate.value.offset + candidate.value.length)
+      : '';
+  const same = valueText(property) === valueText(last);
+  return [
+    {
+      title: `Remove the earlier "${key}" (${clipTitle(valueText(property))})`,
+      preferred: true,
+      safe: same,
+      apply: (session) => {
+        const object = session.manifest.syntax().entries[entry.index]?.node;
+        const root = session.manifest.syntax().root;
+        if (!object || !root) return false;
+        const op = removeItemOp(session, object, at);
+        // The earlier key is ignored already: the document's value must not change at all.
+        return op ? session.apply({ ...op, path: undefined, expected: getNodeValue(root) }) : false;
+      },
+    },
+  ];
+}
+
+/** Removes control characters or terminal leftovers from a purpose (the rule's cleaned text). */
+function purposeCleanupFixes(
+  manifest: ManifestDocument,
+  entry: PermissionEntry,
+  offset: number,
+  code: 'purpose-control-characters' | 'purpose-escape-leftover',
+  settings: ManifestServiceSettings,
+): Fix[] {
+  const purpose = entry.purposeTexts.find((text) => containsOffset(text.node, offset));
+  if (!purpose) return [];
+  const finding = checkPurposeText(entry.name?.trim() ?? '', purpose.text, settings, manifest).find(
+    (candidate) => candidate.code === code,
+  );
+  const cleaned = isRecord(finding?.data) ? finding.data.cleaned : undefined;
+  if (typeof cleaned !== 'string' || cleaned.trim() === '') return [];
+  const where = purpose.locale !== undefined ? ` (${purpose.locale})` : '';
+  return [
+    {
+      title:
+        code === 'purpose-escape-leftover'
+          ? `Remove the terminal leftover from the purpose${where}`
+          : `Remove the control characters from the purpose${where}`,
+      preferred: true,
+      // A leftover is printable text: a person confirms it is not meant.
+      safe: false,
+      apply: (session) => setPurposeText(session, entry.index, purpose, cleaned),
+    },
+  ];
+}
+
+/**
+ * No `permissions` key: add an empty array (the user then grants into it), or run Grant
+ * Permission…, which creates the array with its first entry.
+ */
+function missingPermissionsFixes(manifest: ManifestDocument): Fix[] {
+  if (manifest.permissionsProperty || manifest.root?.type !== 'object') return [];
+  return [
+    {
+      title: 'Add "permissions": []',
+      preferred: true,
+      safe: false,
+      apply: (session) => {
+        const syntax = session.manifest.syntax();
+        const root = syntax.root;
+        if (root?.type !== 'object' || syntax.permissionsProperty) return false;
+        const properties = root.children ?? [];
+        const colon = (properties[0] && colonOf(session.text, properties[0])) ?? ': ';
+        return session.apply(
+          insertItemOp(
+            session,
+            root,
+            properties.length - 1,
+            [],
+            () => `"permissions"${colon}[]`,
+            'permissions',
+          ),
+        );
+      },
+    },
+    {
+      title: 'Grant Permission…',
+      preferred: false,
+      safe: false,
+      apply: () => false,
+      command: ClientCommands.grantPermission,
+    },
+  ];
+}
+
+function clipTitle(text: string): string {
+  return text.length <= 40 ? text : `${text.slice(0, 39)}…`;
 }
 
 function missingPurposeFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix[] {

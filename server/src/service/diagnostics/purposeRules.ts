@@ -304,7 +304,7 @@ function judgePurposeText(
 function clip(text: string, max = 30): string {
   if (text.length <= max) return text;
   const cut = /[\uD800-\uDBFF]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
-  return `${text.slice(0, cut)}…`;
+  return `${text.slice(0, cut).trimEnd()}…`;
 }
 
 type ControlKind = 'escape' | 'leftover' | 'break' | 'control';
@@ -379,7 +379,9 @@ function findPlaceholder(
         start: match.index,
         end: match.index + match[0].length,
         text: match[0],
-        whole: false,
+        // A template that is the whole text ("[Explain why you need this]") is a placeholder
+        // purpose, not a placeholder inside one.
+        whole: match[0].trim() === text.trim(),
       };
     }
   }
