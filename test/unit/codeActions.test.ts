@@ -224,6 +224,79 @@ describe('quick fixes', () => {
     );
   });
 
+  it('duplicate-permission: a repeat whose purpose only needs rewriting is safe to remove', () => {
+    assertFix(
+      list(entry('customer_read'), entry('customer_read', 'test')),
+      'duplicate-permission',
+      'Remove duplicate "customer_read" (and its purpose)',
+      list(entry('customer_read')),
+    );
+    // The same reason up to case and final punctuation is the same purpose.
+    assertFix(
+      list(entry('customer_read'), entry('customer_read', PLAN.toLowerCase().replace(/\.$/, ''))),
+      'duplicate-permission',
+      'Remove duplicate "customer_read"',
+      list(entry('customer_read')),
+    );
+  });
+
+  it('missing-permissions: add an empty array, or run Grant Permission…', () => {
+    const text = '{\n  "id": "com.example.app",\n  "name": "Example"\n}\n';
+    assertFix(
+      text,
+      'missing-permissions',
+      'Add "permissions": []',
+      '{\n  "id": "com.example.app",\n  "name": "Example",\n  "permissions": []\n}\n',
+    );
+    const { actions } = quickFixes(text, 'missing-permissions');
+    const grant = actions.find((action) => action.title === 'Grant Permission…');
+    assert.deepEqual(grant?.command, {
+      title: 'Grant Permission…',
+      command: 'stripeApps.grantPermission',
+    });
+    assert.equal(grant?.edit, undefined);
+    assert.equal(grant?.isPreferred, undefined);
+    // The lazy listing lists the command as it is: nothing to resolve.
+    const document = doc(text);
+    const manifest = service.parseManifest(document);
+    const diagnostic = service.doValidation(document, manifest)[0];
+    assert.ok(diagnostic);
+    const lazy = service.getCodeActions(
+      document,
+      diagnostic.range,
+      { diagnostics: [diagnostic], only: ['quickfix'] },
+      manifest,
+      { lazy: true },
+    );
+    assert.deepEqual(
+      lazy.map((action) => [action.title, action.command?.command, action.data === undefined]),
+      [
+        ['Add "permissions": []', undefined, false],
+        ['Grant Permission…', 'stripeApps.grantPermission', true],
+      ],
+    );
+  });
+
+  it('duplicate-entry-property: remove the earlier key, which the last one overrides', () => {
+    assertFix(
+      list(
+        '{ "permission": "customer_read", "permission": "customer_write", "purpose": "Updates the customer\'s plan." }',
+      ),
+      'duplicate-entry-property',
+      'Remove the earlier "permission" ("customer_read")',
+      list('{ "permission": "customer_write", "purpose": "Updates the customer\'s plan." }'),
+    );
+  });
+
+  it('purpose-escape-leftover: remove what the terminal left', () => {
+    assertFix(
+      list(entry('terminal_reader_read', 'Integrate POS ;5Btransactions in the drawer')),
+      'purpose-escape-leftover',
+      'Remove the terminal leftover from the purpose',
+      list(entry('terminal_reader_read', 'Integrate POS transactions in the drawer')),
+    );
+  });
+
   it("missing-purpose: add a suggested purpose in the entry's layout", () => {
     const suggested =
       'Allows Example App to list and retrieve customer details when you use it in the Stripe Dashboard.';
@@ -423,6 +496,38 @@ describe('fix all', () => {
     assert.deepEqual(kinds(['source.fixAll.stripeApps']), ['source.fixAll.stripeApps']);
     assert.ok(kinds(['quickfix']).every((kind) => kind === 'quickfix'));
     assert.deepEqual(kinds(['refactor']), ['refactor.rewrite']);
+  });
+
+  it('says in its title what it left to a person, and why', () => {
+    const text = list(
+      entry('customer_read'),
+      entry('customer_read', 'Matches support tickets to their customers.'),
+      entry('payout_read', INVOICES),
+      entry('balance_transaction_source_read', 'Reconciles payouts with their charges.'),
+      '{ "permission": "invoice_read", "permission": "invoice_read", "purpose": "Lists overdue invoices." }',
+      entry('plan_read', ` ${PLAN}`),
+    );
+    const document = doc(text);
+    const manifest = service.parseManifest(document);
+    const actions = service.getCodeActions(
+      document,
+      { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      { diagnostics: [], only: ['source.fixAll'] },
+      manifest,
+    );
+    assert.deepEqual(
+      actions.map((action) => action.title),
+      [
+        'Fix all Stripe Apps manifest problems; left to you: 1 duplicate with another purpose, 1 redundant entry with its own purpose',
+      ],
+    );
+    // The repeated key with the same value and the white space were fixed.
+    assert.equal(
+      applyEdits(document, service.getFixAllEdits(document, manifest)),
+      text
+        .replace('"permission": "invoice_read", "permission"', '"permission"')
+        .replace(` ${PLAN}`, PLAN),
+    );
   });
 
   it('follows the settings: a rule turned off is not fixed', () => {

@@ -279,7 +279,7 @@ const LEFT_TO_YOU: Partial<Record<DiagnosticCode, (count: number) => string>> = 
   'duplicate-permission': (count) =>
     `${count} duplicate${count === 1 ? '' : 's'} with another purpose`,
   'redundant-permission': (count) =>
-    `${count} redundant entr${count === 1 ? 'y' : 'ies'} (each has its own purpose)`,
+    `${count} redundant entr${count === 1 ? 'y' : 'ies'} with ${count === 1 ? 'its' : 'their'} own purpose`,
   'duplicate-entry-property': (count) =>
     `${count} repeated key${count === 1 ? '' : 's'} with another value`,
 };
@@ -289,7 +289,7 @@ function fixAllTitle(left: ReadonlyMap<DiagnosticCode, number>): string {
     const describe = LEFT_TO_YOU[code];
     return describe ? [describe(count)] : [];
   });
-  return parts.length === 0 ? FIX_ALL_TITLE : `${FIX_ALL_TITLE} (leaves ${parts.join(', ')})`;
+  return parts.length === 0 ? FIX_ALL_TITLE : `${FIX_ALL_TITLE}; left to you: ${parts.join(', ')}`;
 }
 
 function fixAll(
