@@ -239,7 +239,7 @@ describe('maxNumberOfProblems (VS Code shows at most 1 000 per file)', () => {
     assert.deepEqual(note.range, rangeOf(doc(text), '"permissions"'));
     assert.equal(
       note.message,
-      'Showing 1,000 of 1,201 problems in this file, the most severe first: fix these, or raise the "stripeApps.maxNumberOfProblems" setting to see more.',
+      'Showing 1,000 of 1,201 problems, most severe first: see stripeApps.maxNumberOfProblems.',
     );
     // The hint on the first purpose is left out; the errors come in document order.
     assert.equal(first.code, 'unknown-permission');

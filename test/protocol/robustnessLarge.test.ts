@@ -56,7 +56,7 @@ describe('robustness: large and deep documents over the wire', () => {
       [
         [
           'document-too-large',
-          `This file was not analysed: it has ${text.length.toLocaleString('en-US')} characters, more than the "stripeApps.maxDocumentSize" setting allows (10,485,760).`,
+          `File not analysed: ${text.length.toLocaleString('en-US')} characters, over stripeApps.maxDocumentSize (10,485,760).`,
         ],
       ],
     );
@@ -154,7 +154,7 @@ describe('robustness: large and deep documents over the wire', () => {
     const diagnostics = await pull(client, uri);
     assert.deepEqual(
       diagnostics.map((d) => [d.code, d.message]),
-      [['document-too-large', 'This file was not analysed: it is nested too deeply to parse.']],
+      [['document-too-large', 'File not analysed: nested too deeply to parse.']],
     );
     assert.deepEqual(
       await client.connection.sendRequest(CompletionRequest.type, {

@@ -250,12 +250,13 @@ describe('quick fixes', () => {
     );
     const { actions } = quickFixes(text, 'missing-permissions');
     const grant = actions.find((action) => action.title === 'Grant Permission…');
-    assert.deepEqual(grant?.command, {
+    assert.ok(grant, 'a Grant Permission… action');
+    assert.deepEqual(grant.command, {
       title: 'Grant Permission…',
       command: 'stripeApps.grantPermission',
     });
-    assert.equal(grant?.edit, undefined);
-    assert.equal(grant?.isPreferred, undefined);
+    assert.equal(grant.edit, undefined);
+    assert.equal(grant.isPreferred, undefined);
     // The lazy listing lists the command as it is: nothing to resolve.
     const document = doc(text);
     const manifest = service.parseManifest(document);

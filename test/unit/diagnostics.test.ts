@@ -516,7 +516,11 @@ describe('validateManifest', () => {
       const { document, all } = validate(text);
       const found = only(all, 'duplicate-entry-property');
       assert.deepEqual(
-        found.map((diagnostic) => [diagnostic.range, diagnostic.message, diagnostic.data]),
+        found.map((diagnostic): unknown[] => [
+          diagnostic.range,
+          diagnostic.message,
+          diagnostic.data,
+        ]),
         [
           [
             rangeOf(document, '"permission"'),
