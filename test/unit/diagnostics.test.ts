@@ -823,7 +823,7 @@ describe('validateManifest', () => {
       assert.equal(first.severity, DiagnosticSeverity.Information);
       assert.equal(
         first.message,
-        'Reused purpose (also for "customer_read" and "payment_intent_read"): say why "charge_read" is needed.',
+        'Reused purpose (2 other permissions): say why "charge_read" is needed.',
       );
       assert.deepEqual(first.data, {
         index: 0,
@@ -880,7 +880,7 @@ describe('validateManifest', () => {
       assert.deepEqual(diagnostic.tags, [DiagnosticTag.Unnecessary]);
       assert.equal(
         diagnostic.message,
-        'Redundant: "balance_transaction_source_read" already grants "payout_read". Remove this entry.',
+        'Redundant: "balance_transaction_source_read" already grants it; remove this entry.',
       );
       assert.deepEqual(diagnostic.data, {
         index: 1,
@@ -922,7 +922,7 @@ describe('validateManifest', () => {
       assert.equal(diagnostic.severity, DiagnosticSeverity.Warning);
       assert.equal(
         messageOf(diagnostic),
-        'Restricted permission "webhook_write": remove it unless Stripe enabled it for your app.',
+        'Restricted permission "webhook_write": remove it unless Stripe enabled it.',
       );
       assert.deepEqual(diagnostic.data, { index: 0, name: 'webhook_write' });
       assert.equal(all.length, 1);

@@ -147,7 +147,7 @@ describe('checkPurposeText', () => {
     }
     assert.equal(
       at(check('Read customers'), 0).message,
-      'Purpose only restates "customer_read": say which feature needs it and why.',
+      'Purpose only restates "customer_read": name the feature that needs it.',
     );
     // A read permission's purpose that says "create" says something, even if it is odd.
     assert.deepEqual(codes(check('Needed to create a payment method', 'payment_method_read')), []);

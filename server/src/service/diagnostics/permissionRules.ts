@@ -62,7 +62,7 @@ function checkName(
           context,
           'restricted-permission',
           span,
-          `Restricted permission "${name}": remove it unless Stripe enabled it for your app.`,
+          `Restricted permission "${name}": remove it unless Stripe enabled it.`,
           { href: PERMISSIONS_REFERENCE_URL, data: { index, name } },
         ),
       );
@@ -85,7 +85,7 @@ function checkName(
           context,
           'redundant-permission',
           span,
-          `Redundant: ${quotedList(impliedBy)} already grant${impliedBy.length === 1 ? 's' : ''} "${name}". Remove this entry.`,
+          `Redundant: ${quotedList(impliedBy)} already grant${impliedBy.length === 1 ? 's' : ''} it; remove this entry.`,
           {
             href: PERMISSIONS_REFERENCE_URL,
             tags: [DiagnosticTag.Unnecessary],

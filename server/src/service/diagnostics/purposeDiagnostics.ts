@@ -13,7 +13,6 @@ import {
   wouldReport,
   type Finding,
   nodeSpan,
-  quotedList,
   type RuleContext,
   type Span,
 } from './common';
@@ -107,16 +106,11 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Finding[] {
   const names = [...new Set(group.map((occurrence) => occurrence.name))];
   for (const occurrence of group) {
     // Most of a large file's reused purposes are cut by maxNumberOfProblems: not built at all.
+    // The other names are in the related information and `data`, not the message (short).
     if (!wouldReport(context, 'reused-purpose')) continue;
     const purpose = purposeOf(occurrence);
     if (!purpose) continue;
     const otherNames = names.filter((name) => name !== occurrence.name);
-    const shown = otherNames.slice(0, 2);
-    const more = otherNames.length - shown.length;
-    const list =
-      more > 0
-        ? `${shown.map((name) => `"${name}"`).join(', ')} and ${more} more`
-        : quotedList(shown);
     const relatedInformation: DiagnosticRelatedInformation[] = linked
       .filter(({ other }) => other !== occurrence)
       .slice(0, MAX_RELATED)
@@ -128,7 +122,7 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Finding[] {
       context,
       'reused-purpose',
       nodeSpan(purpose.node),
-      `Reused purpose (also for ${list}): say why "${occurrence.name}" is needed.`,
+      `Reused purpose (${otherNames.length} other permission${otherNames.length === 1 ? '' : 's'}): say why "${occurrence.name}" is needed.`,
       {
         href: MANIFEST_REFERENCE_URL,
         relatedInformation,

@@ -248,7 +248,7 @@ function judgePurposeText(
         'purpose-restates-permission',
         whole.start,
         whole.end,
-        `Purpose only restates "${name}": say which feature needs it and why.`,
+        `Purpose only restates "${name}": name the feature that needs it.`,
       );
     }
   }
