@@ -261,7 +261,7 @@ describe('completion: permission value', () => {
     assert.match(text('balance_read'), /Also granted by `balance_transaction_source_read`\./);
     assert.match(
       text('balance_transaction_source_read'),
-      /Also grants `application_fee_read`, `balance_read`, /,
+      /Also grants read access to Application Fees \(`application_fee_read`\), Balance \(`balance_read`\), /,
     );
     // No docs URL in the row: the reference link only.
     assert.match(

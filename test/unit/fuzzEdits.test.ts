@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { CodeActionKind, DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { catalog, createManifestLanguageService } from '../../server/src/service';
 import type { ManifestLanguageService } from '../../server/src/service';
+import { ClientCommands } from '../../server/src/protocol';
 import {
   FUZZ_SEED,
   assertProperty,
@@ -126,6 +127,12 @@ function checkFixes(service: ManifestLanguageService, text: string, tally: FixTa
       const what = `quick fix "${action.title}" for ${String(diagnostic.code)}`;
       assert.ok(parsesBefore, `${what} offered on a text with syntax errors`);
       assert.deepEqual(action.diagnostics, [diagnostic]);
+      // Grant Permission… on missing-permissions runs the client's command: no edit to check.
+      if (action.command) {
+        assert.equal(action.edit, undefined, what);
+        assert.equal(action.command.command, ClientCommands.grantPermission, what);
+        continue;
+      }
       const after = checkAndApply(document, editsFor(document, action.edit), what);
       assert.notEqual(after, text, `${what} changes nothing`);
       const entries = permissionsOf(assertParses(after, what)).length;
