@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   checkPurposeText,
   countWords,
+  restatement,
   restatesPermission,
   type PurposeFinding,
 } from '../../server/src/service/diagnostics/purposeRules';
@@ -197,6 +198,9 @@ describe('checkPurposeText', () => {
   });
 
   it('says a purpose of filler only says nothing', () => {
+    // A word of the app's name is not filler: "write subs" in an app called Sub Manager restates.
+    assert.equal(restatement('subscription_write', 'write subs', 'Sub Manager'), 'restates');
+    assert.equal(restatement('subscription_write', 'Needed for writing', 'Sub Manager'), 'filler');
     for (const text of ['Required', 'Needed.', 'Required for the app', 'Allows the app to read']) {
       const findings = check(text);
       assert.deepEqual(codes(findings), [['purpose-restates-permission', 0, text.length]], text);

@@ -478,7 +478,8 @@ export function restatement(
   if (!words.every((word) => filler(word) || own.has(word) || app.has(word))) return undefined;
   // The subject slot named an app (capitalised, or ending in "app"): its words are dropped, so
   // "Allows Customer Insights to read customers" still restates.
-  return words.some((word) => own.has(word) && !filler(word)) ? 'restates' : 'filler';
+  // Filler only when nothing but filler is left (a word of the app's name restates it).
+  return words.every(filler) ? 'filler' : 'restates';
 }
 
 /** True when the text only restates the permission or says nothing (see `restatement`). */
