@@ -332,7 +332,9 @@ function place(
     }
     return found;
   });
-  const [prefix, rule] = entries[0]!;
+  const [first] = entries;
+  if (!first) throw new Error(`${method.accessor} has no path`);
+  const [prefix, rule] = first;
   if (entries.some(([, other]) => other.resource !== rule.resource)) {
     throw new Error(`${method.accessor}: its paths belong to different rows`);
   }

@@ -85,7 +85,8 @@ function requiredFiles(source: ts.SourceFile): Map<string, string> {
         ts.isIdentifier(init.expression) &&
         init.expression.text === 'require' &&
         init.arguments.length === 1 &&
-        ts.isStringLiteral(init.arguments[0]!) &&
+        init.arguments[0] &&
+        ts.isStringLiteral(init.arguments[0]) &&
         init.arguments[0].text.startsWith('.')
       ) {
         const target = posix.join(posix.dirname(source.fileName), init.arguments[0].text);
@@ -350,7 +351,10 @@ function definedExport(
     if (!ts.isFunctionExpression(getter) && !ts.isArrowFunction(getter)) continue;
     const body = getter.body;
     const returned =
-      ts.isBlock(body) && body.statements.length === 1 && ts.isReturnStatement(body.statements[0]!)
+      ts.isBlock(body) &&
+      body.statements.length === 1 &&
+      body.statements[0] &&
+      ts.isReturnStatement(body.statements[0])
         ? body.statements[0].expression
         : ts.isBlock(body)
           ? undefined
@@ -477,7 +481,8 @@ function templatePath(file: string, node: ts.Expression): string {
       !ts.isIdentifier(expression.expression) ||
       expression.expression.text !== 'encodeURIComponent' ||
       expression.arguments.length !== 1 ||
-      !ts.isIdentifier(expression.arguments[0]!)
+      !expression.arguments[0] ||
+      !ts.isIdentifier(expression.arguments[0])
     ) {
       fail(file, expression, 'URL path placeholder is not encodeURIComponent(parameter)');
     }
