@@ -5,6 +5,9 @@
  *   npm run generate-api-permissions            write the file
  *   npm run generate-api-permissions -- --check fail when the committed file is stale
  *
+ * Also server/src/catalog/api-objects.json: what each method returns, the expandable fields of
+ * each API object (`latest_invoice` → invoice) and the permission that reads each object.
+ *
  * Mapping: the longest URL path prefix (segment by segment, placeholders match any value) names a
  * row of the permissions reference; GET needs the row's `_read` names, POST and DELETE its
  * `_write` names. Prefixes come from the rows' API docs links (`/api/customers` → `/v1/customers`)
@@ -14,6 +17,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import catalogJson from '../server/src/catalog/catalog.json';
+import { readObjectTypes, type MethodResult } from './stripeObjects';
 import {
   readStripePackage,
   type HttpVerb,
@@ -24,6 +28,7 @@ import {
 
 export const catalogDir = join(__dirname, '..', 'server', 'src', 'catalog');
 export const API_PERMISSIONS_FILE = 'api-permissions.json';
+export const API_OBJECTS_FILE = 'api-objects.json';
 
 /**
  * The packages read, newest first. The newest is what new apps install; 13.11 is what most real
@@ -420,6 +425,63 @@ export function generateApiPermissions(
   };
 }
 
+export interface ApiObject {
+  /** Any one of these reads the object: those of the GET method that returns it alone. */
+  permissions: string[];
+  /** The method the permissions come from; absent when no GET method returns the object alone. */
+  retrievedBy?: string;
+  /** Expandable field path → the object types it expands to. */
+  expandable: Record<string, string[]>;
+}
+
+export interface ApiObjectsTable {
+  source: { name: string; version: string };
+  /** accessor → the object types it returns (list: a page, expand paths start with `data.`). */
+  returns: Record<string, MethodResult>;
+  objects: Record<string, ApiObject>;
+}
+
+/**
+ * Object types → the permission that reads them, from the method table: the `retrieve` method
+ * that returns exactly that object, else another GET method returning exactly it.
+ */
+export function generateApiObjects(
+  table: ApiPermissionsTable,
+  types: {
+    returns: Record<string, MethodResult>;
+    expandable: Record<string, Record<string, string[]>>;
+  },
+  source: { name: string; version: string },
+): ApiObjectsTable {
+  const names = new Set<string>([
+    ...Object.values(types.returns).flatMap((result) => result.objects),
+    ...Object.keys(types.expandable),
+    ...Object.values(types.expandable).flatMap((fields) => Object.values(fields).flat()),
+  ]);
+  const byAccessor = new Map(table.methods.map((method) => [method.accessor, method]));
+  const readers = new Map<string, ApiMethodEntry>();
+  for (const [accessor, result] of Object.entries(types.returns)) {
+    const method = byAccessor.get(accessor);
+    const [only] = result.objects;
+    if (!method || method.verb !== 'GET' || result.list || result.objects.length !== 1 || !only) {
+      continue;
+    }
+    const current = readers.get(only);
+    const isRetrieve = (entry: ApiMethodEntry): boolean => entry.accessor.endsWith('.retrieve');
+    if (!current || (isRetrieve(method) && !isRetrieve(current))) readers.set(only, method);
+  }
+  const objects: Record<string, ApiObject> = {};
+  for (const name of [...names].sort()) {
+    const reader = readers.get(name);
+    objects[name] = {
+      permissions: reader?.permissions ?? [],
+      ...(reader ? { retrievedBy: reader.accessor } : {}),
+      expandable: types.expandable[name] ?? {},
+    };
+  }
+  return { source, returns: types.returns, objects };
+}
+
 export function packageReader(root: string): PackageReader {
   return (relativePath) => {
     try {
@@ -430,32 +492,44 @@ export function packageReader(root: string): PackageReader {
   };
 }
 
-export function renderApiPermissions(): string {
-  const packages = STRIPE_PACKAGES.map((name) =>
-    readStripePackage(packageReader(join(__dirname, '..', 'node_modules', name))),
-  );
-  return JSON.stringify(generateApiPermissions(packages), null, 2) + '\n';
+/** The generated files by name. Reading the types takes seconds (a TypeScript program). */
+export function renderApiTables(): Record<string, string> {
+  const roots = STRIPE_PACKAGES.map((name) => join(__dirname, '..', 'node_modules', name));
+  const packages = roots.map((root) => readStripePackage(packageReader(root)));
+  const table = generateApiPermissions(packages);
+  // Object types come from the newest package, whose form ships one .d.ts per resource.
+  const [newest] = packages;
+  const [newestRoot] = roots;
+  if (!newest || !newestRoot) throw new Error('no stripe package to read');
+  const objects = generateApiObjects(table, readObjectTypes(newestRoot, newest.methods), {
+    name: STRIPE_PACKAGES[0],
+    version: newest.version,
+  });
+  return {
+    [API_PERMISSIONS_FILE]: JSON.stringify(table, null, 2) + '\n',
+    [API_OBJECTS_FILE]: JSON.stringify(objects, null, 2) + '\n',
+  };
 }
 
 function main(): void {
-  const text = renderApiPermissions();
-  const path = join(catalogDir, API_PERMISSIONS_FILE);
-  if (process.argv.includes('--check')) {
-    let current = '';
-    try {
-      current = readFileSync(path, 'utf8');
-    } catch {
-      // A missing file is stale.
+  for (const [file, text] of Object.entries(renderApiTables())) {
+    const path = join(catalogDir, file);
+    if (process.argv.includes('--check')) {
+      let current = '';
+      try {
+        current = readFileSync(path, 'utf8');
+      } catch {
+        // A missing file is stale.
+      }
+      if (current !== text) {
+        console.error(`${path} is stale: run npm run generate-api-permissions`);
+        process.exitCode = 1;
+      }
+      continue;
     }
-    if (current !== text) {
-      console.error(`${path} is stale: run npm run generate-api-permissions`);
-      process.exitCode = 1;
-    }
-    return;
+    writeFileSync(path, text);
+    console.log(`wrote ${path}`);
   }
-  writeFileSync(path, text);
-  const { counts } = JSON.parse(text) as ApiPermissionsTable;
-  console.log(`wrote ${path}: ${JSON.stringify(counts)}`);
 }
 
 if (require.main === module) main();

@@ -27,6 +27,8 @@ export interface StripeMethod {
   path: string;
   /** Further paths the same method requests with the same verb, chosen by its arguments. */
   alternatePaths?: string[];
+  /** The class that declares it (the `_makeRequest` form), whose `.d.ts` types its result. */
+  declaredIn?: { file: string; className: string };
 }
 
 export interface StripePackageMethods {
@@ -538,7 +540,10 @@ function readClass(
     });
     if (seen.has(qualified)) fail(file, member, `${qualified} is declared twice`);
     seen.add(qualified);
-    methods.push(oneMethod(file, member, qualified, requests));
+    methods.push({
+      ...oneMethod(file, member, qualified, requests),
+      declaredIn: { file, className },
+    });
   }
 }
 

@@ -3,13 +3,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  API_PERMISSIONS_FILE,
   catalogDir,
   generateApiPermissions,
-  renderApiPermissions,
+  renderApiTables,
 } from '../../scripts/generate-api-permissions';
 import { readStripePackage, UnknownStripeFormError } from '../../scripts/stripeMethods';
-import { apiMethod, satisfiedBy } from '../../server/src/service/apiPermissions';
+import {
+  apiMethod,
+  apiMethodReturns,
+  expandPermissions,
+  objectPermissions,
+  satisfiedBy,
+} from '../../server/src/service/apiPermissions';
 
 /** An in-memory stripe package: path → text. */
 function fakePackage(
@@ -32,11 +37,12 @@ const CORE_WITH = (resourceFile: string): Record<string, string> => ({
 
 describe('API permissions table', () => {
   it('is exactly what the generator makes of the pinned stripe packages', () => {
-    const committed = readFileSync(join(catalogDir, API_PERMISSIONS_FILE), 'utf8');
-    assert.ok(
-      committed === renderApiPermissions(),
-      `${API_PERMISSIONS_FILE} is stale: run npm run generate-api-permissions`,
-    );
+    const rendered = renderApiTables();
+    assert.deepEqual(Object.keys(rendered).sort(), ['api-objects.json', 'api-permissions.json']);
+    for (const [file, text] of Object.entries(rendered)) {
+      const committed = readFileSync(join(catalogDir, file), 'utf8');
+      assert.ok(committed === text, `${file} is stale: run npm run generate-api-permissions`);
+    }
   });
 
   it('maps ordinary methods by path prefix and verb', () => {
@@ -125,6 +131,58 @@ describe('API permissions table', () => {
   });
 });
 
+describe('expand paths', () => {
+  it('knows what methods return', () => {
+    assert.deepEqual(apiMethodReturns('customers.retrieve'), {
+      objects: ['customer'],
+      list: false,
+    });
+    assert.deepEqual(apiMethodReturns('prices.list'), { objects: ['price'], list: true });
+    assert.deepEqual(objectPermissions('price'), ['plan_read']);
+    assert.deepEqual(objectPermissions('test_helpers.test_clock'), ['billing_clock_read']);
+  });
+
+  it('follows an expand path hop by hop, through lists and nested fields', () => {
+    assert.deepEqual(expandPermissions('prices.list', 'data.product'), {
+      steps: [
+        { path: 'data.product', objects: [{ object: 'product', permissions: ['product_read'] }] },
+      ],
+    });
+    assert.deepEqual(expandPermissions('subscriptions.retrieve', 'latest_invoice.customer'), {
+      steps: [
+        { path: 'latest_invoice', objects: [{ object: 'invoice', permissions: ['invoice_read'] }] },
+        {
+          path: 'latest_invoice.customer',
+          objects: [{ object: 'customer', permissions: ['customer_read'] }],
+        },
+      ],
+    });
+    assert.deepEqual(
+      expandPermissions('customers.retrieve', 'invoice_settings.default_payment_method'),
+      {
+        steps: [
+          {
+            path: 'invoice_settings.default_payment_method',
+            objects: [{ object: 'payment_method', permissions: ['payment_method_read'] }],
+          },
+        ],
+      },
+    );
+  });
+
+  it('says what it cannot resolve', () => {
+    assert.deepEqual(expandPermissions('apps.secrets.find', 'payload'), {
+      steps: [],
+      unresolved: 'payload',
+    });
+    assert.deepEqual(expandPermissions('prices.list', 'product'), {
+      steps: [],
+      unresolved: 'product',
+    });
+    assert.equal(expandPermissions('customers.fly', 'customer'), undefined);
+  });
+});
+
 describe('reading stripe packages', () => {
   it('reads the _makeRequest form, placeholders included', () => {
     const read = fakePackage(
@@ -137,7 +195,12 @@ describe('reading stripe packages', () => {
       }`),
     );
     assert.deepEqual(readStripePackage(read).methods, [
-      { accessor: 'customers.retrieve', verb: 'GET', path: '/v1/customers/{id}' },
+      {
+        accessor: 'customers.retrieve',
+        verb: 'GET',
+        path: '/v1/customers/{id}',
+        declaredIn: { file: 'cjs/resources/Customers.js', className: 'CustomerResource' },
+      },
     ]);
   });
 

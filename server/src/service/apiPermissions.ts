@@ -1,3 +1,4 @@
+import apiObjectsJson from '../catalog/api-objects.json';
 import apiPermissionsJson from '../catalog/api-permissions.json';
 
 /**
@@ -100,4 +101,104 @@ export function satisfiedBy(
     }
   }
   return [...new Set(candidates)].filter((name) => granted.has(name));
+}
+
+/** An object an expand path reaches, with the permissions that read it (any one of them). */
+export interface ExpandedObject {
+  /** The API object type: `customer`, `apps.secret`. */
+  readonly object: string;
+  /** Empty when no GET method returns this object alone: the tool cannot name its permission. */
+  readonly permissions: readonly string[];
+}
+
+export interface ExpandStep {
+  /** The expand path up to this object: `latest_invoice`, then `latest_invoice.payment_intent`. */
+  readonly path: string;
+  /** What the field may expand to (several for a polymorphic field such as `default_source`). */
+  readonly objects: readonly ExpandedObject[];
+}
+
+export interface ExpandResolution {
+  readonly steps: readonly ExpandStep[];
+  /** The rest of the path that names no expandable object field (`payload` of a secret). */
+  readonly unresolved?: string;
+}
+
+interface ObjectInfo {
+  readonly permissions: readonly string[];
+  readonly expandable: Readonly<Record<string, readonly string[]>>;
+}
+
+const objects: ReadonlyMap<string, ObjectInfo> = new Map(Object.entries(apiObjectsJson.objects));
+const returns: ReadonlyMap<string, { objects: readonly string[]; list: boolean }> = new Map(
+  Object.entries(apiObjectsJson.returns),
+);
+
+function canonicalAccessor(accessor: string): string {
+  return apiMethod(accessor)?.accessor ?? accessor;
+}
+
+/** The object types a method returns, when its types name them (stripe's own declarations). */
+export function apiMethodReturns(
+  accessor: string,
+): { readonly objects: readonly string[]; readonly list: boolean } | undefined {
+  return returns.get(canonicalAccessor(accessor));
+}
+
+/** The permissions that read an API object type (`customer` → customer_read). */
+export function objectPermissions(object: string): readonly string[] | undefined {
+  return objects.get(object)?.permissions;
+}
+
+/**
+ * The objects an `expand` entry of a call pulls in, hop by hop: for `subscriptions.retrieve` and
+ * `latest_invoice.payment_intent`, the invoice (invoice_read) and then the payment intent. A list
+ * method's paths start with `data.`, as Stripe requires. Undefined for a method whose result is
+ * unknown; `unresolved` holds what is left when a segment names no expandable object field.
+ */
+export function expandPermissions(
+  accessor: string,
+  expandPath: string,
+): ExpandResolution | undefined {
+  const result = apiMethodReturns(accessor);
+  if (!result) return undefined;
+  let rest = expandPath;
+  if (result.list) {
+    if (!rest.startsWith('data.')) return { steps: [], unresolved: rest };
+    rest = rest.slice('data.'.length);
+  }
+  const consumed = expandPath.slice(0, expandPath.length - rest.length);
+  let current: readonly string[] = result.objects;
+  let path = consumed;
+  const steps: ExpandStep[] = [];
+  while (rest !== '') {
+    let field: string | undefined;
+    const reached = new Set<string>();
+    for (const object of current) {
+      const expandable = objects.get(object)?.expandable ?? {};
+      for (const candidate of Object.keys(expandable)) {
+        const matches = rest === candidate || rest.startsWith(`${candidate}.`);
+        if (matches && (field === undefined || candidate.length > field.length)) field = candidate;
+      }
+    }
+    if (field === undefined) return { steps, unresolved: rest };
+    for (const object of current) {
+      for (const target of objects.get(object)?.expandable[field] ?? []) reached.add(target);
+    }
+    path += field;
+    steps.push({
+      path,
+      objects: [...reached].map((object) => ({
+        object,
+        permissions: objects.get(object)?.permissions ?? [],
+      })),
+    });
+    rest = rest.slice(field.length);
+    if (rest.startsWith('.')) {
+      rest = rest.slice(1);
+      path += '.';
+    }
+    current = [...reached];
+  }
+  return { steps };
 }
