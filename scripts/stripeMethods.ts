@@ -47,8 +47,8 @@ export class UnknownStripeFormError extends Error {
 }
 
 /**
- * Members that make no request, by form and accessor: each is known, so that any other member
- * without a request is an unknown form.
+ * Members that are not API methods (helpers, settings), by accessor: each is known, so that any
+ * other member without a literal request is an unknown form.
  */
 const MEMBERS_WITHOUT_REQUEST: Readonly<Record<string, string>> = {
   'oauth.authorizeUrl': 'builds the Connect OAuth authorize URL locally',
@@ -252,12 +252,11 @@ function readExtendedResource(
       continue;
     }
     const member = `${accessor}.${name}`;
+    // v21's event helper builds a stripeMethod for a URL known only at run time.
+    if (MEMBERS_WITHOUT_REQUEST[member] !== undefined) continue;
     const calls = stripeMethodCallsIn(property);
     if (calls.length === 0) {
-      if (MEMBERS_WITHOUT_REQUEST[member] === undefined) {
-        fail(file, property, `${member} is neither a stripeMethod nor a known member`);
-      }
-      continue;
+      fail(file, property, `${member} is neither a stripeMethod nor a known member`);
     }
     methods.push(
       oneMethod(
@@ -470,6 +469,22 @@ function makeRequestCallsIn(node: ts.Node): ts.CallExpression[] {
   return calls;
 }
 
+/** `${encodeURIComponent(customer)}` (v22.1+) or `${customer}` (v22.0) → `customer` */
+function placeholderName(file: string, expression: ts.Expression): string {
+  if (ts.isIdentifier(expression)) return expression.text;
+  if (
+    ts.isCallExpression(expression) &&
+    ts.isIdentifier(expression.expression) &&
+    expression.expression.text === 'encodeURIComponent' &&
+    expression.arguments.length === 1 &&
+    expression.arguments[0] &&
+    ts.isIdentifier(expression.arguments[0])
+  ) {
+    return expression.arguments[0].text;
+  }
+  return fail(file, expression, 'URL path placeholder is not a parameter');
+}
+
 /** `/v1/customers/${encodeURIComponent(customer)}/sources` → `/v1/customers/{customer}/sources` */
 function templatePath(file: string, node: ts.Expression): string {
   const literal = literalText(node);
@@ -477,18 +492,7 @@ function templatePath(file: string, node: ts.Expression): string {
   if (!ts.isTemplateExpression(node)) fail(file, node, 'URL path is not a literal or template');
   let path = node.head.text;
   for (const span of node.templateSpans) {
-    const expression = span.expression;
-    if (
-      !ts.isCallExpression(expression) ||
-      !ts.isIdentifier(expression.expression) ||
-      expression.expression.text !== 'encodeURIComponent' ||
-      expression.arguments.length !== 1 ||
-      !expression.arguments[0] ||
-      !ts.isIdentifier(expression.arguments[0])
-    ) {
-      fail(file, expression, 'URL path placeholder is not encodeURIComponent(parameter)');
-    }
-    path += `{${expression.arguments[0].text}}${span.literal.text}`;
+    path += `{${placeholderName(file, span.expression)}}${span.literal.text}`;
   }
   return path;
 }
@@ -521,12 +525,10 @@ function readClass(
     const name = propertyName(member.name);
     if (!name) fail(file, member, 'a method without a plain name');
     const qualified = `${accessor}.${name}`;
+    if (MEMBERS_WITHOUT_REQUEST[qualified] !== undefined) continue;
     const calls = makeRequestCallsIn(member);
     if (calls.length === 0) {
-      if (MEMBERS_WITHOUT_REQUEST[qualified] === undefined) {
-        fail(file, member, `${qualified} makes no _makeRequest call and is not a known member`);
-      }
-      continue;
+      fail(file, member, `${qualified} makes no _makeRequest call and is not a known member`);
     }
     const requests = calls.map((call) => {
       const expression = call.expression as ts.PropertyAccessExpression;

@@ -204,6 +204,22 @@ describe('reading stripe packages', () => {
     ]);
   });
 
+  it('reads the bare placeholders of stripe 22.0', () => {
+    const read = fakePackage(
+      '22.0.0',
+      CORE_WITH(`
+      class CustomerResource extends StripeResource_js_1.StripeResource {
+        listSources(customerId, params, options) {
+          return this._makeRequest('GET', \`/v1/customers/\${customerId}/sources\`, params, options);
+        }
+      }`),
+    );
+    assert.deepEqual(
+      readStripePackage(read).methods.map((method) => method.path),
+      ['/v1/customers/{customerId}/sources'],
+    );
+  });
+
   it('reads the stripeMethod form', () => {
     const read = fakePackage('13.11.0', {
       'cjs/resources.js': `
