@@ -183,7 +183,9 @@ export function expandPermissions(
     }
     if (field === undefined) return { steps, unresolved: rest };
     for (const object of current) {
-      for (const target of objects.get(object)?.expandable[field] ?? []) reached.add(target);
+      const expandable = objects.get(object)?.expandable ?? {};
+      const targets = Object.hasOwn(expandable, field) ? (expandable[field] ?? []) : [];
+      for (const target of targets) reached.add(target);
     }
     path += field;
     steps.push({
