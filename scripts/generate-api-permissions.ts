@@ -374,6 +374,7 @@ export function generateApiPermissions(
   packages: readonly StripePackageMethods[],
   rows: readonly CatalogRowLike[] = catalogJson.rows,
   names: readonly string[] = STRIPE_PACKAGES,
+  requireEveryRule = true,
 ): ApiPermissionsTable {
   const allPaths = packages.flatMap((pkg) =>
     pkg.methods.flatMap((method) => [method.path, ...(method.alternatePaths ?? [])]),
@@ -403,6 +404,12 @@ export function generateApiPermissions(
     }
   }
   const methods = [...entries.values()].sort((a, b) => a.accessor.localeCompare(b.accessor));
+  // A hand-written prefix that places nothing is stale: the API moved, or the rule has a typo.
+  const used = new Set(methods.map((method) => method.rule));
+  const unused = Object.keys(PREFIX_RULES).filter((prefix) => !used.has(prefix));
+  if (requireEveryRule && unused.length > 0) {
+    throw new Error(`PREFIX_RULES entries that place no method: ${unused.join(', ')}`);
+  }
   const count = (status: MethodStatus): number =>
     methods.filter((method) => method.status === status).length;
   return {

@@ -263,6 +263,24 @@ describe('reading stripe packages', () => {
     assert.throws(() => readStripePackage(fakePackage('24.0.0', {})), UnknownStripeFormError);
   });
 
+  it('fails on a hand-written prefix that places no method', () => {
+    const pkg = {
+      version: '23.0.0',
+      form: '_makeRequest' as const,
+      aliases: {},
+      methods: [{ accessor: 'customers.list', verb: 'GET' as const, path: '/v1/customers' }],
+    };
+    assert.throws(
+      () => generateApiPermissions([pkg]),
+      /PREFIX_RULES entries that place no method: \/v1\/refunds, /,
+    );
+    const table = generateApiPermissions([pkg], undefined, ['stripe'], false);
+    assert.deepEqual(
+      table.methods.map((method) => method.permissions),
+      [['customer_read']],
+    );
+  });
+
   it('fails on a resource no prefix places', () => {
     const pkg = {
       version: '23.0.0',
@@ -271,7 +289,7 @@ describe('reading stripe packages', () => {
       methods: [{ accessor: 'teleports.create', verb: 'POST' as const, path: '/v1/teleports' }],
     };
     assert.throws(
-      () => generateApiPermissions([pkg]),
+      () => generateApiPermissions([pkg], undefined, ['stripe'], false),
       /teleports\.create POST \/v1\/teleports: no prefix places it/,
     );
   });
