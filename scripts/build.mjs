@@ -1,4 +1,5 @@
-// Bundles the CLI, the language server and the VS Code client with esbuild.
+// Bundles the CLI, the language server and the VS Code client with esbuild. Everything they
+// import is bundled (only `vscode` stays external), so the npm package has no dependencies.
 //   node scripts/build.mjs               development build (source maps)
 //   node scripts/build.mjs --production  minified, no source maps (what the .vsix ships)
 import { build } from 'esbuild';
@@ -29,6 +30,7 @@ await Promise.all([
     ...common,
     entryPoints: ['server/src/node.ts'],
     outfile: 'dist/server.js',
+    banner: { js: '#!/usr/bin/env node' },
   }),
   build({
     ...common,
@@ -37,4 +39,5 @@ await Promise.all([
     external: ['vscode'],
   }),
 ]);
-await chmod('dist/cli.js', 0o755);
+// Both are commands of the npm package (`bin`).
+await Promise.all([chmod('dist/cli.js', 0o755), chmod('dist/server.js', 0o755)]);

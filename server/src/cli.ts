@@ -1,12 +1,15 @@
 /**
- * stripe-app-manifest: the language service on the command line, for CI and terminals.
- * Exit codes: 0 no error-severity finding / done, 1 error findings / refused, 2 usage or I/O error.
+ * stripe-apps-manifest: the language service on the command line, for CI and terminals.
+ * Exit codes: 0 no error-severity finding / done, 1 error findings (or more warnings than
+ * --max-warnings) / refused, 2 usage or I/O error.
  */
-import { readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
+import { messageText, toGithubAnnotations, toSarif, type FileReport } from './lintReport';
+import { PACKAGE_VERSION } from './packageVersion';
 import { pathToFileURL } from 'node:url';
 import {
   createManifestLanguageService,
@@ -15,10 +18,10 @@ import {
   type ManifestLanguageService,
 } from './service';
 
-const VERSION = '0.1.0';
+const NAME = 'stripe-apps-manifest';
 const BOM = '\uFEFF';
 
-const USAGE = `Usage: stripe-app-manifest <command> [options]
+const USAGE = `Usage: ${NAME} <command> [options]
 
 Commands:
   lint [PATH...]                          Check manifests (files, or folders searched for
@@ -30,7 +33,11 @@ Commands:
   catalog                                 List the permission catalog
 
 Options:
-  --format text|json        Output format of lint and catalog (default: text)
+  --format FORMAT           Output format: text or json (lint and catalog), sarif (SARIF 2.1.0)
+                            or github (workflow-command annotations) for lint. Default: text,
+                            or github when GITHUB_ACTIONS=true
+  --sarif-file PATH         lint also writes SARIF 2.1.0 to PATH
+  --max-warnings N          lint exits 1 when it finds more than N warnings
   --manifest PATH           The manifest grant and revoke edit (default: ./stripe-app.json)
   --force                   Grant a name that is not in the catalog
   --allow NAME              Accept NAME as a permission (repeatable)
@@ -39,8 +46,8 @@ Options:
   -h, --help                Show this help
   -v, --version             Show the version
 
-Exit status: 0 when no error was found, 1 when errors were found or an edit was refused,
-2 on usage or I/O errors.`;
+Exit status: 0 when no error was found, 1 when errors (or more than --max-warnings
+warnings) were found or an edit was refused, 2 on usage or I/O errors.`;
 
 class UsageError extends Error {}
 
@@ -56,22 +63,35 @@ const SEVERITY_NAMES: Record<DiagnosticSeverity, string> = {
   [DiagnosticSeverity.Hint]: 'hint',
 };
 
-export function main(argv: readonly string[], output: Output, cwd = process.cwd()): number {
+type LintFormat = 'text' | 'json' | 'sarif' | 'github';
+const LINT_FORMATS: readonly LintFormat[] = ['text', 'json', 'sarif', 'github'];
+
+export function main(
+  argv: readonly string[],
+  output: Output,
+  cwd = process.cwd(),
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): number {
   try {
-    return run(argv, output, cwd);
+    return run(argv, output, cwd, env);
   } catch (error) {
     if (error instanceof UsageError) {
-      output.err(`stripe-app-manifest: ${error.message}\n\n${USAGE}\n`);
+      output.err(`${NAME}: ${error.message}\n\n${USAGE}\n`);
       return 2;
     }
     const code = (error as NodeJS.ErrnoException | null)?.code;
     const message = error instanceof Error ? error.message : String(error);
-    output.err(`stripe-app-manifest: ${code ? `${code}: ` : ''}${message}\n`);
+    output.err(`${NAME}: ${code ? `${code}: ` : ''}${message}\n`);
     return 2;
   }
 }
 
-function run(argv: readonly string[], output: Output, cwd: string): number {
+function run(
+  argv: readonly string[],
+  output: Output,
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>>,
+): number {
   let parsed;
   try {
     parsed = parseArgs({
@@ -80,6 +100,8 @@ function run(argv: readonly string[], output: Output, cwd: string): number {
       strict: true,
       options: {
         format: { type: 'string' },
+        'sarif-file': { type: 'string' },
+        'max-warnings': { type: 'string' },
         manifest: { type: 'string' },
         force: { type: 'boolean' },
         allow: { type: 'string', multiple: true },
@@ -97,13 +119,15 @@ function run(argv: readonly string[], output: Output, cwd: string): number {
     return 0;
   }
   if (values.version) {
-    output.out(`${VERSION}\n`);
+    output.out(`${PACKAGE_VERSION}\n`);
     return 0;
   }
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') {
-    throw new UsageError(`--format must be text or json, not "${format}"`);
+  // Under GitHub Actions, annotations on the changed lines unless asked otherwise.
+  const format = values.format ?? (env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
+  if (!isLintFormat(format)) {
+    throw new UsageError(`--format must be one of ${LINT_FORMATS.join(', ')}, not "${format}"`);
   }
+  const maxWarnings = parseMaxWarnings(values['max-warnings']);
   const service = createManifestLanguageService({
     allowedPermissions: values.allow ?? [],
     severity: parseSeverities(values.severity ?? []),
@@ -111,7 +135,11 @@ function run(argv: readonly string[], output: Output, cwd: string): number {
   const [command, ...rest] = positionals;
   switch (command) {
     case 'lint':
-      return lint(service, rest.length > 0 ? rest : ['stripe-app.json'], format, output, cwd);
+      return lint(service, rest.length > 0 ? rest : ['stripe-app.json'], output, cwd, {
+        format,
+        maxWarnings,
+        sarifFile: values['sarif-file'],
+      });
     case 'grant':
       expectWord(rest, 'permission', 'grant permission NAME EXPLANATION');
       if (rest.length !== 3) throw new UsageError('grant permission takes NAME and EXPLANATION');
@@ -122,12 +150,28 @@ function run(argv: readonly string[], output: Output, cwd: string): number {
       return revoke(service, rest[1] ?? '', values, output, cwd);
     case 'catalog':
       if (rest.length > 0) throw new UsageError('catalog takes no arguments');
-      return printCatalog(service, format, output);
+      // A bare `catalog` under GitHub Actions still lists as text.
+      if (values.format !== undefined && format !== 'text' && format !== 'json') {
+        throw new UsageError('catalog --format must be text or json');
+      }
+      return printCatalog(service, format === 'json' ? 'json' : 'text', output);
     case undefined:
       throw new UsageError('no command given');
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+function isLintFormat(format: string): format is LintFormat {
+  return (LINT_FORMATS as readonly string[]).includes(format);
+}
+
+function parseMaxWarnings(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) {
+    throw new UsageError(`--max-warnings takes a whole number of warnings, not "${value}"`);
+  }
+  return Number(value);
 }
 
 function expectWord(rest: readonly string[], word: string, usage: string): void {
@@ -198,33 +242,66 @@ function findManifests(folder: string): string[] {
   return found;
 }
 
-interface FileReport {
-  file: string;
-  diagnostics: Diagnostic[];
+interface LintOptions {
+  format: LintFormat;
+  maxWarnings: number | undefined;
+  sarifFile: string | undefined;
 }
 
 function lint(
   service: ManifestLanguageService,
   paths: readonly string[],
-  format: 'text' | 'json',
   output: Output,
   cwd: string,
+  { format, maxWarnings, sarifFile }: LintOptions,
 ): number {
   const files = collectManifests(paths, cwd);
   if (files.length === 0) {
-    output.err(`stripe-app-manifest: no stripe-app.json or stripe-app.*.json found\n`);
+    output.err(`${NAME}: no stripe-app.json or stripe-app.*.json found\n`);
     return 2;
   }
+  const documents = new Map<string, TextDocument>();
   const reports: FileReport[] = files.map((file) => {
     const { document } = load(file);
+    documents.set(file, document);
     const manifest = service.parseManifest(document);
     return {
       file,
       diagnostics: service.doValidation(document, manifest, { syntaxErrors: true, maxProblems: 0 }),
     };
   });
+  const sarif = (): string =>
+    toSarif(
+      reports,
+      cwd,
+      {
+        name: NAME,
+        version: PACKAGE_VERSION,
+        informationUri: 'https://www.npmjs.com/package/stripe-apps-manifest',
+        permissionsReferenceUri: service.catalog.source.url,
+      },
+      (report, diagnostic) => documents.get(report.file)?.getText(diagnostic.range) ?? '',
+    );
+  if (sarifFile !== undefined) {
+    const path = resolve(cwd, sarifFile);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, sarif());
+  }
   const display = (file: string): string => relative(cwd, file) || basename(file);
-  if (format === 'json') {
+  const counts = { error: 0, warning: 0, other: 0 };
+  for (const { diagnostics } of reports) {
+    for (const diagnostic of diagnostics) {
+      const severity = severityName(diagnostic.severity);
+      if (severity === 'error') counts.error++;
+      else if (severity === 'warning') counts.warning++;
+      else counts.other++;
+    }
+  }
+  if (format === 'sarif') {
+    output.out(sarif());
+  } else if (format === 'github') {
+    output.out(toGithubAnnotations(reports, cwd));
+  } else if (format === 'json') {
     const json = reports.map(({ file, diagnostics }) => ({
       file: display(file),
       diagnostics: diagnostics.map((diagnostic) => ({
@@ -237,37 +314,32 @@ function lint(
     }));
     output.out(`${JSON.stringify(json, null, 2)}\n`);
   } else {
-    const counts = { error: 0, warning: 0, other: 0 };
     for (const { file, diagnostics } of reports) {
       for (const diagnostic of diagnostics) {
         const { line, character } = diagnostic.range.start;
         const severity = severityName(diagnostic.severity);
-        if (severity === 'error') counts.error++;
-        else if (severity === 'warning') counts.warning++;
-        else counts.other++;
         output.out(
           `${display(file)}:${line + 1}:${character + 1} ${severity} ${String(diagnostic.code ?? '')} ${messageText(diagnostic)}\n`,
         );
       }
     }
-    const total = counts.error + counts.warning + counts.other;
+  }
+  if (format !== 'json' && format !== 'sarif') {
     output.err(
-      `${files.length} manifest${files.length === 1 ? '' : 's'} checked: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${total - counts.error - counts.warning} other\n`,
+      `${files.length} manifest${files.length === 1 ? '' : 's'} checked: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.other} other\n`,
     );
   }
-  const hasError = reports.some((report) =>
-    report.diagnostics.some((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error),
-  );
-  return hasError ? 1 : 0;
+  const tooManyWarnings = maxWarnings !== undefined && counts.warning > maxWarnings;
+  if (tooManyWarnings) {
+    output.err(
+      `${NAME}: ${counts.warning} warning${counts.warning === 1 ? '' : 's'} found, more than --max-warnings ${maxWarnings}\n`,
+    );
+  }
+  return counts.error > 0 || tooManyWarnings ? 1 : 0;
 }
 
 function severityName(severity: DiagnosticSeverity | undefined): string {
   return SEVERITY_NAMES[severity ?? DiagnosticSeverity.Error];
-}
-
-/** Messages may be markup in LSP 3.18; the service writes plain text, and so does the CLI. */
-function messageText(diagnostic: Diagnostic): string {
-  return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
 }
 
 function suggestionsOf(diagnostic: Diagnostic): { suggestions?: string[] } {
@@ -373,6 +445,15 @@ function printCatalog(
 }
 
 if (require.main === module) {
+  // `stripe-apps-manifest catalog | head -5`: the reader may go away before the output ends.
+  // Node then reports EPIPE as an unhandled stream error with a stack trace; end quietly with
+  // the status already decided instead (output is written synchronously, so it is set).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit();
+    });
+  }
   process.exitCode = main(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),

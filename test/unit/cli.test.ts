@@ -25,7 +25,12 @@ function folder(files: Record<string, string>): string {
   return dir;
 }
 
-function cli(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
+/** Runs the CLI in `cwd`; `env` stands for the process environment (none by default). */
+function cli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): { code: number; stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
   const code = main(
@@ -35,6 +40,7 @@ function cli(args: string[], cwd: string): { code: number; stdout: string; stder
       err: (text) => (stderr += text),
     },
     cwd,
+    env,
   );
   return { code, stdout, stderr };
 }
@@ -135,7 +141,7 @@ describe('cli lint', () => {
     for (const args of [[], ['frobnicate'], ['lint', '--format', 'xml'], ['lint', '--nope']]) {
       const result = cli(args, cwd);
       assert.equal(result.code, 2, args.join(' '));
-      assert.match(result.stderr, /Usage: stripe-app-manifest/);
+      assert.match(result.stderr, /Usage: stripe-apps-manifest/);
     }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `npm run package` makes the .vsix people install: run it in a scratch copy of the extension
  * (so the minified bundles do not replace the development ones in dist/ that other tests use)
- * and check what the archive holds: exactly the allow-listed files, no source maps, sources,
+ * and check what the archive holds: exactly the allow-listed files (package.json's `files`, which
+ * the npm package shares, so the CLI's bundle comes along), no source maps, sources,
  * tests or node_modules, under 1 MB, with the contributions in its package.json.
  */
 import assert from 'node:assert/strict';
@@ -66,7 +67,7 @@ describe('the .vsix', () => {
 
   before(() => {
     // What `vsce` reads, copied; what the build reads, linked (esbuild follows the links back).
-    for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) {
+    for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
       cpSync(join(root, file), join(scratch, file));
     }
     for (const dir of ['syntaxes', 'images']) {
@@ -99,6 +100,7 @@ describe('the .vsix', () => {
       'extension.vsixmanifest',
       'extension/LICENSE.txt',
       'extension/changelog.md',
+      'extension/dist/cli.js',
       'extension/dist/extension.js',
       'extension/dist/server.js',
       'extension/images/icon.png',
@@ -119,7 +121,11 @@ describe('the .vsix', () => {
   });
 
   it('ships minified bundles without source map references', () => {
-    for (const name of ['extension/dist/extension.js', 'extension/dist/server.js']) {
+    for (const name of [
+      'extension/dist/extension.js',
+      'extension/dist/server.js',
+      'extension/dist/cli.js',
+    ]) {
       const text =
         entries
           .find((entry) => entry.name === name)
