@@ -59,6 +59,7 @@ const RULE_DESCRIPTIONS: Readonly<Record<DiagnosticCode, string>> = {
   'invalid-permission-entry':
     'A permissions entry that is not an object, or a value of the wrong type.',
   'unexpected-entry-property': 'A key other than permission and purpose in a permissions entry.',
+  'duplicate-entry-property': 'The same key twice in one permissions entry (the last one wins).',
   'permissions-not-array': 'The permissions value is not an array.',
   'missing-permissions': 'A base manifest without permissions.',
   'missing-purpose': 'A permission without a purpose.',
@@ -68,6 +69,7 @@ const RULE_DESCRIPTIONS: Readonly<Record<DiagnosticCode, string>> = {
   'short-purpose': 'A purpose too short to say what the app does with the permission.',
   'long-purpose': 'A purpose longer than the install dialog shows well.',
   'purpose-control-characters': 'Control characters in a purpose.',
+  'purpose-escape-leftover': 'Leftovers of a terminal escape sequence (such as ";5B") in a purpose.',
   'purpose-whitespace': 'Leading, trailing or repeated white space in a purpose.',
   'reused-purpose': 'The same purpose given for many permissions.',
   'redundant-permission': 'A permission already granted by another one.',
