@@ -1,6 +1,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeLens, Range } from 'vscode-languageserver-types';
-import { ClientCommands } from '../protocol';
+import { ClientCommands, ServerCommands } from '../protocol';
+import { getSortEntriesEdits } from './codeActions';
 import { countPermissions } from './hover';
 import { keySpan, nodeRange, type ManifestDocument } from './manifestDocument';
 
@@ -17,10 +18,21 @@ import { keySpan, nodeRange, type ManifestDocument } from './manifestDocument';
  * active manifest editor. Without a `permissions` key, one "Grant permission…" lens sits on the
  * root object (grant creates the array). When `permissions` is not an array there is nothing to
  * count or grant into safely, so there is no lens.
+ *
+ * Other editors lack those palette commands: with `serverCommands`, the lenses run commands the
+ * server executes, with the document as argument. The counts show the granted permissions
+ * (`window/showMessage`), and "Sort permissions" appears when the entries are out of order.
+ * Granting needs a name, which no portable LSP request can pick from the catalog: other editors
+ * grant through the command with arguments, or through completion.
  */
-export function getCodeLenses(manifest: ManifestDocument, document: TextDocument): CodeLens[] {
+export function getCodeLenses(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  options: { serverCommands?: boolean } = {},
+): CodeLens[] {
   const root = manifest.root;
   if (manifest.limit || root?.type !== 'object') return [];
+  if (options.serverCommands === true) return serverCommandLenses(manifest, document);
   const grantLens = (range: Range): CodeLens => ({
     range,
     command: {
@@ -35,20 +47,53 @@ export function getCodeLenses(manifest: ManifestDocument, document: TextDocument
   if (!manifest.permissionsArray) return [];
 
   const range = nodeRange(document, keySpan(property));
-  const { total, read, write, other } = countPermissions(manifest);
-  if (total === 0) return [grantLens(range)];
-  const counts = [`${read} read`, `${write} write`, other > 0 && `${other} other`].filter(
-    (part): part is string => typeof part === 'string',
-  );
+  if (manifest.granted.size === 0) return [grantLens(range)];
   return [
     {
       range,
       command: {
-        title: `${total} ${total === 1 ? 'permission' : 'permissions'} (${counts.join(', ')})`,
+        title: countsTitle(manifest),
         tooltip: 'List the granted permissions (pick any to revoke them)',
         command: ClientCommands.revokePermission,
       },
     },
     grantLens(range),
   ];
+}
+
+function serverCommandLenses(manifest: ManifestDocument, document: TextDocument): CodeLens[] {
+  const property = manifest.permissionsProperty;
+  if (!property || !manifest.permissionsArray) return [];
+  const range = nodeRange(document, keySpan(property));
+  const argument = { uri: document.uri };
+  const lenses: CodeLens[] = [
+    {
+      range,
+      command: {
+        title: countsTitle(manifest),
+        command: ServerCommands.showPermissions,
+        arguments: [argument],
+      },
+    },
+  ];
+  if (getSortEntriesEdits(manifest, document).length > 0) {
+    lenses.push({
+      range,
+      command: {
+        title: 'Sort permissions',
+        command: ServerCommands.sortPermissions,
+        arguments: [argument],
+      },
+    });
+  }
+  return lenses;
+}
+
+/** "3 permissions (2 read, 1 write)". */
+function countsTitle(manifest: ManifestDocument): string {
+  const { total, read, write, other } = countPermissions(manifest);
+  const counts = [`${read} read`, `${write} write`, other > 0 && `${other} other`].filter(
+    (part): part is string => typeof part === 'string',
+  );
+  return `${total} ${total === 1 ? 'permission' : 'permissions'} (${counts.join(', ')})`;
 }
