@@ -75,8 +75,11 @@ export interface TestClientOptions {
   readonly capabilities?: ClientCapabilities;
   /** `clientInfo.name` (default `protocol-tests`). */
   readonly clientName?: string;
-  /** Leave `workspace/configuration` requests unanswered (a client that never answers). */
-  readonly neverAnswerConfiguration?: boolean;
+  /**
+   * `workspace/configuration` is answered only once this settles (a slow client), or never
+   * (a promise that never settles).
+   */
+  readonly holdConfiguration?: Promise<void>;
 }
 
 /** Capabilities close to what VS Code 1.9x sends (trimmed to what this server can use). */
@@ -306,10 +309,12 @@ export class TestClient {
     });
     connection.onRequest(ConfigurationRequest.type, (params) => {
       this.configurationRequests.push(this.configurationRequests.mark());
-      if (this.options.neverAnswerConfiguration === true) return new Promise<never>(() => {});
-      return params.items.map((item) =>
-        item.section === 'stripeApps' ? structuredClone(this.settings) : null,
-      );
+      const answer = (): unknown[] =>
+        params.items.map((item) =>
+          item.section === 'stripeApps' ? structuredClone(this.settings) : null,
+        );
+      const hold = this.options.holdConfiguration;
+      return hold ? hold.then(answer) : answer();
     });
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.onRequest(UnregistrationRequest.type, () => undefined);
