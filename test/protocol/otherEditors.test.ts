@@ -266,6 +266,7 @@ describe('a client with Neovim 0.7 capabilities', () => {
       textDocument: { uri: MANIFEST_URI },
     });
     const range = rangeOf(document, '"permissions"');
+    assert.ok(lenses);
     assert.deepEqual(lenses, [
       {
         range,
@@ -284,14 +285,14 @@ describe('a client with Neovim 0.7 capabilities', () => {
         },
       },
     ]);
-    const [show, sort] = lenses ?? [];
-    assert.ok(show?.command && sort?.command);
+    const [show, sort] = lenses;
+    assert.ok(show?.command.arguments && sort?.command.arguments, 'two lenses with arguments');
 
     const mark = client.messages.mark();
     const shown = await execute<ShowPermissionsResult>(
       client,
       show.command.command,
-      show.command.arguments ?? [],
+      show.command.arguments,
     );
     const message = await client.messages.next(() => true, mark);
     const expected =
@@ -302,7 +303,7 @@ describe('a client with Neovim 0.7 capabilities', () => {
     const sorted = await execute<SortPermissionsResult>(
       client,
       sort.command.command,
-      sort.command.arguments ?? [],
+      sort.command.arguments,
     );
     assert.equal(sorted.status, 'sorted');
     assert.equal(
