@@ -679,10 +679,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!support.applyEdit) {
       return 'The editor does not apply edits from the server (no workspace/applyEdit support). The manifest is unchanged.';
     }
-    const response = await connection.workspace.applyEdit({
-      label,
-      edit: workspaceEdit(document, edits),
-    });
+    let response: { applied: boolean; failureReason?: string };
+    try {
+      response = await connection.workspace.applyEdit({
+        label,
+        edit: workspaceEdit(document, edits),
+      });
+    } catch (error) {
+      // Some clients answer a refused edit with an error (eglot: a stale version).
+      const reason = error instanceof Error ? error.message : String(error);
+      return `The editor refused the edit: ${reason}. The manifest is unchanged.`;
+    }
     if (response.applied) return undefined;
     const reason = response.failureReason ? `: ${response.failureReason}` : '';
     return `The editor did not apply the edit${reason}. The manifest is unchanged.`;
