@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
+  ApplyWorkspaceEditRequest,
   CodeActionRequest,
   CodeActionResolveRequest,
   CodeLensRequest,
@@ -464,6 +465,38 @@ describe('a client without workspace/applyEdit', () => {
         'The editor does not apply edits from the server (no workspace/applyEdit support). The manifest is unchanged.',
     });
     assert.equal(client.applyEdits.events.length, 0);
+    assert.equal(client.text(MANIFEST_URI), CLEAN_MANIFEST);
+  });
+});
+
+describe('a client that answers workspace/applyEdit with an error (eglot on a stale version)', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start({ pull: false, capabilities: EGLOT_1_9_CAPABILITIES });
+    client.connection.onRequest(ApplyWorkspaceEditRequest.type, () => {
+      throw new ResponseError(
+        ErrorCodes.InternalError,
+        'Edits on stripe-app.json require version 1, you have 2',
+      );
+    });
+  });
+  after(() => {
+    client.dispose();
+  });
+
+  it('answers not-applied with the reason the editor gave', async () => {
+    await client.open(MANIFEST_URI, CLEAN_MANIFEST);
+    const result = await execute<PermissionCommandResult>(client, ServerCommands.grantPermission, [
+      'invoice_read',
+      'Lists the invoices of the customer.',
+      MANIFEST_URI,
+    ]);
+    assert.deepEqual(result, {
+      status: 'not-applied',
+      permission: 'invoice_read',
+      message:
+        'The editor refused the edit: Edits on stripe-app.json require version 1, you have 2. The manifest is unchanged.',
+    });
     assert.equal(client.text(MANIFEST_URI), CLEAN_MANIFEST);
   });
 });
