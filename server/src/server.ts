@@ -494,37 +494,34 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   // ---- commands -----------------------------------------------------------------------------
 
-  connection.onExecuteCommand((params, token) =>
+  connection.onExecuteCommand((params, token) => {
+    if (shuttingDown) return Promise.resolve(shutDownError());
     // Commands apply edits: once started they answer what happened, even if cancelled meanwhile.
-    shuttingDown
-      ? Promise.resolve(shutDownError())
-      : runSafeSideEffect<CommandResult>(
-          async () => {
-            await settingsReady;
-            failpoint('executeCommand');
-            const args: readonly unknown[] = Array.isArray(params.arguments)
-              ? params.arguments
-              : [];
-            switch (params.command) {
-              case ServerCommands.grantPermission:
-                return grantCommand(readGrantParams(args, resolveUri));
-              case ServerCommands.revokePermission:
-                return revokeCommand(readRevokeParams(args, resolveUri));
-              case ServerCommands.sortPermissions:
-                return sortCommand(readSortParams(args, resolveUri));
-              case ServerCommands.showPermissions:
-                return showPermissionsCommand(readSortParams(args, resolveUri));
-              default:
-                logError(`Unknown command ${params.command}`);
-                return null;
-            }
-          },
-          null,
-          `Error running the command ${params.command}`,
-          token,
-          logError,
-        ),
-  );
+    return runSafeSideEffect<CommandResult>(
+      async () => {
+        await settingsReady;
+        failpoint('executeCommand');
+        const args: readonly unknown[] = Array.isArray(params.arguments) ? params.arguments : [];
+        switch (params.command) {
+          case ServerCommands.grantPermission:
+            return grantCommand(readGrantParams(args, resolveUri));
+          case ServerCommands.revokePermission:
+            return revokeCommand(readRevokeParams(args, resolveUri));
+          case ServerCommands.sortPermissions:
+            return sortCommand(readSortParams(args, resolveUri));
+          case ServerCommands.showPermissions:
+            return showPermissionsCommand(readSortParams(args, resolveUri));
+          default:
+            logError(`Unknown command ${params.command}`);
+            return null;
+        }
+      },
+      null,
+      `Error running the command ${params.command}`,
+      token,
+      logError,
+    );
+  });
 
   type Located<T> =
     | { document: TextDocument; manifest: ManifestDocument; params: T }
@@ -548,7 +545,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     what: string,
   ): Located<T> {
     if ('invalid' in params) {
-      return { refused: 'invalid', message: `${what}: ${params.invalid}` };
+      return { refused: 'invalid', message: `Invalid arguments for ${what}. ${params.invalid}` };
     }
     if (params.uri === '') {
       return { refused: 'no-document', message: `${what}: no Stripe Apps manifest is open.` };
@@ -899,11 +896,11 @@ function readGrantParams(
 ): GrantPermissionParams | Invalid {
   const [first, second, third] = args;
   const usage =
-    'give a permission name: (permission, purpose?, uri?) or { uri, permission, purpose? }.';
+    'Give a permission name: (permission, purpose?, uri?) or { uri, permission, purpose? }.';
   if (isRecord(first)) {
     if (typeof first.permission !== 'string') return { invalid: usage };
     if (first.purpose !== undefined && typeof first.purpose !== 'string') {
-      return { invalid: 'the purpose must be a string.' };
+      return { invalid: 'The purpose must be a string.' };
     }
     const target = readTarget(first, resolve);
     if ('invalid' in target) return target;
@@ -918,7 +915,7 @@ function readGrantParams(
     return { invalid: usage };
   }
   if (second !== undefined && second !== null && typeof second !== 'string') {
-    return { invalid: 'the purpose must be a string.' };
+    return { invalid: 'The purpose must be a string.' };
   }
   return {
     uri: resolve(third) ?? '',
@@ -933,7 +930,7 @@ function readRevokeParams(
   resolve: UriResolver,
 ): RevokePermissionParams | Invalid {
   const [first, second] = args;
-  const usage = 'give a permission name: (permission, uri?) or { uri, permission }.';
+  const usage = 'Give a permission name: (permission, uri?) or { uri, permission }.';
   if (isRecord(first)) {
     if (typeof first.permission !== 'string') return { invalid: usage };
     const target = readTarget(first, resolve);
@@ -953,7 +950,7 @@ function readSortParams(
   const [first] = args;
   if (isRecord(first)) return readTarget(first, resolve);
   if (first !== undefined && first !== null && typeof first !== 'string') {
-    return { invalid: 'give the manifest as a URI, a path or nothing.' };
+    return { invalid: 'Give the manifest as a URI, a path or nothing.' };
   }
   return { uri: resolve(first) ?? '' };
 }
@@ -963,10 +960,10 @@ function readTarget(
   resolve: UriResolver,
 ): { uri: string; version?: number } | Invalid {
   if (value.uri !== undefined && typeof value.uri !== 'string') {
-    return { invalid: 'the uri must be a string.' };
+    return { invalid: 'The uri must be a string.' };
   }
   if (value.version !== undefined && typeof value.version !== 'number') {
-    return { invalid: 'the version must be a number.' };
+    return { invalid: 'The version must be a number.' };
   }
   return {
     uri: resolve(value.uri) ?? '',

@@ -423,7 +423,7 @@ describe('a client with Neovim 0.7 capabilities', () => {
         status: 'invalid',
         permission: '',
         message:
-          'Grant Permission: give a permission name: (permission, purpose?, uri?) or { uri, permission, purpose? }.',
+          'Invalid arguments for Grant Permission. Give a permission name: (permission, purpose?, uri?) or { uri, permission, purpose? }.',
       });
       assert.equal(client.text(MANIFEST_URI), CLEAN_MANIFEST);
     });
