@@ -74,7 +74,7 @@ export interface SortPermissionsParams {
 
 /** The answer of the show-permissions command (also sent to the user as `window/showMessage`). */
 export interface ShowPermissionsResult {
-  status: 'shown' | 'no-document';
+  status: 'shown' | 'no-document' | 'stale' | 'invalid';
   message: string;
 }
 

@@ -436,14 +436,24 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /**
    * Quick fixes key on the diagnostics in the request's context. Clients that send none (asking
    * for the actions of a range, as Neovim's and Helix's commands do) get the fixes of this
-   * server's diagnostics that touch the range, computed again.
+   * server's diagnostics that touch the range, computed again. VS Code always sends the
+   * diagnostics of the range (and asks at every cursor move), so it is taken at its word.
    */
   function contextWithDiagnostics(
     params: CodeActionParams,
     document: TextDocument,
   ): CodeActionParams['context'] {
     const { context, range } = params;
-    if (context.diagnostics.some((diagnostic) => diagnostic.source === SOURCE)) return context;
+    // `only` names kinds or their parents (`quickfix` is under the empty kind).
+    const wantsQuickFixes =
+      !context.only || context.only.some((kind) => kind === '' || kind === CodeActionKind.QuickFix);
+    if (
+      support.features.vscodeClient ||
+      !wantsQuickFixes ||
+      context.diagnostics.some((diagnostic) => diagnostic.source === SOURCE)
+    ) {
+      return context;
+    }
     const start = document.offsetAt(range.start);
     const end = document.offsetAt(range.end);
     const touching = validate(document).filter((diagnostic) => {
@@ -654,7 +664,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     params: SortPermissionsParams | Invalid,
   ): Promise<ShowPermissionsResult> {
     const located = locate(params, 'Show Permissions');
-    if ('refused' in located) return { status: 'no-document', message: located.message };
+    if ('refused' in located) return { status: located.refused, message: located.message };
     const lines = [...located.manifest.granted.entries()].map(([permission, entries]) => {
       const purpose = entries[0]?.purposeTexts[0]?.text;
       return purpose === undefined ? permission : `${permission}: ${purpose}`;
