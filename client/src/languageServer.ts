@@ -16,6 +16,7 @@ import {
   type CheckPurposeParams,
   type CheckPurposeResult,
   type GrantPermissionParams,
+  type InitializationOptions,
   type ManifestInfoParams,
   type ManifestInfoResult,
   type PermissionCommandResult,
@@ -140,6 +141,8 @@ export class ManifestLanguageServer implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: MANIFEST_SELECTOR,
       synchronize: { configurationSection: 'stripeApps' },
+      // This client runs VS Code's commands; the server gives other editors its own.
+      initializationOptions: { vscodeClient: true } satisfies InitializationOptions,
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
     };

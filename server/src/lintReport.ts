@@ -69,7 +69,8 @@ const RULE_DESCRIPTIONS: Readonly<Record<DiagnosticCode, string>> = {
   'short-purpose': 'A purpose too short to say what the app does with the permission.',
   'long-purpose': 'A purpose longer than the install dialog shows well.',
   'purpose-control-characters': 'Control characters in a purpose.',
-  'purpose-escape-leftover': 'Leftovers of a terminal escape sequence (such as ";5B") in a purpose.',
+  'purpose-escape-leftover':
+    'Leftovers of a terminal escape sequence (such as ";5B") in a purpose.',
   'purpose-whitespace': 'Leading, trailing or repeated white space in a purpose.',
   'reused-purpose': 'The same purpose given for many permissions.',
   'redundant-permission': 'A permission already granted by another one.',

@@ -8,6 +8,8 @@ export const ServerCommands = {
   grantPermission: 'stripeApps.server.grantPermission',
   revokePermission: 'stripeApps.server.revokePermission',
   sortPermissions: 'stripeApps.server.sortPermissions',
+  /** Shows the granted permissions (`window/showMessage`): the count lens of other editors. */
+  showPermissions: 'stripeApps.server.showPermissions',
 } as const;
 
 /** Client-side command ids (package.json `contributes.commands`). */
@@ -17,10 +19,17 @@ export const ClientCommands = {
   showOutput: 'stripeApps.showOutput',
 } as const;
 
+/**
+ * The grant command's argument. The server commands also take positional arguments, as the VS
+ * Code palette command does, for editors whose command UI passes strings or nothing:
+ * grant `(permission, purpose?, uri?)`, revoke `(permission, uri?)`, sort `(uri?)`. Without a
+ * `uri` they act on the manifest opened or changed last; without a `version`, on its current one.
+ * A `uri` may also be an absolute file path of an open manifest.
+ */
 export interface GrantPermissionParams {
   uri: string;
   /** The document version the request was made against; a newer document refuses it. */
-  version: number;
+  version?: number;
   permission: string;
   purpose?: string;
   /** Grant a name that is not in the catalog. */
@@ -29,7 +38,7 @@ export interface GrantPermissionParams {
 
 export interface RevokePermissionParams {
   uri: string;
-  version: number;
+  version?: number;
   permission: string;
 }
 
@@ -60,7 +69,13 @@ export interface PermissionCommandResult {
 
 export interface SortPermissionsParams {
   uri: string;
-  version: number;
+  version?: number;
+}
+
+/** The answer of the show-permissions command (also sent to the user as `window/showMessage`). */
+export interface ShowPermissionsResult {
+  status: 'shown' | 'no-document' | 'stale' | 'invalid';
+  message: string;
 }
 
 export interface SortPermissionsResult {
@@ -118,4 +133,10 @@ export interface CheckPurposeResult {
  */
 export interface InitializationOptions {
   stripeApps?: unknown;
+  /**
+   * Sent by this extension's VS Code client: it runs VS Code's commands
+   * (`editor.action.triggerSuggest`) and the extension's palette commands (code lenses). Other
+   * editors get only commands the server executes.
+   */
+  vscodeClient?: boolean;
 }

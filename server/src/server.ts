@@ -7,7 +7,12 @@ import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
+  ErrorCodes,
+  MarkupKind,
+  MessageType,
+  PositionEncodingKind,
   RequestType,
+  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
   type CancellationToken,
@@ -21,7 +26,6 @@ import {
   type FullDocumentDiagnosticReport,
   type InitializeParams,
   type InitializeResult,
-  type ResponseError,
   type ServerCapabilities,
   type TextEdit,
   type WorkspaceEdit,
@@ -38,11 +42,14 @@ import {
   type ManifestInfoResult,
   type PermissionCommandResult,
   type RevokePermissionParams,
+  type ShowPermissionsResult,
   type SortPermissionsParams,
   type SortPermissionsResult,
 } from './protocol';
 import { formatError, runSafe, runSafeNotification, runSafeSideEffect } from './runner';
+import type { ClientFeatures } from './service/clientFeatures';
 import { FIX_ALL_KIND } from './service/codeActions';
+import { SOURCE } from './service/diagnostics/common';
 import { createManifestLanguageService } from './service/languageService';
 import { isManifestFileName, type ManifestDocument } from './service/manifestDocument';
 import { isRecord } from './service/settings';
@@ -51,8 +58,12 @@ import { isRecord } from './service/settings';
 export const SETTINGS_SECTION = 'stripeApps';
 /** Push diagnostics wait this long after the last change of a document. */
 const PUSH_DELAY_MS = 200;
-/** A client that never answers `workspace/configuration` must not stall the server. */
-const CONFIGURATION_TIMEOUT_MS = 5000;
+/**
+ * Handlers wait this long for the answer to `workspace/configuration`, so that the first
+ * diagnostics honour the user's settings; a client that answers later (or never) gets results
+ * with the initial settings now, and fresh diagnostics when its answer arrives.
+ */
+const SETTINGS_WAIT_MS = 300;
 
 /** The handlers a test can make fail on purpose (see `ServerOptions.failHandler`). */
 export type HandlerName =
@@ -89,6 +100,10 @@ interface ClientSupport {
    * back: code actions are then listed without their edits, computed on resolve.
    */
   codeActionResolve: boolean;
+  /** The client applies server edits (`workspace/applyEdit`). */
+  applyEdit: boolean;
+  /** What the service shapes its results for. */
+  features: ClientFeatures;
 }
 
 const ManifestInfoType = new RequestType<ManifestInfoParams, ManifestInfoResult | null, void>(
@@ -98,7 +113,7 @@ const CheckPurposeType = new RequestType<CheckPurposeParams, CheckPurposeResult,
   CheckPurposeRequest,
 );
 
-type CommandResult = PermissionCommandResult | SortPermissionsResult | null;
+type CommandResult = PermissionCommandResult | SortPermissionsResult | ShowPermissionsResult | null;
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
@@ -106,9 +121,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const logError = (message: string): void => {
     connection.console.error(message);
   };
-  let support = readClientSupport(undefined);
-  // Handlers wait for the first settings so the first diagnostics already honour them.
+  let support = readClientSupport(undefined, undefined);
+  // Handlers wait (briefly) for the first settings so the first diagnostics already honour them.
   let settingsReady: Promise<void> = Promise.resolve();
+  // After `shutdown`, requests are refused (LSP: InvalidRequest) and nothing more is pushed.
+  let shuttingDown = false;
+  // Manifests by last open or change, the latest last: commands without a URI act on it.
+  const activeManifests: string[] = [];
 
   function failpoint(name: HandlerName): void {
     if (options.failHandler === name) {
@@ -122,6 +141,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     errorMessage: string,
     token: CancellationToken,
   ): Promise<T | ResponseError<E>> {
+    if (shuttingDown) return Promise.resolve(shutDownError<E>());
     return runSafe<T, E>(fn, defaultValue, errorMessage, token, logError);
   }
 
@@ -148,18 +168,38 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // ---- settings -------------------------------------------------------------------------
 
   async function loadSettings(): Promise<void> {
-    if (!support.configuration) return;
     try {
-      const section: unknown = await withTimeout(
-        connection.workspace.getConfiguration({ section: SETTINGS_SECTION }) as Promise<unknown>,
-        CONFIGURATION_TIMEOUT_MS,
-      );
+      const section: unknown = await connection.workspace.getConfiguration({
+        section: SETTINGS_SECTION,
+      });
       service.configure(section);
     } catch (error) {
       logError(
         formatError('Could not read the stripeApps settings; keeping the current ones', error),
       );
     }
+  }
+
+  /**
+   * Asks the client for the settings; handlers wait for the answer at most `SETTINGS_WAIT_MS`.
+   * An answer that comes later still applies, and the diagnostics are computed again.
+   */
+  function requestSettings(): void {
+    if (!support.configuration) return;
+    let late = false;
+    const loaded = loadSettings().then(() => {
+      if (late) refreshDiagnostics();
+    });
+    settingsReady = new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        late = true;
+        resolve();
+      }, SETTINGS_WAIT_MS);
+      void loaded.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   // ---- diagnostics: pull when the client can, push (debounced) otherwise -------------------
@@ -173,7 +213,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   function schedulePush(document: TextDocument, delay = PUSH_DELAY_MS): void {
-    if (support.pullDiagnostics || !isManifestUri(document.uri)) return;
+    if (shuttingDown || support.pullDiagnostics || !isManifestUri(document.uri)) return;
     cancelPending(document.uri);
     pending.set(
       document.uri,
@@ -210,13 +250,24 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   documents.onDidOpen((event) => {
     justOpened.add(event.document.uri);
   });
+  function markActive(uri: string): void {
+    if (!isManifestUri(uri)) return;
+    forgetActive(uri);
+    activeManifests.push(uri);
+  }
+  function forgetActive(uri: string): void {
+    const index = activeManifests.indexOf(uri);
+    if (index >= 0) activeManifests.splice(index, 1);
+  }
   documents.onDidChangeContent((change) => {
+    markActive(change.document.uri);
     const opened = justOpened.delete(change.document.uri);
     schedulePush(change.document, opened ? 0 : PUSH_DELAY_MS);
   });
   documents.onDidClose((event) => {
     const { uri } = event.document;
     cancelPending(uri);
+    forgetActive(uri);
     service.forget(uri);
     if (!support.pullDiagnostics && isManifestUri(uri)) {
       connection.sendDiagnostics({ uri, diagnostics: [] }).catch((error: unknown) => {
@@ -244,10 +295,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // ---- lifecycle ----------------------------------------------------------------------------
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    support = readClientSupport(params.capabilities);
+    support = readClientSupport(params.capabilities, params.initializationOptions);
+    service.setClientFeatures(support.features);
     const initial = initializationSettings(params.initializationOptions);
     if (initial !== undefined) service.configure(initial);
     const capabilities: ServerCapabilities = {
+      // Positions count UTF-16 code units (TextDocument's unit), which every client supports.
+      positionEncoding: PositionEncodingKind.UTF16,
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       completionProvider: { triggerCharacters: ['"', ':'], resolveProvider: true },
       hoverProvider: true,
@@ -278,14 +332,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           logError(formatError('Could not register for configuration changes', error));
         });
     }
-    settingsReady = loadSettings();
+    requestSettings();
+  });
+
+  connection.onShutdown(() => {
+    shuttingDown = true;
+    for (const uri of [...pending.keys()]) cancelPending(uri);
   });
 
   connection.onDidChangeConfiguration((params) => {
     runSafeNotification(
       async () => {
         if (support.configuration) {
-          settingsReady = loadSettings();
+          requestSettings();
         } else {
           const settings: unknown = params.settings;
           service.configure(isRecord(settings) ? settings[SETTINGS_SECTION] : undefined);
@@ -368,10 +427,41 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     manifest: ManifestDocument,
   ): CodeAction[] {
     return service
-      .getCodeActions(document, params.range, params.context, manifest, {
+      .getCodeActions(document, params.range, contextWithDiagnostics(params, document), manifest, {
         lazy: support.codeActionResolve,
       })
       .map((action) => withVersionedEdit(document, action));
+  }
+
+  /**
+   * Quick fixes key on the diagnostics in the request's context. Clients that send none (asking
+   * for the actions of a range, as Neovim's and Helix's commands do) get the fixes of this
+   * server's diagnostics that touch the range, computed again. VS Code always sends the
+   * diagnostics of the range (and asks at every cursor move), so it is taken at its word.
+   */
+  function contextWithDiagnostics(
+    params: CodeActionParams,
+    document: TextDocument,
+  ): CodeActionParams['context'] {
+    const { context, range } = params;
+    // `only` names kinds or their parents (`quickfix` is under the empty kind).
+    const wantsQuickFixes =
+      !context.only || context.only.some((kind) => kind === '' || kind === CodeActionKind.QuickFix);
+    if (
+      support.features.vscodeClient ||
+      !wantsQuickFixes ||
+      context.diagnostics.some((diagnostic) => diagnostic.source === SOURCE)
+    ) {
+      return context;
+    }
+    const start = document.offsetAt(range.start);
+    const end = document.offsetAt(range.end);
+    const touching = validate(document).filter((diagnostic) => {
+      const from = document.offsetAt(diagnostic.range.start);
+      const to = document.offsetAt(diagnostic.range.end);
+      return from <= end && start <= to;
+    });
+    return { ...context, diagnostics: [...context.diagnostics, ...touching] };
   }
 
   connection.onCodeActionResolve((action, token) =>
@@ -414,20 +504,23 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   // ---- commands -----------------------------------------------------------------------------
 
-  connection.onExecuteCommand((params, token) =>
+  connection.onExecuteCommand((params, token) => {
+    if (shuttingDown) return Promise.resolve(shutDownError());
     // Commands apply edits: once started they answer what happened, even if cancelled meanwhile.
-    runSafeSideEffect<CommandResult>(
+    return runSafeSideEffect<CommandResult>(
       async () => {
         await settingsReady;
         failpoint('executeCommand');
-        const argument: unknown = params.arguments?.[0];
+        const args: readonly unknown[] = Array.isArray(params.arguments) ? params.arguments : [];
         switch (params.command) {
           case ServerCommands.grantPermission:
-            return grantCommand(argument);
+            return grantCommand(readGrantParams(args, resolveUri));
           case ServerCommands.revokePermission:
-            return revokeCommand(argument);
+            return revokeCommand(readRevokeParams(args, resolveUri));
           case ServerCommands.sortPermissions:
-            return sortCommand(argument);
+            return sortCommand(readSortParams(args, resolveUri));
+          case ServerCommands.showPermissions:
+            return showPermissionsCommand(readSortParams(args, resolveUri));
           default:
             logError(`Unknown command ${params.command}`);
             return null;
@@ -437,18 +530,36 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       `Error running the command ${params.command}`,
       token,
       logError,
-    ),
-  );
+    );
+  });
 
   type Located<T> =
     | { document: TextDocument; manifest: ManifestDocument; params: T }
     | { refused: 'invalid' | 'no-document' | 'stale'; message: string };
 
-  function locate<T extends { uri: string; version: number }>(
-    params: T | undefined,
+  /**
+   * The open manifest a command argument names: a URI, or an absolute path of an open manifest;
+   * nothing names the manifest opened or changed last.
+   */
+  function resolveUri(value: unknown): string | undefined {
+    if (value === undefined || value === null) return activeManifests.at(-1);
+    if (typeof value !== 'string') return undefined;
+    if (!isAbsolutePath(value)) return value;
+    const wanted = value.replace(/\\/g, '/');
+    const open = documents.keys().find((uri) => filePathOf(uri)?.replace(/\\/g, '/') === wanted);
+    return open ?? value;
+  }
+
+  function locate<T extends { uri: string; version?: number }>(
+    params: T | Invalid,
     what: string,
   ): Located<T> {
-    if (!params) return { refused: 'invalid', message: `Invalid arguments for ${what}.` };
+    if ('invalid' in params) {
+      return { refused: 'invalid', message: `Invalid arguments for ${what}. ${params.invalid}` };
+    }
+    if (params.uri === '') {
+      return { refused: 'no-document', message: `${what}: no Stripe Apps manifest is open.` };
+    }
     const found = manifestAt(params.uri);
     if (!found) {
       return {
@@ -456,7 +567,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         message: `${params.uri} is not an open Stripe Apps manifest.`,
       };
     }
-    if (found.document.version !== params.version) {
+    if (params.version !== undefined && found.document.version !== params.version) {
       return {
         refused: 'stale',
         message: `The manifest changed (version ${found.document.version}, not ${params.version}); nothing was edited. Try again.`,
@@ -465,29 +576,33 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return { ...found, params };
   }
 
-  async function grantCommand(argument: unknown): Promise<PermissionCommandResult> {
-    const params = readGrantParams(argument);
+  async function grantCommand(
+    params: GrantPermissionParams | Invalid,
+  ): Promise<PermissionCommandResult> {
     const located = locate(params, 'Grant Permission');
-    const permission = params?.permission.trim() ?? '';
-    if ('refused' in located)
+    if ('refused' in located) {
+      const permission = 'invalid' in params ? '' : params.permission.trim();
       return { status: located.refused, permission, message: located.message };
+    }
     const { document, manifest } = located;
+    const permission = located.params.permission.trim();
     // No purpose given: keep the one already written (so a re-grant changes nothing), else
     // the suggested one.
     const purpose =
-      params?.purpose ??
+      located.params.purpose ??
       currentPurpose(manifest, permission) ??
       service.suggestPurpose(permission, manifest);
     const result = service.grant(document, manifest, permission, purpose, {
-      force: params?.force === true,
+      force: located.params.force === true,
     });
     return finishPermissionEdit(document, result, permission, `Grant permission ${permission}`);
   }
 
-  async function revokeCommand(argument: unknown): Promise<PermissionCommandResult> {
-    const params = readRevokeParams(argument);
+  async function revokeCommand(
+    params: RevokePermissionParams | Invalid,
+  ): Promise<PermissionCommandResult> {
     const located = locate(params, 'Revoke Permission');
-    const permission = params?.permission.trim() ?? '';
+    const permission = 'invalid' in params ? '' : params.permission.trim();
     if ('refused' in located)
       return { status: located.refused, permission, message: located.message };
     const { document, manifest } = located;
@@ -519,8 +634,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return failure === undefined ? answer : { ...answer, status: 'not-applied', message: failure };
   }
 
-  async function sortCommand(argument: unknown): Promise<SortPermissionsResult> {
-    const params = readSortParams(argument);
+  async function sortCommand(
+    params: SortPermissionsParams | Invalid,
+  ): Promise<SortPermissionsResult> {
     const located = locate(params, 'Sort Permissions');
     if ('refused' in located) {
       return {
@@ -543,16 +659,44 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       : { status: 'not-applied', message: failure };
   }
 
+  /** The code lens of other editors: the granted permissions, as a message to the user. */
+  async function showPermissionsCommand(
+    params: SortPermissionsParams | Invalid,
+  ): Promise<ShowPermissionsResult> {
+    const located = locate(params, 'Show Permissions');
+    if ('refused' in located) return { status: located.refused, message: located.message };
+    const lines = [...located.manifest.granted.entries()].map(([permission, entries]) => {
+      const purpose = entries[0]?.purposeTexts[0]?.text;
+      return purpose === undefined ? permission : `${permission}: ${purpose}`;
+    });
+    const message =
+      lines.length === 0
+        ? 'The manifest grants no permissions.'
+        : `Granted permissions:\n${lines.join('\n')}`;
+    await connection.sendNotification('window/showMessage', { type: MessageType.Info, message });
+    return { status: 'shown', message };
+  }
+
   /** Applies edits made against `document`'s version; answers the failure, if any. */
   async function applyEdit(
     document: TextDocument,
     edits: readonly TextEdit[],
     label: string,
   ): Promise<string | undefined> {
-    const response = await connection.workspace.applyEdit({
-      label,
-      edit: workspaceEdit(document, edits),
-    });
+    if (!support.applyEdit) {
+      return 'The editor does not apply edits from the server (no workspace/applyEdit support). The manifest is unchanged.';
+    }
+    let response: { applied: boolean; failureReason?: string };
+    try {
+      response = await connection.workspace.applyEdit({
+        label,
+        edit: workspaceEdit(document, edits),
+      });
+    } catch (error) {
+      // Some clients answer a refused edit with an error (eglot: a stale version).
+      const reason = error instanceof Error ? error.message : String(error);
+      return `The editor refused the edit: ${reason}. The manifest is unchanged.`;
+    }
     if (response.applied) return undefined;
     const reason = response.failureReason ? `: ${response.failureReason}` : '';
     return `The editor did not apply the edit${reason}. The manifest is unchanged.`;
@@ -654,8 +798,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
 // ---- helpers (pure) ---------------------------------------------------------------------------
 
-function readClientSupport(capabilities: ClientCapabilities | undefined): ClientSupport {
+function readClientSupport(
+  capabilities: ClientCapabilities | undefined,
+  initializationOptions: unknown,
+): ClientSupport {
+  const completionItem = capabilities?.textDocument?.completion?.completionItem;
   return {
+    applyEdit: capabilities?.workspace?.applyEdit === true,
+    features: {
+      snippets: completionItem?.snippetSupport === true,
+      completionDocumentation: preferredMarkup(completionItem?.documentationFormat),
+      hoverContent: preferredMarkup(capabilities?.textDocument?.hover?.contentFormat),
+      vscodeClient: isRecord(initializationOptions) && initializationOptions.vscodeClient === true,
+    },
     pullDiagnostics: capabilities?.textDocument?.diagnostic !== undefined,
     diagnosticRefresh: capabilities?.workspace?.diagnostics?.refreshSupport === true,
     configuration: capabilities?.workspace?.configuration === true,
@@ -668,6 +823,19 @@ function readClientSupport(capabilities: ClientCapabilities | undefined): Client
       capabilities?.textDocument?.codeAction?.dataSupport === true &&
       capabilities.textDocument.codeAction.resolveSupport?.properties.includes('edit') === true,
   };
+}
+
+/** The client's first supported format (its preference order); plain text when it names none. */
+function preferredMarkup(formats: readonly string[] | undefined): MarkupKind {
+  const known = formats?.find(
+    (format): format is MarkupKind =>
+      format === MarkupKind.Markdown || format === MarkupKind.PlainText,
+  );
+  return known ?? MarkupKind.PlainText;
+}
+
+function shutDownError<E>(): ResponseError<E> {
+  return new ResponseError<E>(ErrorCodes.InvalidRequest, 'The server is shutting down');
 }
 
 /** Settings for clients without `workspace/configuration`: `initializationOptions.stripeApps`. */
@@ -720,53 +888,117 @@ function mostSevere<T extends { severity: (typeof SEVERITY_ORDER)[number]; messa
   return worst;
 }
 
-function readGrantParams(value: unknown): GrantPermissionParams | undefined {
-  if (!isRecord(value) || !hasUriAndVersion(value) || typeof value.permission !== 'string') {
-    return undefined;
+/** Command arguments that cannot be used, and why. */
+interface Invalid {
+  invalid: string;
+}
+
+type UriResolver = (value: unknown) => string | undefined;
+
+/**
+ * Grant's arguments: `{ uri?, version?, permission, purpose?, force? }`, or positional
+ * `(permission, purpose?, uri?)` as the VS Code command takes them. An unresolvable URI becomes
+ * `''` (no open manifest).
+ */
+function readGrantParams(
+  args: readonly unknown[],
+  resolve: UriResolver,
+): GrantPermissionParams | Invalid {
+  const [first, second, third] = args;
+  const usage =
+    'Give a permission name: (permission, purpose?, uri?) or { uri, permission, purpose? }.';
+  if (isRecord(first)) {
+    if (typeof first.permission !== 'string') return { invalid: usage };
+    if (first.purpose !== undefined && typeof first.purpose !== 'string') {
+      return { invalid: 'The purpose must be a string.' };
+    }
+    const target = readTarget(first, resolve);
+    if ('invalid' in target) return target;
+    return {
+      ...target,
+      permission: first.permission,
+      ...(typeof first.purpose === 'string' ? { purpose: first.purpose } : {}),
+      ...(first.force === true ? { force: true } : {}),
+    };
   }
-  if (value.purpose !== undefined && typeof value.purpose !== 'string') return undefined;
+  if (typeof first !== 'string' || first.trim() === '' || looksLikeLocation(first)) {
+    return { invalid: usage };
+  }
+  if (second !== undefined && second !== null && typeof second !== 'string') {
+    return { invalid: 'The purpose must be a string.' };
+  }
   return {
-    uri: value.uri,
-    version: value.version,
-    permission: value.permission,
-    ...(typeof value.purpose === 'string' ? { purpose: value.purpose } : {}),
-    ...(value.force === true ? { force: true } : {}),
+    uri: resolve(third) ?? '',
+    permission: first,
+    ...(typeof second === 'string' ? { purpose: second } : {}),
   };
 }
 
-function readRevokeParams(value: unknown): RevokePermissionParams | undefined {
-  if (!isRecord(value) || !hasUriAndVersion(value) || typeof value.permission !== 'string') {
+/** Revoke's arguments: `{ uri?, version?, permission }` or positional `(permission, uri?)`. */
+function readRevokeParams(
+  args: readonly unknown[],
+  resolve: UriResolver,
+): RevokePermissionParams | Invalid {
+  const [first, second] = args;
+  const usage = 'Give a permission name: (permission, uri?) or { uri, permission }.';
+  if (isRecord(first)) {
+    if (typeof first.permission !== 'string') return { invalid: usage };
+    const target = readTarget(first, resolve);
+    return 'invalid' in target ? target : { ...target, permission: first.permission };
+  }
+  if (typeof first !== 'string' || first.trim() === '' || looksLikeLocation(first)) {
+    return { invalid: usage };
+  }
+  return { uri: resolve(second) ?? '', permission: first };
+}
+
+/** Sort's (and show's) arguments: `{ uri?, version? }`, positional `(uri?)`, or none. */
+function readSortParams(
+  args: readonly unknown[],
+  resolve: UriResolver,
+): SortPermissionsParams | Invalid {
+  const [first] = args;
+  if (isRecord(first)) return readTarget(first, resolve);
+  if (first !== undefined && first !== null && typeof first !== 'string') {
+    return { invalid: 'Give the manifest as a URI, a path or nothing.' };
+  }
+  return { uri: resolve(first) ?? '' };
+}
+
+function readTarget(
+  value: Record<string, unknown>,
+  resolve: UriResolver,
+): { uri: string; version?: number } | Invalid {
+  if (value.uri !== undefined && typeof value.uri !== 'string') {
+    return { invalid: 'The uri must be a string.' };
+  }
+  if (value.version !== undefined && typeof value.version !== 'number') {
+    return { invalid: 'The version must be a number.' };
+  }
+  return {
+    uri: resolve(value.uri) ?? '',
+    ...(typeof value.version === 'number' ? { version: value.version } : {}),
+  };
+}
+
+/** Permission names never hold a colon or a slash; URIs and paths do. */
+function looksLikeLocation(value: string): boolean {
+  return /[:/\\]/.test(value);
+}
+
+function isAbsolutePath(value: string): boolean {
+  return /^([a-zA-Z]:)?[\\/]/.test(value);
+}
+
+/** The file path of a `file:` URI, else undefined. */
+function filePathOf(uri: string): string | undefined {
+  try {
+    const url = new URL(uri);
+    if (url.protocol !== 'file:') return undefined;
+    const path = decodeURIComponent(url.pathname);
+    // file:///c:/x is the Windows path c:/x.
+    return /^\/[a-zA-Z]:/.test(path) ? path.slice(1) : path;
+  } catch {
     return undefined;
   }
-  return { uri: value.uri, version: value.version, permission: value.permission };
-}
-
-function readSortParams(value: unknown): SortPermissionsParams | undefined {
-  return isRecord(value) && hasUriAndVersion(value)
-    ? { uri: value.uri, version: value.version }
-    : undefined;
-}
-
-function hasUriAndVersion<T extends Record<string, unknown>>(
-  value: T,
-): value is T & { uri: string; version: number } {
-  return typeof value.uri === 'string' && typeof value.version === 'number';
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`no answer within ${ms} ms`));
-    }, ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

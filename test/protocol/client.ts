@@ -23,6 +23,7 @@ import {
   LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  ShowMessageNotification,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -36,6 +37,7 @@ import {
   type LogMessageParams,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type ShowMessageParams,
   type TextDocumentContentChangeEvent,
   type TextEdit,
   type WorkspaceEdit,
@@ -66,6 +68,18 @@ export interface TestClientOptions {
    * go in `initializationOptions` and in `workspace/didChangeConfiguration` notifications.
    */
   readonly configuration?: boolean;
+  /**
+   * Another editor's capabilities (see `otherEditors.ts`) instead of VS Code's; the client then
+   * does not send the `vscodeClient` initialization option.
+   */
+  readonly capabilities?: ClientCapabilities;
+  /** `clientInfo.name` (default `protocol-tests`). */
+  readonly clientName?: string;
+  /**
+   * `workspace/configuration` is answered only once this settles (a slow client), or never
+   * (a promise that never settles).
+   */
+  readonly holdConfiguration?: Promise<void>;
 }
 
 /** Capabilities close to what VS Code 1.9x sends (trimmed to what this server can use). */
@@ -223,6 +237,7 @@ export class TestClient {
   readonly applyEdits = new EventLog<ApplyWorkspaceEditParams>('workspace/applyEdit');
   readonly logs = new EventLog<LogMessageParams>('window/logMessage');
   readonly configurationRequests = new EventLog<number>('workspace/configuration');
+  readonly messages = new EventLog<ShowMessageParams>('window/showMessage');
   /** The client's copy of each open document (kept in sync with what it sends). */
   readonly documents = new Map<string, TextDocument>();
   /** The server's answer to `initialize` (set by `start`). */
@@ -263,15 +278,19 @@ export class TestClient {
     connection.listen();
     client.initializeResult = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      clientInfo: { name: 'protocol-tests', version: '1.0.0' },
+      clientInfo: { name: options.clientName ?? 'protocol-tests', version: '1.0.0' },
       locale: 'en',
       // Deprecated but still required by the type; VS Code sends it too.
       // eslint-disable-next-line @typescript-eslint/no-deprecated
       rootUri: 'file:///app',
       workspaceFolders: [{ uri: 'file:///app', name: 'app' }],
-      capabilities: vscodeCapabilities(options),
-      initializationOptions:
-        options.configuration === false ? { stripeApps: structuredClone(client.settings) } : {},
+      capabilities: options.capabilities ?? vscodeCapabilities(options),
+      initializationOptions: {
+        ...(options.capabilities ? {} : { vscodeClient: true }),
+        ...(options.configuration === false
+          ? { stripeApps: structuredClone(client.settings) }
+          : {}),
+      },
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;
@@ -285,11 +304,17 @@ export class TestClient {
     connection.onNotification(LogMessageNotification.type, (params) => {
       this.logs.push(params);
     });
+    connection.onNotification(ShowMessageNotification.type, (params) => {
+      this.messages.push(params);
+    });
     connection.onRequest(ConfigurationRequest.type, (params) => {
       this.configurationRequests.push(this.configurationRequests.mark());
-      return params.items.map((item) =>
-        item.section === 'stripeApps' ? structuredClone(this.settings) : null,
-      );
+      const answer = (): unknown[] =>
+        params.items.map((item) =>
+          item.section === 'stripeApps' ? structuredClone(this.settings) : null,
+        );
+      const hold = this.options.holdConfiguration;
+      return hold ? hold.then(answer) : answer();
     });
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.onRequest(UnregistrationRequest.type, () => undefined);

@@ -118,7 +118,9 @@ describe('language features over the protocol', () => {
       'stripeApps.server.grantPermission',
       'stripeApps.server.revokePermission',
       'stripeApps.server.sortPermissions',
+      'stripeApps.server.showPermissions',
     ]);
+    assert.equal(capabilities.positionEncoding, 'utf-16');
   });
 
   describe('completion', () => {

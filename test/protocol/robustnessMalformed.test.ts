@@ -95,7 +95,8 @@ const REQUESTS: [string, string, unknown, { result: unknown } | { error: number 
       result: {
         status: 'invalid',
         permission: '',
-        message: 'Invalid arguments for Grant Permission.',
+        message:
+          'Invalid arguments for Grant Permission. Give a permission name: (permission, purpose?, uri?) or { uri, permission, purpose? }.',
       },
     },
   ],
@@ -107,7 +108,8 @@ const REQUESTS: [string, string, unknown, { result: unknown } | { error: number 
       result: {
         status: 'invalid',
         permission: '',
-        message: 'Invalid arguments for Revoke Permission.',
+        message:
+          'Invalid arguments for Revoke Permission. Give a permission name: (permission, uri?) or { uri, permission }.',
       },
     },
   ],

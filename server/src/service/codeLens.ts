@@ -1,6 +1,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeLens, Range } from 'vscode-languageserver-types';
-import { ClientCommands } from '../protocol';
+import { ClientCommands, ServerCommands } from '../protocol';
+import { getSortEntriesEdits } from './codeActions';
 import { countPermissions, permissionCountsText } from './hover';
 import { keySpan, nodeRange, type ManifestDocument } from './manifestDocument';
 import type { ManifestServiceSettings } from './settings';
@@ -8,8 +9,7 @@ import type { ManifestServiceSettings } from './settings';
 /**
  * Code lenses above the `"permissions"` key:
  *
- * - the counts, "3 permissions (2 read, 1 write)" (", 1 invalid" for names upload refuses, which
- *   are never counted as read or write), run the client's Revoke Permission… command
+ * - the counts, "3 permissions (2 read, 1 write)", run the client's Revoke Permission… command
  *   without arguments: it opens a Quick Pick of exactly the granted permissions the lens counts,
  *   so clicking the count shows the list (press Escape to just look; nothing changes unless some
  *   are picked). The tooltip says so. Both lenses run palette commands the user already knows.
@@ -19,14 +19,22 @@ import type { ManifestServiceSettings } from './settings';
  * active manifest editor. Without a `permissions` key, one "Grant permission…" lens sits on the
  * root object (grant creates the array). When `permissions` is not an array there is nothing to
  * count or grant into safely, so there is no lens.
+ *
+ * Other editors lack those palette commands: with `serverCommands`, the lenses run commands the
+ * server executes, with the document as argument. The counts show the granted permissions
+ * (`window/showMessage`), and "Sort permissions" appears when the entries are out of order.
+ * Granting needs a name, which no portable LSP request can pick from the catalog: other editors
+ * grant through the command with arguments, or through completion.
  */
 export function getCodeLenses(
   manifest: ManifestDocument,
   document: TextDocument,
   settings: ManifestServiceSettings,
+  options: { serverCommands?: boolean } = {},
 ): CodeLens[] {
   const root = manifest.root;
   if (manifest.limit || root?.type !== 'object') return [];
+  if (options.serverCommands === true) return serverCommandLenses(manifest, document, settings);
   const grantLens = (range: Range): CodeLens => ({
     range,
     command: {
@@ -54,4 +62,36 @@ export function getCodeLenses(
     },
     grantLens(range),
   ];
+}
+
+function serverCommandLenses(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  settings: ManifestServiceSettings,
+): CodeLens[] {
+  const property = manifest.permissionsProperty;
+  if (!property || !manifest.permissionsArray) return [];
+  const range = nodeRange(document, keySpan(property));
+  const argument = { uri: document.uri };
+  const lenses: CodeLens[] = [
+    {
+      range,
+      command: {
+        title: permissionCountsText(countPermissions(manifest, settings)),
+        command: ServerCommands.showPermissions,
+        arguments: [argument],
+      },
+    },
+  ];
+  if (getSortEntriesEdits(manifest, document).length > 0) {
+    lenses.push({
+      range,
+      command: {
+        title: 'Sort permissions',
+        command: ServerCommands.sortPermissions,
+        arguments: [argument],
+      },
+    });
+  }
+  return lenses;
 }

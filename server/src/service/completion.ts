@@ -13,6 +13,7 @@ import {
   type Range,
 } from 'vscode-languageserver-types';
 import { catalog } from './catalog';
+import { VSCODE_FEATURES, type ClientFeatures } from './clientFeatures';
 import { detectFormatting } from './formatting';
 import {
   entryAtOffset,
@@ -40,6 +41,10 @@ import type { ManifestServiceSettings } from './settings';
  * items carry the resource's words in `filterText` (`"charge_read charges and refunds core`),
  * so typing `refund` finds `charge_read`: VS Code's fuzzy match needs only the first typed
  * character at a word start (the quote, or a word after `_` or a space) and the rest in order.
+ *
+ * Other editors (see `ClientFeatures`) match the word at the cursor as a prefix of `filterText`
+ * or the label: their items carry no `filterText`, so the label (the name) is matched. Without
+ * snippet support, items are plain text: the suggested purpose is written out, with no tab stop.
  */
 
 /**
@@ -69,6 +74,7 @@ interface Context {
   readonly offset: number;
   readonly location: CursorLocation;
   readonly settings: ManifestServiceSettings;
+  readonly features: ClientFeatures;
 }
 
 /** What completion reads of jsonc-parser's `Location`. */
@@ -93,12 +99,13 @@ export function getCompletions(
   document: TextDocument,
   position: Position,
   settings: ManifestServiceSettings,
+  features: ClientFeatures = VSCODE_FEATURES,
 ): CompletionList {
   if (manifest.limit || manifest.root === undefined) return items([]);
   const text = manifest.text;
   const offset = document.offsetAt(position);
   const location = locate(manifest, text, offset);
-  const context: Context = { manifest, document, text, offset, location, settings };
+  const context: Context = { manifest, document, text, offset, location, settings, features };
   const { path, previousNode } = location;
   const atKey = location.isAtPropertyKey || previousNode?.type === 'property';
 
@@ -178,7 +185,7 @@ function permissionCompletions(context: Context): CompletionItem[] {
   const prefix = spaceAfterColon(context.text, span);
   const range = rangeOf(context, span);
   return candidateNames(context, current).map((candidate) => ({
-    ...permissionItemBase(candidate, span),
+    ...permissionItemBase(context, candidate, span),
     kind: CompletionItemKind.Value,
     textEdit: TextEdit.replace(range, prefix + JSON.stringify(candidate.name)),
     insertTextFormat: InsertTextFormat.PlainText,
@@ -201,8 +208,8 @@ function entryCompletions(context: Context): CompletionItem[] {
   const after = needsCommaAfter(text, span.end) ? ',' : '';
   const range = rangeOf(context, span);
   return candidateNames(context, undefined).map((candidate) => {
-    const purpose = `"\${1:${snippetEscape(jsonStringBody(suggestPurpose(candidate.name, manifest.appName)))}}"`;
-    const name = snippetEscape(JSON.stringify(candidate.name));
+    const purpose = `"${tabStop(context, 1, jsonStringBody(suggestPurpose(candidate.name, manifest.appName)))}"`;
+    const name = literal(context, JSON.stringify(candidate.name));
     const body =
       layout.kind === 'inline'
         ? `{ "permission": ${name}, "purpose": ${purpose} }`
@@ -217,10 +224,10 @@ function entryCompletions(context: Context): CompletionItem[] {
         ? `${eol}${layout.indent}${body}${eol}${layout.closingIndent}`
         : body;
     return {
-      ...permissionItemBase(candidate, span),
+      ...permissionItemBase(context, candidate, span),
       kind: CompletionItemKind.Snippet,
       textEdit: TextEdit.replace(range, insert + after),
-      insertTextFormat: InsertTextFormat.Snippet,
+      insertTextFormat: insertFormat(context),
       insertTextMode: InsertTextMode.asIs,
       ...(before ? { additionalTextEdits: [before] } : {}),
     };
@@ -255,29 +262,32 @@ function entryKeyCompletions(context: Context): CompletionItem[] {
     label: key,
     kind: CompletionItemKind.Property,
     detail,
-    filterText: span.quoted ? `"${key}` : key,
+    ...filterTextFor(context, span, key),
     textEdit: TextEdit.replace(range, hasColon ? `"${key}"` : `"${key}": ${value}${after}`),
-    insertTextFormat: hasColon ? InsertTextFormat.PlainText : InsertTextFormat.Snippet,
+    insertTextFormat: hasColon ? InsertTextFormat.PlainText : insertFormat(context),
     ...(before ? { additionalTextEdits: [before] } : {}),
     ...(hasColon ? {} : extra),
   });
 
   if (!present.has('permission')) {
     result.push(
-      property('permission', '"$1"', 'The permission name, from the catalog', {
-        command: TRIGGER_SUGGEST,
-      }),
+      property(
+        'permission',
+        `"${tabStop(context, 1, '')}"`,
+        'The permission name, from the catalog',
+        triggerSuggest(context),
+      ),
     );
   }
   if (!present.has('purpose')) {
     const suggestion =
       name === undefined || name === ''
         ? ''
-        : snippetEscape(jsonStringBody(suggestPurpose(name, manifest.appName)));
+        : jsonStringBody(suggestPurpose(name, manifest.appName));
     result.push(
       property(
         'purpose',
-        suggestion === '' ? '"$1"' : `"\${1:${suggestion}}"`,
+        `"${tabStop(context, 1, suggestion)}"`,
         'Why the app needs it, shown to the account administrator at install',
         {},
       ),
@@ -299,7 +309,7 @@ function purposeCompletions(context: Context): CompletionItem[] {
       documentation: markdown([
         'Shown to the account administrator who installs the app. Say what your app does with this access and why; App Review expects the minimum necessary permissions.',
       ]),
-      filterText: span.quoted ? `"${suggestion}` : suggestion,
+      ...filterTextFor(context, span, suggestion),
       textEdit: TextEdit.replace(
         rangeOf(context, span),
         spaceAfterColon(context.text, span) + JSON.stringify(suggestion),
@@ -326,10 +336,14 @@ function rootKeyCompletions(context: Context): CompletionItem[] {
   } else {
     const { eol, unit } = layoutOf(text);
     const lineIndent = leadingIndent(text, span.start);
-    const array =
-      lineIndent === undefined ? '[$0]' : `[${eol}${lineIndent}${unit}$0${eol}${lineIndent}]`;
+    // Plain text has no final cursor position: an empty array the user types into.
+    const array = !context.features.snippets
+      ? '[]'
+      : lineIndent === undefined
+        ? '[$0]'
+        : `[${eol}${lineIndent}${unit}$0${eol}${lineIndent}]`;
     insert = `"permissions": ${array}${needsCommaAfter(text, span.end) ? ',' : ''}`;
-    format = InsertTextFormat.Snippet;
+    format = insertFormat(context);
   }
   const before = hasColon
     ? undefined
@@ -343,11 +357,11 @@ function rootKeyCompletions(context: Context): CompletionItem[] {
         'Each entry names a permission and the purpose shown to the account administrator who installs the app.',
         referenceLink(),
       ]),
-      filterText: span.quoted ? '"permissions' : 'permissions',
+      ...filterTextFor(context, span, 'permissions'),
       textEdit: TextEdit.replace(rangeOf(context, span), insert),
       insertTextFormat: format,
       ...(format === InsertTextFormat.Snippet
-        ? { insertTextMode: InsertTextMode.asIs, command: TRIGGER_SUGGEST }
+        ? { insertTextMode: InsertTextMode.asIs, ...triggerSuggest(context) }
         : {}),
       ...(before ? { additionalTextEdits: [before] } : {}),
     },
@@ -375,10 +389,13 @@ function candidateNames(context: Context, keep: string | undefined): Candidate[]
   return result;
 }
 
-function permissionItemBase(candidate: Candidate, span: Span): CompletionItem {
+function permissionItemBase(context: Context, candidate: Candidate, span: Span): CompletionItem {
   const { name, allowed } = candidate;
   const info = catalog.get(name);
   const quote = span.quoted ? '"' : '';
+  const filterText = context.features.vscodeClient
+    ? { filterText: `${quote}${[name, ...searchWords(info?.resource, info?.product)].join(' ')}` }
+    : {};
   const productIndex = info ? catalog.products.indexOf(info.product) : catalog.products.length;
   const data: PermissionItemData = allowed ? { permission: name, allowed } : { permission: name };
   return {
@@ -386,7 +403,7 @@ function permissionItemBase(candidate: Candidate, span: Span): CompletionItem {
     detail: info
       ? `${info.product} · ${info.resource} · ${info.access}`
       : 'Allowed by your settings',
-    filterText: `${quote}${[name, ...searchWords(info?.resource, info?.product)].join(' ')}`,
+    ...filterText,
     sortText: `${String(productIndex).padStart(3, '0')} ${name}`,
     data,
     ...(catalog.legacy(name) ? { tags: [CompletionItemTag.Deprecated] } : {}),
@@ -590,6 +607,37 @@ function layoutOf(text: string): { eol: string; unit: string } {
 /** The JSON string literal of `text`, without its quotes. */
 function jsonStringBody(text: string): string {
   return JSON.stringify(text).slice(1, -1);
+}
+
+/** Snippets when the client takes them, else plain text. */
+function insertFormat(context: Context): InsertTextFormat {
+  return context.features.snippets ? InsertTextFormat.Snippet : InsertTextFormat.PlainText;
+}
+
+/** A tab stop holding `text` (raw, escaped here); for a plain-text client, the text alone. */
+function tabStop(context: Context, index: number, text: string): string {
+  if (!context.features.snippets) return text;
+  return text === '' ? `$${index}` : `\${${index}:${snippetEscape(text)}}`;
+}
+
+/** Text inserted as is: escaped in a snippet. */
+function literal(context: Context, text: string): string {
+  return context.features.snippets ? snippetEscape(text) : text;
+}
+
+/** VS Code reopens suggestions after a property (for its value); other editors lack the command. */
+function triggerSuggest(context: Context): { command?: Command } {
+  return context.features.vscodeClient ? { command: TRIGGER_SUGGEST } : {};
+}
+
+/**
+ * VS Code matches the text from the range's start, the opening quote included, so its
+ * `filterText` starts with the quote. Other editors match the word at the cursor against the
+ * label, which is the same text without the quote.
+ */
+function filterTextFor(context: Context, span: Span, text: string): { filterText?: string } {
+  if (!context.features.vscodeClient) return {};
+  return { filterText: span.quoted ? `"${text}` : text };
 }
 
 /** Escapes text for a snippet body: `\`, `$` and `}` lose their snippet meaning. */

@@ -22,3 +22,5 @@ export type {
 } from './settings';
 export type { GrantOptions, GrantResult, RevokeResult } from './grantRevoke';
 export type { CodeActionOptions } from './codeActions';
+export { VSCODE_FEATURES } from './clientFeatures';
+export type { ClientFeatures } from './clientFeatures';

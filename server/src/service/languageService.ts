@@ -1,17 +1,19 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type {
-  CodeAction,
-  CodeActionContext,
-  CodeLens,
-  CompletionItem,
-  CompletionList,
-  Diagnostic,
-  Hover,
-  Position,
-  Range,
-  TextEdit,
+import {
+  MarkupContent,
+  type CodeAction,
+  type CodeActionContext,
+  type CodeLens,
+  type CompletionItem,
+  type CompletionList,
+  type Diagnostic,
+  type Hover,
+  type Position,
+  type Range,
+  type TextEdit,
 } from 'vscode-languageserver-types';
 import { catalog, type Catalog } from './catalog';
+import { VSCODE_FEATURES, inFormat, type ClientFeatures } from './clientFeatures';
 import {
   getCodeActions,
   getFixAllEdits,
@@ -51,6 +53,9 @@ export interface ManifestLanguageService {
   readonly settings: ManifestServiceSettings;
   /** Replaces the settings; takes raw user settings, ignoring values of the wrong type. */
   configure(settings: unknown): void;
+  /** What the editor takes (snippets, markdown, its commands); VS Code's by default. */
+  readonly clientFeatures: ClientFeatures;
+  setClientFeatures(features: ClientFeatures): void;
   /** Parses once per document version: the same version returns the same object. */
   parseManifest(document: TextDocument): ManifestDocument;
   /** Drops the cached parse of a document (when it closes: the parse holds its whole text). */
@@ -108,8 +113,16 @@ export interface ManifestLanguageService {
   suggestPurpose(permission: string, manifest?: ManifestDocument): string;
 }
 
-export function createManifestLanguageService(settings?: unknown): ManifestLanguageService {
+export function createManifestLanguageService(
+  settings?: unknown,
+  clientFeatures: ClientFeatures = VSCODE_FEATURES,
+): ManifestLanguageService {
   let current = resolveSettings(settings);
+  let features = clientFeatures;
+  const withDocumentation = (item: CompletionItem): CompletionItem =>
+    typeof item.documentation === 'object'
+      ? { ...item, documentation: inFormat(item.documentation, features.completionDocumentation) }
+      : item;
   // One parsed manifest per URI: a new version (or new text) replaces it.
   const parsed = new Map<string, ManifestDocument>();
   const MAX_CACHED = 64;
@@ -123,6 +136,12 @@ export function createManifestLanguageService(settings?: unknown): ManifestLangu
       current = resolveSettings(next);
       // Settings change the size limit, so earlier parses may no longer apply.
       parsed.clear();
+    },
+    get clientFeatures() {
+      return features;
+    },
+    setClientFeatures(next) {
+      features = next;
     },
     forget(uri) {
       parsed.delete(uri);
@@ -146,17 +165,25 @@ export function createManifestLanguageService(settings?: unknown): ManifestLangu
         ...options,
         maxProblems: options.maxProblems ?? current.maxNumberOfProblems,
       }),
-    doComplete: (document, position, manifest) =>
-      getCompletions(manifest, document, position, current),
-    doResolve: (item) => resolveCompletion(item),
-    doHover: (document, position, manifest) => getHover(manifest, document, position, current),
+    doComplete: (document, position, manifest) => {
+      const list = getCompletions(manifest, document, position, current, features);
+      return { ...list, items: list.items.map(withDocumentation) };
+    },
+    doResolve: (item) => withDocumentation(resolveCompletion(item)),
+    doHover: (document, position, manifest) => {
+      const hover = getHover(manifest, document, position, current);
+      return hover && MarkupContent.is(hover.contents)
+        ? { ...hover, contents: inFormat(hover.contents, features.hoverContent) }
+        : hover;
+    },
     getCodeActions: (document, range, context, manifest, options) =>
       getCodeActions(manifest, document, range, context, current, options),
     resolveCodeAction: (document, manifest, action) =>
       resolveCodeAction(manifest, document, action, current),
     getFixAllEdits: (document, manifest) => getFixAllEdits(manifest, document, current),
     getSortEntriesEdits: (document, manifest) => getSortEntriesEdits(manifest, document),
-    getCodeLenses: (document, manifest) => getCodeLenses(manifest, document, current),
+    getCodeLenses: (document, manifest) =>
+      getCodeLenses(manifest, document, current, { serverCommands: !features.vscodeClient }),
     grant: (document, manifest, permission, purpose, options = {}) =>
       grantPermission(manifest, document, permission, purpose, current, options),
     revoke: (document, manifest, permission) => revokePermission(manifest, document, permission),
