@@ -1,0 +1,353 @@
+/**
+ * The Stripe API calls an app's UI extension makes: per-file summaries (cached by file text) are
+ * joined across files by following imports and exports, and each candidate call is kept only when
+ * its receiver is the UI extension's client. Pure data in, pure data out; no type checker, and the
+ * app's code is never run.
+ */
+import path from 'node:path';
+import {
+  summarizeFile,
+  type ClientKind,
+  type ClientSource,
+  type ExpandItem,
+  type FileSummary,
+  type SymbolicValue,
+} from './fileSummary';
+import {
+  DEFAULT_SCAN_LIMITS,
+  readSourceFiles,
+  type AnalysisNote,
+  type ScanLimits,
+  type SourceFile,
+} from './sourceFiles';
+
+/** Where the client of a call was made: the `new Stripe(…)` or the parameter typed `Stripe`. */
+export interface ClientOrigin {
+  kind: Extract<ClientKind, 'ui-extension' | 'parameter'>;
+  file: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * One Stripe API call. Offsets are UTF-16 offsets into the file's text (what
+ * `TextDocument.positionAt` takes); `start`/`end` span the callee (`stripe.customers.list`).
+ */
+export interface ApiCall {
+  file: string;
+  start: number;
+  end: number;
+  /** The accessor path on the client (`customers.list`, `apps.secrets.find`). */
+  accessor: string;
+  expand: ExpandItem[];
+  /** An `expand` is present whose value the tool cannot read (not a literal array of strings). */
+  expandIncomplete: boolean;
+  client: ClientOrigin;
+}
+
+export type UnresolvedReason =
+  /** `stripe[name]…`: a computed member the tool does not guess. */
+  | 'computed-member'
+  /** `stripe.rawRequest(method, path)`: the endpoint is an argument. */
+  | 'raw-request'
+  /** `new Stripe(key, options)` whose options cannot be read, so the client may be the UI's. */
+  | 'undetermined-client';
+
+export interface UnresolvedCall {
+  file: string;
+  start: number;
+  end: number;
+  /** The accessor path as far as it is known (`customers` for `stripe.customers[op]()`). */
+  knownPath: string;
+  reason: UnresolvedReason;
+}
+
+export interface CallAnalysis {
+  calls: ApiCall[];
+  unresolved: UnresolvedCall[];
+  notes: AnalysisNote[];
+}
+
+/** `tsconfig` `paths` as prefix rewrites relative to the app folder (`@/` → `src/`). */
+export interface PathAlias {
+  prefix: string;
+  /** Replacement prefixes, tried in order, relative to the app folder with `/` separators. */
+  targets: string[];
+}
+
+export interface CallAnalyzer {
+  /**
+   * Analyses the given files (the whole UI source of one app). A file whose text is unchanged
+   * since the last call reuses its summary; only the cross-file join is redone.
+   */
+  analyze(files: readonly SourceFile[], aliases?: readonly PathAlias[]): CallAnalysis;
+  /** Summaries held (for tests and the benchmark). */
+  readonly cachedFiles: number;
+}
+
+interface CacheEntry {
+  text: string;
+  summary: FileSummary;
+}
+
+export function createCallAnalyzer(): CallAnalyzer {
+  const cache = new Map<string, CacheEntry>();
+  return {
+    analyze(files, aliases = []) {
+      const summaries = new Map<string, FileSummary>();
+      const present = new Set<string>();
+      for (const { file, text } of files) {
+        present.add(file);
+        let entry = cache.get(file);
+        if (entry?.text !== text) {
+          entry = { text, summary: summarizeFile(file, text) };
+          cache.set(file, entry);
+        }
+        summaries.set(file, entry.summary);
+      }
+      for (const file of cache.keys()) if (!present.has(file)) cache.delete(file);
+      return new Join(summaries, aliases).run();
+    },
+    get cachedFiles() {
+      return cache.size;
+    },
+  };
+}
+
+/** Reads an app folder's `src/**` and analyses it (the CLI's entry; the server keeps an analyzer). */
+export async function analyzeAppFolder(
+  appFolder: string,
+  options: { analyzer?: CallAnalyzer; limits?: ScanLimits } = {},
+): Promise<CallAnalysis> {
+  const { files, notes } = await readSourceFiles(appFolder, options.limits ?? DEFAULT_SCAN_LIMITS);
+  const analyzer = options.analyzer ?? createCallAnalyzer();
+  const result = analyzer.analyze(files, await readPathAliases(appFolder));
+  return { ...result, notes: sortNotes([...notes, ...result.notes]) };
+}
+
+/** `compilerOptions.paths` of the app's `tsconfig.json` (no `extends`); `@/*` → `src/*` without. */
+export async function readPathAliases(appFolder: string): Promise<PathAlias[]> {
+  const { promises: fs } = await import('node:fs');
+  const { parse } = await import('jsonc-parser');
+  let config: unknown;
+  try {
+    config = parse(await fs.readFile(path.join(appFolder, 'tsconfig.json'), 'utf8'));
+  } catch {
+    return [{ prefix: '@/', targets: ['src/'] }];
+  }
+  const options = (config as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | null)
+    ?.compilerOptions;
+  const baseUrl = typeof options?.baseUrl === 'string' ? options.baseUrl : '.';
+  const aliases: PathAlias[] = [];
+  if (options?.paths && typeof options.paths === 'object') {
+    for (const [pattern, targets] of Object.entries(options.paths as Record<string, unknown>)) {
+      if (!Array.isArray(targets)) continue;
+      const prefix = pattern.replace(/\*$/, '');
+      aliases.push({
+        prefix,
+        targets: targets
+          .filter((target): target is string => typeof target === 'string')
+          .map((target) => path.posix.normalize(`${baseUrl}/${target.replace(/\*$/, '')}`))
+          .map((target) => (pattern.endsWith('*') && !target.endsWith('/') ? `${target}/` : target))
+          .map((target) => target.replace(/^\.\//, '')),
+      });
+    }
+  }
+  return aliases.sort((a, b) => b.prefix.length - a.prefix.length);
+}
+
+type Resolved =
+  | { kind: 'client'; source: ClientSource; file: string; path: string[] }
+  | { kind: 'function'; returns: SymbolicValue | undefined; file: string }
+  | { kind: 'namespace'; file: string }
+  | { kind: 'stripe-class' };
+
+const RESOLUTION_DEPTH = 64;
+const MODULE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx'];
+
+class Join {
+  private readonly calls: ApiCall[] = [];
+  private readonly unresolved: UnresolvedCall[] = [];
+  private readonly notes: AnalysisNote[] = [];
+  private readonly unresolvedImports = new Set<string>();
+  private readonly moduleCache = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly summaries: ReadonlyMap<string, FileSummary>,
+    private readonly aliases: readonly PathAlias[],
+  ) {}
+
+  run(): CallAnalysis {
+    const files = [...this.summaries.keys()].sort();
+    for (const file of files) {
+      const summary = this.summaries.get(file);
+      if (!summary) continue;
+      if (summary.hasSyntaxErrors) {
+        this.notes.push({
+          kind: 'syntax-errors',
+          file,
+          detail: 'the file has syntax errors; calls in the broken part may be missed',
+        });
+      }
+      for (const call of summary.calls) {
+        const root = this.resolve(call.root, file, 0);
+        if (root?.kind !== 'client') continue;
+        const { source } = root;
+        if (source.kind === 'backend') continue;
+        const known: string[] = [...root.path];
+        let computed = false;
+        for (const name of call.path) {
+          if (name === undefined) {
+            computed = true;
+            break;
+          }
+          known.push(name);
+        }
+        const at = { file, start: call.start, end: call.end };
+        if (source.kind === 'undetermined') {
+          this.unresolved.push({
+            ...at,
+            knownPath: known.join('.'),
+            reason: 'undetermined-client',
+          });
+        } else if (computed) {
+          this.unresolved.push({ ...at, knownPath: known.join('.'), reason: 'computed-member' });
+        } else if (known.length === 1 && known[0] === 'rawRequest') {
+          this.unresolved.push({ ...at, knownPath: '', reason: 'raw-request' });
+        } else if (known.length >= 2) {
+          // One name alone is a method of the client itself (`on`, `getApiField`), not a request.
+          this.calls.push({
+            ...at,
+            accessor: known.join('.'),
+            expand: call.expand,
+            expandIncomplete: call.expandIncomplete,
+            client: { kind: source.kind, file: root.file, start: source.start, end: source.end },
+          });
+        }
+      }
+    }
+    const bySite = (a: { file: string; start: number; end: number }, b: typeof a): number =>
+      compare(a.file, b.file) || a.start - b.start || a.end - b.end;
+    return {
+      calls: this.calls.sort(bySite),
+      unresolved: this.unresolved.sort(bySite),
+      notes: sortNotes(this.notes),
+    };
+  }
+
+  private resolve(value: SymbolicValue, file: string, depth: number): Resolved | undefined {
+    if (depth > RESOLUTION_DEPTH) return undefined;
+    switch (value.kind) {
+      case 'client':
+        return { kind: 'client', source: value.source, file, path: [] };
+      case 'function':
+        return { kind: 'function', returns: value.returns, file };
+      case 'import':
+        return this.resolveImport(value.module, value.name, file, depth + 1);
+      case 'member': {
+        const object = this.resolve(value.object, file, depth + 1);
+        if (!object) return undefined;
+        if (object.kind === 'client') return { ...object, path: [...object.path, value.name] };
+        if (object.kind === 'namespace') {
+          return this.resolveExport(object.file, value.name, depth + 1, new Set());
+        }
+        return undefined;
+      }
+      case 'call': {
+        const callee = this.resolve(value.callee, file, depth + 1);
+        if (callee?.kind !== 'function' || !callee.returns) return undefined;
+        return this.resolve(callee.returns, callee.file, depth + 1);
+      }
+    }
+  }
+
+  private resolveImport(
+    module: string,
+    name: string,
+    fromFile: string,
+    depth: number,
+  ): Resolved | undefined {
+    if (module === 'stripe') return { kind: 'stripe-class' };
+    const target = this.resolveModule(module, fromFile);
+    if (target === undefined) return undefined;
+    if (name === '*') return { kind: 'namespace', file: target };
+    return this.resolveExport(target, name, depth, new Set());
+  }
+
+  private resolveExport(
+    file: string,
+    name: string,
+    depth: number,
+    seen: Set<string>,
+  ): Resolved | undefined {
+    if (seen.has(file) || depth > RESOLUTION_DEPTH) return undefined;
+    seen.add(file);
+    const summary = this.summaries.get(file);
+    if (!summary) return undefined;
+    const value = summary.exports.get(name);
+    if (value) return this.resolve(value, file, depth + 1);
+    if (name === 'default') return undefined;
+    for (const module of summary.starExports) {
+      const target = this.resolveModule(module, file);
+      if (target === undefined) continue;
+      const found = this.resolveExport(target, name, depth + 1, seen);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The analysed file a specifier names, or undefined (a package, or a file not analysed). */
+  private resolveModule(module: string, fromFile: string): string | undefined {
+    const key = `${fromFile}\0${module}`;
+    if (this.moduleCache.has(key)) return this.moduleCache.get(key);
+    let bases: string[] = [];
+    if (module.startsWith('./') || module.startsWith('../') || module === '.' || module === '..') {
+      bases = [path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), module))];
+    } else {
+      const alias = this.aliases.find((candidate) => module.startsWith(candidate.prefix));
+      if (alias) {
+        const rest = module.slice(alias.prefix.length);
+        bases = alias.targets.map((target) => path.posix.normalize(target + rest));
+      }
+    }
+    let found: string | undefined;
+    for (const base of bases) {
+      found = this.findFile(base);
+      if (found !== undefined) break;
+    }
+    const asset = /\.[a-z0-9]+$/i.test(module) && !/\.(?:[mc]?[jt]sx?)$/.test(module);
+    if (found === undefined && bases.length > 0 && !asset && !this.unresolvedImports.has(key)) {
+      this.unresolvedImports.add(key);
+      this.notes.push({
+        kind: 'unresolved-import',
+        file: fromFile,
+        detail: `'${module}' is not among the analysed source files`,
+      });
+    }
+    this.moduleCache.set(key, found);
+    return found;
+  }
+
+  private findFile(base: string): string | undefined {
+    const candidates = [base];
+    // `import './x.js'` in TypeScript names `x.ts`.
+    const script = /\.(?:m?js|jsx)$/.exec(base);
+    if (script) {
+      const stem = base.slice(0, -script[0].length);
+      candidates.push(`${stem}.ts`, `${stem}.tsx`);
+    }
+    for (const extension of MODULE_EXTENSIONS) candidates.push(base + extension);
+    for (const extension of MODULE_EXTENSIONS) candidates.push(`${base}/index${extension}`);
+    return candidates.find((candidate) => this.summaries.has(candidate));
+  }
+}
+
+function sortNotes(notes: AnalysisNote[]): AnalysisNote[] {
+  return notes.sort(
+    (a, b) => compare(a.file, b.file) || compare(a.kind, b.kind) || compare(a.detail, b.detail),
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

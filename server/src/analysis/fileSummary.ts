@@ -1,0 +1,672 @@
+/**
+ * One source file reduced to what the cross-file resolution needs: its imports and exports, and the
+ * calls whose receiver might be a Stripe client, each receiver as a symbolic value. Built from one
+ * parse with no type checker, so a summary depends only on the file's own text and can be cached
+ * by it.
+ */
+import ts from 'typescript';
+
+/** Where a Stripe client comes from, as far as one file can tell. */
+export type ClientKind =
+  /** `new Stripe(key, { httpClient: createHttpClient() })`: the UI extension's client. */
+  | 'ui-extension'
+  /** A parameter typed `Stripe` (a helper that is handed the client). */
+  | 'parameter'
+  /** `new Stripe(...)` without the SDK's http client: a backend with its own key. */
+  | 'backend'
+  /** `new Stripe(...)` whose options are not a literal the tool can read. */
+  | 'undetermined';
+
+export interface ClientSource {
+  kind: ClientKind;
+  /** The `new Stripe(…)` expression or the parameter, as offsets in its file. */
+  start: number;
+  end: number;
+}
+
+/** A value as one file sees it; `import` leaves are resolved across files later. */
+export type SymbolicValue =
+  | { kind: 'client'; source: ClientSource }
+  | { kind: 'import'; module: string; name: string }
+  | { kind: 'member'; object: SymbolicValue; name: string }
+  | { kind: 'call'; callee: SymbolicValue }
+  | { kind: 'function'; returns: SymbolicValue | undefined };
+
+export interface ExpandItem {
+  path: string;
+  start: number;
+  end: number;
+}
+
+/** A call whose receiver chain starts at a value that may be a client. */
+export interface CandidateCall {
+  root: SymbolicValue;
+  /** Property names after the root; `undefined` entries are computed (`stripe[name]`). */
+  path: (string | undefined)[];
+  /** The callee (`stripe.customers.list`), as offsets. */
+  start: number;
+  end: number;
+  expand: ExpandItem[];
+  /** An `expand` whose value, or one of whose items, is not a string literal. */
+  expandIncomplete: boolean;
+}
+
+export interface FileSummary {
+  exports: Map<string, SymbolicValue>;
+  /** `export * from '…'` specifiers, in source order. */
+  starExports: string[];
+  calls: CandidateCall[];
+  /** Whether the parser recovered from syntax errors (the summary may miss calls). */
+  hasSyntaxErrors: boolean;
+}
+
+const STRIPE_MODULE = 'stripe';
+const HTTP_CLIENT_MODULE = '@stripe/ui-extension-sdk/http_client';
+
+/** A declaration evaluated on first lookup (hoisting and use-before-declaration in closures). */
+interface Binding {
+  evaluate: () => SymbolicValue | undefined;
+  /** Set once evaluated (a helper called from many places is walked once). */
+  value?: { result: SymbolicValue | undefined };
+}
+
+class Scope {
+  readonly bindings = new Map<string, Binding>();
+  constructor(readonly parent: Scope | undefined) {}
+
+  lookup(name: string): Binding | undefined {
+    for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
+      const binding = scope.bindings.get(name);
+      if (binding) return binding;
+    }
+    return undefined;
+  }
+}
+
+export function scriptKindOf(fileName: string): ts.ScriptKind {
+  if (fileName.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (fileName.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (fileName.endsWith('.js') || fileName.endsWith('.mjs') || fileName.endsWith('.cjs')) {
+    return ts.ScriptKind.JS;
+  }
+  return ts.ScriptKind.TS;
+}
+
+/** Parses one file the way the analysis does (also the baseline the benchmark compares with). */
+export function parseSource(fileName: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKindOf(fileName));
+}
+
+export function summarizeFile(fileName: string, text: string): FileSummary {
+  return new Summarizer(parseSource(fileName, text)).run();
+}
+
+function unwrap(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  for (;;) {
+    if (
+      ts.isParenthesizedExpression(current) ||
+      ts.isAsExpression(current) ||
+      ts.isNonNullExpression(current) ||
+      ts.isSatisfiesExpression(current) ||
+      ts.isTypeAssertionExpression(current) ||
+      ts.isAwaitExpression(current)
+    ) {
+      current = current.expression;
+    } else {
+      return current;
+    }
+  }
+}
+
+function propertyNameText(name: ts.PropertyName | ts.BindingName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) {
+    return name.text;
+  }
+  if (ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  return undefined;
+}
+
+function literalText(expression: ts.Expression): string | undefined {
+  const inner = unwrap(expression);
+  if (ts.isStringLiteral(inner) || ts.isNoSubstitutionTemplateLiteral(inner)) return inner.text;
+  return undefined;
+}
+
+function isImport(value: SymbolicValue | undefined, module: string, names: string[]): boolean {
+  if (!value) return false;
+  if (value.kind === 'import') return value.module === module && names.includes(value.name);
+  // `import * as S from 'stripe'; new S.Stripe(…)` and `require('stripe').default`
+  return (
+    value.kind === 'member' &&
+    value.object.kind === 'import' &&
+    value.object.module === module &&
+    value.object.name === '*' &&
+    names.includes(value.name)
+  );
+}
+
+class Summarizer {
+  private readonly calls: CandidateCall[] = [];
+  private readonly exports = new Map<string, SymbolicValue>();
+  private readonly starExports: string[] = [];
+  private readonly evaluating = new Set<Binding>();
+
+  constructor(private readonly sourceFile: ts.SourceFile) {}
+
+  run(): FileSummary {
+    const moduleScope = new Scope(undefined);
+    this.declareStatements(this.sourceFile.statements, moduleScope);
+    this.collectExports(moduleScope);
+    this.visitStatements(this.sourceFile.statements, moduleScope);
+    const diagnostics = (this.sourceFile as { parseDiagnostics?: readonly unknown[] })
+      .parseDiagnostics;
+    return {
+      exports: this.exports,
+      starExports: this.starExports,
+      calls: this.calls,
+      hasSyntaxErrors: (diagnostics?.length ?? 0) > 0,
+    };
+  }
+
+  // ---- declarations -------------------------------------------------------------------------
+
+  /** Hoists the declarations of a statement list into `scope`, evaluated lazily. */
+  private declareStatements(statements: readonly ts.Statement[], scope: Scope): void {
+    for (const statement of statements) {
+      if (ts.isImportDeclaration(statement)) this.declareImport(statement, scope);
+      else if (ts.isVariableStatement(statement)) {
+        for (const declaration of statement.declarationList.declarations) {
+          this.declareVariable(declaration, scope);
+        }
+      } else if (ts.isFunctionDeclaration(statement) && statement.name) {
+        const node = statement;
+        scope.bindings.set(statement.name.text, {
+          evaluate: () => this.functionValue(node, scope),
+        });
+      } else if (ts.isClassDeclaration(statement) && statement.name) {
+        scope.bindings.set(statement.name.text, { evaluate: () => undefined });
+      } else if (ts.isImportEqualsDeclaration(statement)) {
+        const reference = statement.moduleReference;
+        if (ts.isExternalModuleReference(reference) && ts.isStringLiteral(reference.expression)) {
+          const module = reference.expression.text;
+          scope.bindings.set(statement.name.text, {
+            evaluate: () => ({ kind: 'import', module, name: '*' }),
+          });
+        }
+      }
+    }
+  }
+
+  private declareImport(declaration: ts.ImportDeclaration, scope: Scope): void {
+    const clause = declaration.importClause;
+    if (!clause || !ts.isStringLiteral(declaration.moduleSpecifier)) return;
+    const module = declaration.moduleSpecifier.text;
+    if (clause.name) {
+      scope.bindings.set(clause.name.text, {
+        evaluate: () => ({ kind: 'import', module, name: 'default' }),
+      });
+    }
+    const bindings = clause.namedBindings;
+    if (!bindings) return;
+    if (ts.isNamespaceImport(bindings)) {
+      scope.bindings.set(bindings.name.text, {
+        evaluate: () => ({ kind: 'import', module, name: '*' }),
+      });
+      return;
+    }
+    for (const element of bindings.elements) {
+      const name = (element.propertyName ?? element.name).text;
+      scope.bindings.set(element.name.text, {
+        evaluate: () => ({ kind: 'import', module, name }),
+      });
+    }
+  }
+
+  private declareVariable(declaration: ts.VariableDeclaration, scope: Scope): void {
+    const initializer = declaration.initializer;
+    if (ts.isIdentifier(declaration.name)) {
+      // `let stripe: Stripe` assigned later is taken at its type, like a parameter.
+      const typed = (): SymbolicValue | undefined => {
+        const source = this.stripeTypeSource(declaration.type, declaration, scope);
+        return source ? { kind: 'client', source } : undefined;
+      };
+      scope.bindings.set(declaration.name.text, {
+        evaluate: () => (initializer ? this.evaluate(initializer, scope) : typed()),
+      });
+      return;
+    }
+    this.declarePattern(
+      declaration.name,
+      () => (initializer ? this.evaluate(initializer, scope) : undefined),
+      scope,
+    );
+  }
+
+  /** Destructuring: `const { customers } = stripe`, `const [a] = …` (array items are unknown). */
+  private declarePattern(
+    pattern: ts.BindingName,
+    source: () => SymbolicValue | undefined,
+    scope: Scope,
+    memberTypes?: Map<string, ClientSource>,
+  ): void {
+    if (ts.isIdentifier(pattern)) {
+      scope.bindings.set(pattern.text, { evaluate: source });
+      return;
+    }
+    for (const element of pattern.elements) {
+      if (ts.isOmittedExpression(element)) continue;
+      if (ts.isArrayBindingPattern(pattern) || element.dotDotDotToken) {
+        this.declarePattern(element.name, () => undefined, scope);
+        continue;
+      }
+      const key = element.propertyName
+        ? propertyNameText(element.propertyName)
+        : propertyNameText(element.name);
+      const typed = key === undefined ? undefined : memberTypes?.get(key);
+      if (typed && ts.isIdentifier(element.name)) {
+        const client: SymbolicValue = { kind: 'client', source: typed };
+        scope.bindings.set(element.name.text, { evaluate: () => client });
+        continue;
+      }
+      this.declarePattern(
+        element.name,
+        () => {
+          const object = source();
+          return object && key !== undefined ? { kind: 'member', object, name: key } : undefined;
+        },
+        scope,
+      );
+    }
+  }
+
+  private declareParameters(
+    parameters: readonly ts.ParameterDeclaration[],
+    scope: Scope,
+    outer: Scope,
+  ): void {
+    for (const parameter of parameters) {
+      if (ts.isIdentifier(parameter.name)) {
+        const typed = this.stripeTypeSource(parameter.type, parameter, outer);
+        const client: SymbolicValue | undefined = typed
+          ? { kind: 'client', source: typed }
+          : undefined;
+        scope.bindings.set(parameter.name.text, { evaluate: () => client });
+        continue;
+      }
+      // `({ stripe }: { stripe: Stripe })`: members of a type literal typed `Stripe`.
+      const memberTypes = new Map<string, ClientSource>();
+      if (parameter.type && ts.isTypeLiteralNode(parameter.type)) {
+        for (const member of parameter.type.members) {
+          if (!ts.isPropertySignature(member)) continue;
+          const key = propertyNameText(member.name);
+          const typed = this.stripeTypeSource(member.type, member, outer);
+          if (key !== undefined && typed) memberTypes.set(key, typed);
+        }
+      }
+      this.declarePattern(parameter.name, () => undefined, scope, memberTypes);
+    }
+  }
+
+  /** The parameter's source when its type is the `Stripe` class imported from `stripe`. */
+  private stripeTypeSource(
+    type: ts.TypeNode | undefined,
+    node: ts.Node,
+    scope: Scope,
+  ): ClientSource | undefined {
+    if (!type || !ts.isTypeReferenceNode(type) || type.typeArguments) return undefined;
+    let value: SymbolicValue | undefined;
+    const name = type.typeName;
+    if (ts.isIdentifier(name)) value = this.lookupValue(name.text, scope);
+    else if (ts.isIdentifier(name.left)) {
+      const object = this.lookupValue(name.left.text, scope);
+      value = object ? { kind: 'member', object, name: name.right.text } : undefined;
+    }
+    if (!isImport(value, STRIPE_MODULE, ['default', 'Stripe'])) return undefined;
+    return { kind: 'parameter', start: node.getStart(this.sourceFile), end: node.end };
+  }
+
+  private collectExports(scope: Scope): void {
+    for (const statement of this.sourceFile.statements) {
+      const exported = ts.canHaveModifiers(statement)
+        ? ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+        : false;
+      const isDefault =
+        ts.canHaveModifiers(statement) &&
+        ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+      if (ts.isExportAssignment(statement)) {
+        const expression = statement.expression;
+        this.setExport('default', () => this.evaluate(expression, scope));
+      } else if (ts.isExportDeclaration(statement)) {
+        this.collectExportDeclaration(statement, scope);
+      } else if (exported && ts.isVariableStatement(statement)) {
+        for (const declaration of statement.declarationList.declarations) {
+          if (ts.isIdentifier(declaration.name)) {
+            const name = declaration.name.text;
+            this.setExport(name, () => this.lookupValue(name, scope));
+          }
+        }
+      } else if (
+        exported &&
+        (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement))
+      ) {
+        const local = statement.name?.text;
+        const value = (): SymbolicValue | undefined =>
+          local !== undefined
+            ? this.lookupValue(local, scope)
+            : ts.isFunctionDeclaration(statement)
+              ? this.functionValue(statement, scope)
+              : undefined;
+        if (isDefault) this.setExport('default', value);
+        else if (local !== undefined) this.setExport(local, value);
+      }
+    }
+  }
+
+  private collectExportDeclaration(statement: ts.ExportDeclaration, scope: Scope): void {
+    const module =
+      statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)
+        ? statement.moduleSpecifier.text
+        : undefined;
+    const clause = statement.exportClause;
+    if (!clause) {
+      if (module !== undefined) this.starExports.push(module);
+      return;
+    }
+    if (ts.isNamespaceExport(clause)) {
+      if (module !== undefined) {
+        this.exports.set(clause.name.text, { kind: 'import', module, name: '*' });
+      }
+      return;
+    }
+    for (const element of clause.elements) {
+      const local = (element.propertyName ?? element.name).text;
+      const exportedName = element.name.text;
+      if (module !== undefined) {
+        this.exports.set(exportedName, { kind: 'import', module, name: local });
+      } else {
+        this.setExport(exportedName, () => this.lookupValue(local, scope));
+      }
+    }
+  }
+
+  private setExport(name: string, value: () => SymbolicValue | undefined): void {
+    const evaluated = value();
+    if (evaluated) this.exports.set(name, evaluated);
+  }
+
+  // ---- evaluation ---------------------------------------------------------------------------
+
+  private lookupValue(name: string, scope: Scope): SymbolicValue | undefined {
+    const binding = scope.lookup(name);
+    if (!binding || this.evaluating.has(binding)) return undefined;
+    if (binding.value) return binding.value.result;
+    this.evaluating.add(binding);
+    try {
+      const result = binding.evaluate();
+      binding.value = { result };
+      return result;
+    } finally {
+      this.evaluating.delete(binding);
+    }
+  }
+
+  /** What an expression is, if it may be (or lead to) a Stripe client; else `undefined`. */
+  private evaluate(expression: ts.Expression, scope: Scope): SymbolicValue | undefined {
+    const node = unwrap(expression);
+    if (ts.isIdentifier(node)) return this.lookupValue(node.text, scope);
+    if (ts.isNewExpression(node)) return this.newExpressionValue(node, scope);
+    if (ts.isPropertyAccessExpression(node)) {
+      const object = this.evaluate(node.expression, scope);
+      return object ? { kind: 'member', object, name: node.name.text } : undefined;
+    }
+    if (ts.isElementAccessExpression(node)) {
+      const object = this.evaluate(node.expression, scope);
+      const name = literalText(node.argumentExpression);
+      return object && name !== undefined ? { kind: 'member', object, name } : undefined;
+    }
+    if (ts.isCallExpression(node)) {
+      if (
+        ts.isIdentifier(node.expression) &&
+        node.expression.text === 'require' &&
+        node.arguments.length === 1 &&
+        node.arguments[0] &&
+        !scope.lookup('require')
+      ) {
+        const module = literalText(node.arguments[0]);
+        return module === undefined ? undefined : { kind: 'import', module, name: '*' };
+      }
+      const callee = this.evaluate(node.expression, scope);
+      return callee ? { kind: 'call', callee } : undefined;
+    }
+    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
+      return this.functionValue(node, scope);
+    }
+    if (ts.isConditionalExpression(node)) {
+      return this.evaluate(node.whenTrue, scope) ?? this.evaluate(node.whenFalse, scope);
+    }
+    if (
+      ts.isBinaryExpression(node) &&
+      (node.operatorToken.kind === ts.SyntaxKind.BarBarToken ||
+        node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)
+    ) {
+      return this.evaluate(node.left, scope) ?? this.evaluate(node.right, scope);
+    }
+    return undefined;
+  }
+
+  private newExpressionValue(node: ts.NewExpression, scope: Scope): SymbolicValue | undefined {
+    const constructor = this.evaluate(node.expression, scope);
+    if (!isImport(constructor, STRIPE_MODULE, ['default', 'Stripe', '*'])) return undefined;
+    const source: ClientSource = {
+      kind: this.clientKind(node.arguments?.[1], scope),
+      start: node.getStart(this.sourceFile),
+      end: node.end,
+    };
+    return { kind: 'client', source };
+  }
+
+  /** Reads the options of `new Stripe(key, options)` for the SDK's `createHttpClient()`. */
+  private clientKind(options: ts.Expression | undefined, scope: Scope): ClientKind {
+    if (!options) return 'backend';
+    let literal = unwrap(options);
+    if (ts.isIdentifier(literal)) {
+      const declaration = this.constObjectLiteral(literal.text);
+      if (!declaration) return 'undetermined';
+      literal = declaration;
+    }
+    if (!ts.isObjectLiteralExpression(literal)) return 'undetermined';
+    let kind: ClientKind = 'backend';
+    for (const property of literal.properties) {
+      if (ts.isSpreadAssignment(property)) {
+        kind = 'undetermined';
+        continue;
+      }
+      const name = property.name ? propertyNameText(property.name as ts.PropertyName) : undefined;
+      if (name !== 'httpClient') continue;
+      if (!ts.isPropertyAssignment(property)) return 'undetermined';
+      const value = unwrap(property.initializer);
+      if (ts.isCallExpression(value)) {
+        const callee = this.evaluate(value.expression, scope);
+        if (isImport(callee, HTTP_CLIENT_MODULE, ['createHttpClient'])) return 'ui-extension';
+      }
+      return 'undetermined';
+    }
+    return kind;
+  }
+
+  /** `const options = { … }` at the module level, for `new Stripe(key, options)`. */
+  private constObjectLiteral(name: string): ts.ObjectLiteralExpression | undefined {
+    for (const statement of this.sourceFile.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (
+          ts.isIdentifier(declaration.name) &&
+          declaration.name.text === name &&
+          declaration.initializer
+        ) {
+          const value = unwrap(declaration.initializer);
+          return ts.isObjectLiteralExpression(value) ? value : undefined;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private functionValue(node: ts.SignatureDeclaration & { body?: ts.Node }, scope: Scope) {
+    return { kind: 'function', returns: this.returnValue(node, scope) } as const satisfies Extract<
+      SymbolicValue,
+      { kind: 'function' }
+    >;
+  }
+
+  /** The first `return` (or expression body) of a function that may be a client. */
+  private returnValue(
+    node: ts.SignatureDeclaration & { body?: ts.Node },
+    outer: Scope,
+  ): SymbolicValue | undefined {
+    const body = node.body;
+    if (!body) return undefined;
+    const scope = new Scope(outer);
+    this.declareParameters(node.parameters, scope, outer);
+    if (!ts.isBlock(body)) return this.evaluate(body as ts.Expression, scope);
+    this.declareStatements(body.statements, scope);
+    let result: SymbolicValue | undefined;
+    const visit = (child: ts.Node): void => {
+      if (result || ts.isFunctionLike(child) || ts.isClassLike(child)) return;
+      if (ts.isReturnStatement(child) && child.expression) {
+        result = this.evaluate(child.expression, scope);
+        return;
+      }
+      if (ts.isBlock(child) && child !== body) {
+        const inner = new Scope(scope);
+        this.declareStatements(child.statements, inner);
+      }
+      ts.forEachChild(child, visit);
+    };
+    ts.forEachChild(body, visit);
+    return result;
+  }
+
+  // ---- the walk that finds calls ------------------------------------------------------------
+
+  private visitStatements(statements: readonly ts.Statement[], scope: Scope): void {
+    for (const statement of statements) this.visit(statement, scope);
+  }
+
+  private visit(node: ts.Node, scope: Scope): void {
+    if (ts.isCallExpression(node)) this.recordCall(node, scope);
+    if (ts.isFunctionLike(node)) {
+      const inner = new Scope(scope);
+      this.declareParameters(node.parameters, inner, scope);
+      const body = (node as { body?: ts.Node }).body;
+      if (body && ts.isBlock(body)) {
+        this.declareStatements(body.statements, inner);
+        this.visitStatements(body.statements, inner);
+      } else if (body) {
+        this.visit(body, inner);
+      }
+      for (const parameter of node.parameters) {
+        if (parameter.initializer) this.visit(parameter.initializer, inner);
+      }
+      return;
+    }
+    if (ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node)) {
+      const inner = new Scope(scope);
+      this.declareStatements(node.statements, inner);
+      ts.forEachChild(node, (child) => {
+        this.visit(child, inner);
+      });
+      return;
+    }
+    if (ts.isCatchClause(node)) {
+      const inner = new Scope(scope);
+      if (node.variableDeclaration) {
+        this.declarePattern(node.variableDeclaration.name, () => undefined, inner);
+      }
+      this.visit(node.block, inner);
+      return;
+    }
+    if (ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) {
+      const inner = new Scope(scope);
+      const initializer = node.initializer;
+      if (initializer && ts.isVariableDeclarationList(initializer)) {
+        for (const declaration of initializer.declarations) {
+          if (ts.isForStatement(node)) this.declareVariable(declaration, inner);
+          else this.declarePattern(declaration.name, () => undefined, inner);
+        }
+      }
+      ts.forEachChild(node, (child) => {
+        this.visit(child, inner);
+      });
+      return;
+    }
+    ts.forEachChild(node, (child) => {
+      this.visit(child, scope);
+    });
+  }
+
+  private recordCall(node: ts.CallExpression, scope: Scope): void {
+    const path: (string | undefined)[] = [];
+    let current = unwrap(node.expression);
+    for (;;) {
+      if (ts.isPropertyAccessExpression(current)) {
+        path.unshift(current.name.text);
+        current = unwrap(current.expression);
+      } else if (ts.isElementAccessExpression(current)) {
+        path.unshift(literalText(current.argumentExpression));
+        current = unwrap(current.expression);
+      } else {
+        break;
+      }
+    }
+    if (path.length === 0) return;
+    const root = this.evaluate(current, scope);
+    if (
+      !root ||
+      root.kind === 'function' ||
+      (root.kind === 'client' && root.source.kind === 'backend')
+    )
+      return;
+    const { items, incomplete } = this.expandOf(node.arguments);
+    this.calls.push({
+      root,
+      path,
+      start: node.expression.getStart(this.sourceFile),
+      end: node.expression.end,
+      expand: items,
+      expandIncomplete: incomplete,
+    });
+  }
+
+  /** The literal `expand: [...]` of the call's object arguments. */
+  private expandOf(args: readonly ts.Expression[]): { items: ExpandItem[]; incomplete: boolean } {
+    const items: ExpandItem[] = [];
+    let incomplete = false;
+    for (const argument of args) {
+      const object = unwrap(argument);
+      if (!ts.isObjectLiteralExpression(object)) continue;
+      for (const property of object.properties) {
+        if (ts.isShorthandPropertyAssignment(property) && property.name.text === 'expand') {
+          incomplete = true;
+          continue;
+        }
+        if (!ts.isPropertyAssignment(property) || propertyNameText(property.name) !== 'expand') {
+          continue;
+        }
+        const value = unwrap(property.initializer);
+        if (!ts.isArrayLiteralExpression(value)) {
+          incomplete = true;
+          continue;
+        }
+        for (const element of value.elements) {
+          const text = literalText(element);
+          if (text === undefined) incomplete = true;
+          else
+            items.push({ path: text, start: element.getStart(this.sourceFile), end: element.end });
+        }
+      }
+    }
+    return { items, incomplete };
+  }
+}
