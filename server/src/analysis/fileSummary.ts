@@ -75,11 +75,7 @@ class Scope {
   constructor(readonly parent: Scope | undefined) {}
 
   lookup(name: string): Binding | undefined {
-    for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
-      const binding = scope.bindings.get(name);
-      if (binding) return binding;
-    }
-    return undefined;
+    return this.bindings.get(name) ?? this.parent?.lookup(name);
   }
 }
 
@@ -482,8 +478,7 @@ class Summarizer {
         kind = 'undetermined';
         continue;
       }
-      const name = property.name ? propertyNameText(property.name as ts.PropertyName) : undefined;
-      if (name !== 'httpClient') continue;
+      if (propertyNameText(property.name) !== 'httpClient') continue;
       if (!ts.isPropertyAssignment(property)) return 'undetermined';
       const value = unwrap(property.initializer);
       if (ts.isCallExpression(value)) {

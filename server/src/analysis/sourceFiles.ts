@@ -3,7 +3,7 @@
  * Never follows `node_modules`, build output or hidden folders, never leaves the app folder through
  * a symbolic link, and survives files that vanish or cannot be read while it walks.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 
 export interface ScanLimits {
@@ -65,7 +65,7 @@ export async function readSourceFiles(
     return { files: [], notes };
   }
   const visited = new Set<string>();
-  let truncated = false;
+  const state = { truncated: false };
 
   const walk = async (absolute: string, relative: string): Promise<void> => {
     let real: string;
@@ -78,7 +78,7 @@ export async function readSourceFiles(
     if (real !== appReal && !real.startsWith(appReal + path.sep)) return;
     if (visited.has(real)) return;
     visited.add(real);
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
       entries = await fs.readdir(absolute, { withFileTypes: true });
     } catch {
@@ -105,16 +105,16 @@ export async function readSourceFiles(
         await walk(childAbsolute, childRelative);
       } else if (isFile && isUiSourceFile(childRelative)) {
         if (found.length >= limits.maxFiles) {
-          truncated = true;
+          state.truncated = true;
           return;
         }
         found.push({ file: childRelative, absolute: childAbsolute });
       }
-      if (truncated) return;
+      if (state.truncated) return;
     }
   };
   await walk(path.join(appFolder, 'src'), 'src');
-  if (truncated) {
+  if (state.truncated) {
     notes.push({
       kind: 'too-many-files',
       file: '',
