@@ -190,13 +190,19 @@ class Join {
         });
       }
       for (const call of summary.calls) {
-        const root = this.resolve(call.root, file, 0);
+        let root = this.resolve(call.root, file, 0);
+        let names = call.path;
+        // `import * as clients from './clients'; clients.stripe.customers.list()`
+        while (root?.kind === 'namespace' && names[0] !== undefined) {
+          root = this.resolveExport(root.file, names[0], 0, new Set());
+          names = names.slice(1);
+        }
         if (root?.kind !== 'client') continue;
         const { source } = root;
         if (source.kind === 'backend') continue;
         const known: string[] = [...root.path];
         let computed = false;
-        for (const name of call.path) {
+        for (const name of names) {
           if (name === undefined) {
             computed = true;
             break;

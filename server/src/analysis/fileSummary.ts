@@ -319,7 +319,8 @@ class Summarizer {
       value = object ? { kind: 'member', object, name: name.right.text } : undefined;
     }
     if (!isImport(value, STRIPE_MODULE, ['default', 'Stripe'])) return undefined;
-    return { kind: 'parameter', start: node.getStart(this.sourceFile), end: node.end };
+    // From the name to the type: `stripe: Stripe`, without a default value or a `;`.
+    return { kind: 'parameter', start: node.getStart(this.sourceFile), end: type.end };
   }
 
   private collectExports(scope: Scope): void {
