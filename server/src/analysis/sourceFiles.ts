@@ -122,22 +122,43 @@ export async function readSourceFiles(
     });
   }
 
-  const files: SourceFile[] = [];
-  for (const { file, absolute } of found) {
+  // A few reads at a time: much faster than one by one, without opening thousands of files at once.
+  const read = await mapConcurrently(found, READ_CONCURRENCY, async ({ file, absolute }) => {
     try {
       const stat = await fs.stat(absolute);
       if (stat.size > limits.maxFileSize) {
-        notes.push({
-          kind: 'file-too-large',
-          file,
-          detail: `${stat.size} bytes, more than the ${limits.maxFileSize} analysed`,
-        });
-        continue;
+        const detail = `${stat.size} bytes, more than the ${limits.maxFileSize} analysed`;
+        return { note: { kind: 'file-too-large', file, detail } satisfies AnalysisNote };
       }
-      files.push({ file, text: await fs.readFile(absolute, 'utf8') });
+      return { source: { file, text: await fs.readFile(absolute, 'utf8') } };
     } catch {
-      notes.push({ kind: 'unreadable', file, detail: 'the file vanished or cannot be read' });
+      const detail = 'the file vanished or cannot be read';
+      return { note: { kind: 'unreadable', file, detail } satisfies AnalysisNote };
     }
+  });
+  const files: SourceFile[] = [];
+  for (const outcome of read) {
+    if (outcome.source) files.push(outcome.source);
+    if (outcome.note) notes.push(outcome.note);
   }
   return { files, notes };
+}
+
+const READ_CONCURRENCY = 16;
+
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  map: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
 }
