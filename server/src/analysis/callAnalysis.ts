@@ -77,8 +77,9 @@ export interface PathAlias {
 
 export interface CallAnalyzer {
   /**
-   * Analyses the given files (the whole UI source of one app). A file whose text is unchanged
-   * since the last call reuses its summary; only the cross-file join is redone.
+   * Analyses the given files (the whole UI source of one app). A file whose text (or `version`,
+   * when given) is unchanged since the last call keeps its summary, and its calls are resolved
+   * again only when a file their resolution read has changed.
    */
   analyze(files: readonly SourceFile[], aliases?: readonly PathAlias[]): CallAnalysis;
   /** Summaries held (for tests and the benchmark). */
@@ -86,32 +87,90 @@ export interface CallAnalyzer {
 }
 
 interface CacheEntry {
+  version: string | number | undefined;
   text: string;
   summary: FileSummary;
 }
 
+/** One file's share of the result, and the files its resolution read. */
+interface FileResult {
+  calls: ApiCall[];
+  unresolved: UnresolvedCall[];
+  notes: AnalysisNote[];
+  readFiles: Set<string>;
+}
+
 export function createCallAnalyzer(): CallAnalyzer {
   const cache = new Map<string, CacheEntry>();
+  let results = new Map<string, FileResult>();
+  let previousAliases = '';
+  let sortedFiles: string[] = [];
   return {
     analyze(files, aliases = []) {
       const summaries = new Map<string, FileSummary>();
-      const present = new Set<string>();
-      for (const { file, text } of files) {
-        present.add(file);
+      const changed = new Set<string>();
+      let added = false;
+      for (const { file, text, version } of files) {
         let entry = cache.get(file);
-        if (entry?.text !== text) {
-          entry = { text, summary: summarizeFile(file, text) };
+        if (!entry) added = true;
+        const same =
+          entry !== undefined &&
+          (version !== undefined ? entry.version === version : entry.text === text);
+        if (!entry || !same) {
+          entry = { version, text, summary: summarizeFile(file, text) };
           cache.set(file, entry);
+          changed.add(file);
         }
         summaries.set(file, entry.summary);
       }
-      for (const file of cache.keys()) if (!present.has(file)) cache.delete(file);
-      return new Join(summaries, aliases).run();
+      const removed = cache.size !== summaries.size;
+      if (removed) {
+        for (const file of cache.keys()) if (!summaries.has(file)) cache.delete(file);
+      }
+      // Which files exist and how specifiers map decide every import: when either changes, all
+      // of the join is redone.
+      const aliasKey = JSON.stringify(aliases);
+      if (added || removed || aliasKey !== previousAliases) {
+        results = new Map();
+        previousAliases = aliasKey;
+        sortedFiles = [...summaries.keys()].sort();
+      }
+      const join = new Join(summaries, aliases);
+      const next = new Map<string, FileResult>();
+      for (const file of summaries.keys()) {
+        const previous = results.get(file);
+        const stale =
+          !previous ||
+          changed.has(file) ||
+          (changed.size > 0 && [...previous.readFiles].some((read) => changed.has(read)));
+        next.set(file, stale ? join.resolveFile(file) : previous);
+      }
+      results = next;
+      return assemble(sortedFiles, results);
     },
     get cachedFiles() {
       return cache.size;
     },
   };
+}
+
+function assemble(
+  sortedFiles: readonly string[],
+  results: ReadonlyMap<string, FileResult>,
+): CallAnalysis {
+  const calls: ApiCall[] = [];
+  const unresolved: UnresolvedCall[] = [];
+  const notes = new Map<string, AnalysisNote>();
+  for (const file of sortedFiles) {
+    const result = results.get(file);
+    if (!result) continue;
+    calls.push(...result.calls);
+    unresolved.push(...result.unresolved);
+    for (const note of result.notes) {
+      notes.set(`${note.file}\0${note.kind}\0${note.detail}`, note);
+    }
+  }
+  return { calls, unresolved, notes: sortNotes([...notes.values()]) };
 }
 
 /** Reads an app folder's `src/**` and analyses it (the CLI's entry; the server keeps an analyzer). */
@@ -165,80 +224,82 @@ type Resolved =
 const RESOLUTION_DEPTH = 64;
 const MODULE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx'];
 
+interface ModuleResolution {
+  file: string | undefined;
+  /** The specifier names the app's own source, but no analysed file. */
+  missingSource: boolean;
+}
+
 class Join {
-  private readonly calls: ApiCall[] = [];
-  private readonly unresolved: UnresolvedCall[] = [];
-  private readonly notes: AnalysisNote[] = [];
-  private readonly unresolvedImports = new Set<string>();
-  private readonly moduleCache = new Map<string, string | undefined>();
+  private readonly moduleCache = new Map<string, ModuleResolution>();
+  /** The result being built: where notes and read files go. */
+  private current: FileResult = emptyResult();
 
   constructor(
     private readonly summaries: ReadonlyMap<string, FileSummary>,
     private readonly aliases: readonly PathAlias[],
   ) {}
 
-  run(): CallAnalysis {
-    const files = [...this.summaries.keys()].sort();
-    for (const file of files) {
-      const summary = this.summaries.get(file);
-      if (!summary) continue;
-      if (summary.hasSyntaxErrors) {
-        this.notes.push({
-          kind: 'syntax-errors',
-          file,
-          detail: 'the file has syntax errors; calls in the broken part may be missed',
+  /** The calls of one file, resolved across the others. */
+  resolveFile(file: string): FileResult {
+    const result = emptyResult();
+    this.current = result;
+    const summary = this.summaries.get(file);
+    if (!summary) return result;
+    if (summary.hasSyntaxErrors) {
+      result.notes.push({
+        kind: 'syntax-errors',
+        file,
+        detail: 'the file has syntax errors; calls in the broken part may be missed',
+      });
+    }
+    for (const call of summary.calls) {
+      let root = this.resolve(call.root, file, 0);
+      let names = call.path;
+      // `import * as clients from './clients'; clients.stripe.customers.list()`
+      while (root?.kind === 'namespace' && names[0] !== undefined) {
+        root = this.resolveExport(root.file, names[0], 0, new Set());
+        names = names.slice(1);
+      }
+      if (root?.kind !== 'client') continue;
+      const { source } = root;
+      if (source.kind === 'backend') continue;
+      const known: string[] = [...root.path];
+      let computed = false;
+      for (const name of names) {
+        if (name === undefined) {
+          computed = true;
+          break;
+        }
+        known.push(name);
+      }
+      const at = { file, start: call.start, end: call.end };
+      if (source.kind === 'undetermined') {
+        result.unresolved.push({
+          ...at,
+          knownPath: known.join('.'),
+          reason: 'undetermined-client',
+        });
+      } else if (computed) {
+        result.unresolved.push({ ...at, knownPath: known.join('.'), reason: 'computed-member' });
+      } else if (known.length === 1 && known[0] === 'rawRequest') {
+        result.unresolved.push({ ...at, knownPath: '', reason: 'raw-request' });
+      } else if (known.length >= 2) {
+        // One name alone is a method of the client itself (`on`, `getApiField`), not a request.
+        result.calls.push({
+          ...at,
+          accessor: known.join('.'),
+          expand: call.expand,
+          expandIncomplete: call.expandIncomplete,
+          client: { kind: source.kind, file: root.file, start: source.start, end: source.end },
         });
       }
-      for (const call of summary.calls) {
-        let root = this.resolve(call.root, file, 0);
-        let names = call.path;
-        // `import * as clients from './clients'; clients.stripe.customers.list()`
-        while (root?.kind === 'namespace' && names[0] !== undefined) {
-          root = this.resolveExport(root.file, names[0], 0, new Set());
-          names = names.slice(1);
-        }
-        if (root?.kind !== 'client') continue;
-        const { source } = root;
-        if (source.kind === 'backend') continue;
-        const known: string[] = [...root.path];
-        let computed = false;
-        for (const name of names) {
-          if (name === undefined) {
-            computed = true;
-            break;
-          }
-          known.push(name);
-        }
-        const at = { file, start: call.start, end: call.end };
-        if (source.kind === 'undetermined') {
-          this.unresolved.push({
-            ...at,
-            knownPath: known.join('.'),
-            reason: 'undetermined-client',
-          });
-        } else if (computed) {
-          this.unresolved.push({ ...at, knownPath: known.join('.'), reason: 'computed-member' });
-        } else if (known.length === 1 && known[0] === 'rawRequest') {
-          this.unresolved.push({ ...at, knownPath: '', reason: 'raw-request' });
-        } else if (known.length >= 2) {
-          // One name alone is a method of the client itself (`on`, `getApiField`), not a request.
-          this.calls.push({
-            ...at,
-            accessor: known.join('.'),
-            expand: call.expand,
-            expandIncomplete: call.expandIncomplete,
-            client: { kind: source.kind, file: root.file, start: source.start, end: source.end },
-          });
-        }
-      }
     }
-    const bySite = (a: { file: string; start: number; end: number }, b: typeof a): number =>
-      compare(a.file, b.file) || a.start - b.start || a.end - b.end;
-    return {
-      calls: this.calls.sort(bySite),
-      unresolved: this.unresolved.sort(bySite),
-      notes: sortNotes(this.notes),
-    };
+    const bySite = (a: { start: number; end: number }, b: typeof a): number =>
+      a.start - b.start || a.end - b.end;
+    result.calls.sort(bySite);
+    result.unresolved.sort(bySite);
+    return result;
   }
 
   private resolve(value: SymbolicValue, file: string, depth: number): Resolved | undefined {
@@ -288,6 +349,7 @@ class Join {
   ): Resolved | undefined {
     if (seen.has(file) || depth > RESOLUTION_DEPTH) return undefined;
     seen.add(file);
+    this.current.readFiles.add(file);
     const summary = this.summaries.get(file);
     if (!summary) return undefined;
     const value = summary.exports.get(name);
@@ -305,7 +367,22 @@ class Join {
   /** The analysed file a specifier names, or undefined (a package, or a file not analysed). */
   private resolveModule(module: string, fromFile: string): string | undefined {
     const key = `${fromFile}\0${module}`;
-    if (this.moduleCache.has(key)) return this.moduleCache.get(key);
+    let resolution = this.moduleCache.get(key);
+    if (!resolution) {
+      resolution = this.lookUpModule(module, fromFile);
+      this.moduleCache.set(key, resolution);
+    }
+    if (resolution.missingSource) {
+      this.current.notes.push({
+        kind: 'unresolved-import',
+        file: fromFile,
+        detail: `'${module}' is not among the analysed source files`,
+      });
+    }
+    return resolution.file;
+  }
+
+  private lookUpModule(module: string, fromFile: string): ModuleResolution {
     let bases: string[] = [];
     if (module.startsWith('./') || module.startsWith('../') || module === '.' || module === '..') {
       bases = [path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), module))];
@@ -316,22 +393,13 @@ class Join {
         bases = alias.targets.map((target) => path.posix.normalize(target + rest));
       }
     }
-    let found: string | undefined;
     for (const base of bases) {
-      found = this.findFile(base);
-      if (found !== undefined) break;
+      const file = this.findFile(base);
+      if (file !== undefined) return { file, missingSource: false };
     }
+    // A relative or aliased specifier is the app's own code, unless it names an asset (`.css`).
     const asset = /\.[a-z0-9]+$/i.test(module) && !/\.(?:[mc]?[jt]sx?)$/.test(module);
-    if (found === undefined && bases.length > 0 && !asset && !this.unresolvedImports.has(key)) {
-      this.unresolvedImports.add(key);
-      this.notes.push({
-        kind: 'unresolved-import',
-        file: fromFile,
-        detail: `'${module}' is not among the analysed source files`,
-      });
-    }
-    this.moduleCache.set(key, found);
-    return found;
+    return { file: undefined, missingSource: bases.length > 0 && !asset };
   }
 
   private findFile(base: string): string | undefined {
@@ -346,6 +414,10 @@ class Join {
     for (const extension of MODULE_EXTENSIONS) candidates.push(`${base}/index${extension}`);
     return candidates.find((candidate) => this.summaries.has(candidate));
   }
+}
+
+function emptyResult(): FileResult {
+  return { calls: [], unresolved: [], notes: [], readFiles: new Set() };
 }
 
 function sortNotes(notes: AnalysisNote[]): AnalysisNote[] {

@@ -526,80 +526,159 @@ class Summarizer {
     const scope = new Scope(outer);
     this.declareParameters(node.parameters, scope, outer);
     if (!ts.isBlock(body)) return this.evaluate(body as ts.Expression, scope);
-    this.declareStatements(body.statements, scope);
-    let result: SymbolicValue | undefined;
-    const visit = (child: ts.Node): void => {
-      if (result || ts.isFunctionLike(child) || ts.isClassLike(child)) return;
-      if (ts.isReturnStatement(child) && child.expression) {
-        result = this.evaluate(child.expression, scope);
-        return;
+    return this.returnIn(body.statements, scope);
+  }
+
+  /** Walks statements only (returns cannot hide in expressions), each block in its own scope. */
+  private returnIn(statements: readonly ts.Statement[], outer: Scope): SymbolicValue | undefined {
+    const scope = new Scope(outer);
+    this.declareStatements(statements, scope);
+    for (const statement of statements) {
+      const found = this.returnInStatement(statement, scope);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private returnInStatement(
+    statement: ts.Statement | undefined,
+    scope: Scope,
+  ): SymbolicValue | undefined {
+    if (!statement) return undefined;
+    switch (statement.kind) {
+      case ts.SyntaxKind.ReturnStatement: {
+        const expression = (statement as ts.ReturnStatement).expression;
+        return expression ? this.evaluate(expression, scope) : undefined;
       }
-      if (ts.isBlock(child) && child !== body) {
-        const inner = new Scope(scope);
-        this.declareStatements(child.statements, inner);
+      case ts.SyntaxKind.Block:
+        return this.returnIn((statement as ts.Block).statements, scope);
+      case ts.SyntaxKind.IfStatement: {
+        const { thenStatement, elseStatement } = statement as ts.IfStatement;
+        return (
+          this.returnInStatement(thenStatement, scope) ??
+          this.returnInStatement(elseStatement, scope)
+        );
       }
-      ts.forEachChild(child, visit);
-    };
-    ts.forEachChild(body, visit);
-    return result;
+      case ts.SyntaxKind.TryStatement: {
+        const { tryBlock, catchClause, finallyBlock } = statement as ts.TryStatement;
+        return (
+          this.returnIn(tryBlock.statements, scope) ??
+          (catchClause ? this.returnIn(catchClause.block.statements, scope) : undefined) ??
+          (finallyBlock ? this.returnIn(finallyBlock.statements, scope) : undefined)
+        );
+      }
+      case ts.SyntaxKind.ForStatement:
+      case ts.SyntaxKind.ForOfStatement:
+      case ts.SyntaxKind.ForInStatement:
+      case ts.SyntaxKind.WhileStatement:
+      case ts.SyntaxKind.DoStatement:
+      case ts.SyntaxKind.LabeledStatement:
+        return this.returnInStatement((statement as ts.IterationStatement).statement, scope);
+      case ts.SyntaxKind.SwitchStatement:
+        for (const clause of (statement as ts.SwitchStatement).caseBlock.clauses) {
+          const found = this.returnIn(clause.statements, scope);
+          if (found) return found;
+        }
+        return undefined;
+      default:
+        return undefined;
+    }
   }
 
   // ---- the walk that finds calls ------------------------------------------------------------
 
   private visitStatements(statements: readonly ts.Statement[], scope: Scope): void {
-    for (const statement of statements) this.visit(statement, scope);
+    const visitor = this.visitorFor(scope);
+    for (const statement of statements) visitor(statement);
   }
 
-  private visit(node: ts.Node, scope: Scope): void {
-    if (ts.isCallExpression(node)) this.recordCall(node, scope);
-    if (ts.isFunctionLike(node)) {
-      const inner = new Scope(scope);
-      this.declareParameters(node.parameters, inner, scope);
-      const body = (node as { body?: ts.Node }).body;
-      if (body && ts.isBlock(body)) {
-        this.declareStatements(body.statements, inner);
-        this.visitStatements(body.statements, inner);
-      } else if (body) {
-        this.visit(body, inner);
-      }
-      for (const parameter of node.parameters) {
-        if (parameter.initializer) this.visit(parameter.initializer, inner);
-      }
+  /** One child visitor per scope rather than one closure per node. */
+  private visitorFor(scope: Scope): (node: ts.Node) => void {
+    const visitor = (node: ts.Node): void => {
+      this.visit(node, scope, visitor);
+    };
+    return visitor;
+  }
+
+  private visit(node: ts.Node, scope: Scope, visitChild: (node: ts.Node) => void): void {
+    const kind = node.kind;
+    // Types, imports and leaves hold no calls.
+    if (
+      (kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode) ||
+      kind === ts.SyntaxKind.Identifier ||
+      kind === ts.SyntaxKind.StringLiteral ||
+      kind === ts.SyntaxKind.InterfaceDeclaration ||
+      kind === ts.SyntaxKind.TypeAliasDeclaration ||
+      kind === ts.SyntaxKind.ImportDeclaration ||
+      kind === ts.SyntaxKind.JsxText
+    ) {
       return;
     }
-    if (ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node)) {
-      const inner = new Scope(scope);
-      this.declareStatements(node.statements, inner);
-      ts.forEachChild(node, (child) => {
-        this.visit(child, inner);
-      });
-      return;
-    }
-    if (ts.isCatchClause(node)) {
-      const inner = new Scope(scope);
-      if (node.variableDeclaration) {
-        this.declarePattern(node.variableDeclaration.name, () => undefined, inner);
-      }
-      this.visit(node.block, inner);
-      return;
-    }
-    if (ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) {
-      const inner = new Scope(scope);
-      const initializer = node.initializer;
-      if (initializer && ts.isVariableDeclarationList(initializer)) {
-        for (const declaration of initializer.declarations) {
-          if (ts.isForStatement(node)) this.declareVariable(declaration, inner);
-          else this.declarePattern(declaration.name, () => undefined, inner);
+    switch (kind) {
+      case ts.SyntaxKind.CallExpression:
+        this.recordCall(node as ts.CallExpression, scope);
+        ts.forEachChild(node, visitChild);
+        return;
+      case ts.SyntaxKind.FunctionDeclaration:
+      case ts.SyntaxKind.FunctionExpression:
+      case ts.SyntaxKind.ArrowFunction:
+      case ts.SyntaxKind.MethodDeclaration:
+      case ts.SyntaxKind.Constructor:
+      case ts.SyntaxKind.GetAccessor:
+      case ts.SyntaxKind.SetAccessor: {
+        const fn = node as ts.FunctionLikeDeclaration;
+        const inner = new Scope(scope);
+        this.declareParameters(fn.parameters, inner, scope);
+        const visitInner = this.visitorFor(inner);
+        for (const parameter of fn.parameters) {
+          if (parameter.initializer) visitInner(parameter.initializer);
         }
+        const body = fn.body;
+        if (body && ts.isBlock(body)) {
+          this.declareStatements(body.statements, inner);
+          for (const statement of body.statements) visitInner(statement);
+        } else if (body) {
+          visitInner(body);
+        }
+        return;
       }
-      ts.forEachChild(node, (child) => {
-        this.visit(child, inner);
-      });
-      return;
+      case ts.SyntaxKind.Block:
+      case ts.SyntaxKind.ModuleBlock:
+      case ts.SyntaxKind.CaseClause:
+      case ts.SyntaxKind.DefaultClause: {
+        const inner = new Scope(scope);
+        const statements = (node as ts.Block | ts.CaseOrDefaultClause).statements;
+        this.declareStatements(statements, inner);
+        ts.forEachChild(node, this.visitorFor(inner));
+        return;
+      }
+      case ts.SyntaxKind.CatchClause: {
+        const clause = node as ts.CatchClause;
+        const inner = new Scope(scope);
+        if (clause.variableDeclaration) {
+          this.declarePattern(clause.variableDeclaration.name, () => undefined, inner);
+        }
+        this.visitorFor(inner)(clause.block);
+        return;
+      }
+      case ts.SyntaxKind.ForStatement:
+      case ts.SyntaxKind.ForOfStatement:
+      case ts.SyntaxKind.ForInStatement: {
+        const loop = node as ts.ForStatement | ts.ForOfStatement | ts.ForInStatement;
+        const inner = new Scope(scope);
+        const initializer = loop.initializer;
+        if (initializer && ts.isVariableDeclarationList(initializer)) {
+          for (const declaration of initializer.declarations) {
+            if (ts.isForStatement(loop)) this.declareVariable(declaration, inner);
+            else this.declarePattern(declaration.name, () => undefined, inner);
+          }
+        }
+        ts.forEachChild(node, this.visitorFor(inner));
+        return;
+      }
+      default:
+        ts.forEachChild(node, visitChild);
     }
-    ts.forEachChild(node, (child) => {
-      this.visit(child, scope);
-    });
   }
 
   private recordCall(node: ts.CallExpression, scope: Scope): void {

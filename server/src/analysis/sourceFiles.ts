@@ -34,6 +34,8 @@ export interface SourceFile {
   /** Path relative to the app folder, with `/` separators. */
   file: string;
   text: string;
+  /** A document version or a file's mtime: when given, an unchanged one skips comparing texts. */
+  version?: string | number;
 }
 
 const SOURCE_EXTENSION = /\.(?:ts|tsx|js|jsx)$/;
