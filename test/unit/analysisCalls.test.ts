@@ -406,6 +406,69 @@ stripe.prices.list(
     assert.equal(analyzer.cachedFiles, 1);
   });
 
+  it('updates one file at a time: its own calls, and the files that read it, follow', () => {
+    const analyzer = createCallAnalyzer();
+    const clientText = `${HEADER}export const stripe = ${CLIENT};\n`;
+    const reexport = `export * from './stripe';\n`;
+    const view = `import { stripe } from './clients';\nstripe.customers.list();\n`;
+    analyzer.analyze([
+      { file: 'src/stripe.ts', text: clientText },
+      { file: 'src/clients.ts', text: reexport },
+      { file: 'src/view.ts', text: view },
+    ]);
+    const accessors = (file: string): string[] =>
+      analyzer.fileAnalysis(file).calls.map((call) => call.accessor);
+    assert.deepEqual(accessors('src/view.ts'), ['customers.list']);
+
+    analyzer.update({ file: 'src/view.ts', text: `${view}stripe.invoices.list();\n` });
+    assert.deepEqual(accessors('src/view.ts'), ['customers.list', 'invoices.list']);
+
+    // The client two files away becomes a backend client: the view, which read it, follows.
+    analyzer.update({
+      file: 'src/stripe.ts',
+      text: `import Stripe from 'stripe';\nexport const stripe = new Stripe('sk');\n`,
+    });
+    assert.deepEqual(accessors('src/view.ts'), []);
+    analyzer.update({ file: 'src/stripe.ts', text: clientText });
+    assert.deepEqual(accessors('src/view.ts'), ['customers.list', 'invoices.list']);
+
+    // A new file that the view imports by a name the re-export did not resolve before.
+    analyzer.update({
+      file: 'src/other.ts',
+      text: `export { stripe as other } from './stripe';\n`,
+    });
+    analyzer.update({
+      file: 'src/view.ts',
+      text: `import { other } from './other';\nother.prices.list();\n`,
+    });
+    assert.deepEqual(
+      analyzer.current().calls.map((call) => `${call.file} ${call.accessor}`),
+      ['src/view.ts prices.list'],
+    );
+    analyzer.remove('src/other.ts');
+    assert.deepEqual(analyzer.current().calls, []);
+    assert.deepEqual(analyzer.current().notes, [
+      {
+        kind: 'unresolved-import',
+        file: 'src/view.ts',
+        detail: "'./other' is not among the analysed source files",
+      },
+    ]);
+    assert.deepEqual(analyzer.fileAnalysis('src/missing.ts'), {
+      calls: [],
+      unresolved: [],
+      notes: [],
+    });
+    // A version, when given, decides alone whether the file changed.
+    analyzer.update({ file: 'src/view.ts', text: 'stripe.x.y();', version: 7 });
+    analyzer.update({
+      file: 'src/view.ts',
+      text: 'import { stripe } from "./stripe"; stripe.a.b();',
+      version: 7,
+    });
+    assert.deepEqual(analyzer.current().calls, []);
+  });
+
   it('does not loop on circular imports and self-referencing bindings', () => {
     const result = analyze({
       'src/a.ts': `export * from './b';\nexport { x as y } from './b';\nimport { z } from './b';\nz.customers.list();\n`,

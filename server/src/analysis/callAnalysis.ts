@@ -77,11 +77,19 @@ export interface PathAlias {
 
 export interface CallAnalyzer {
   /**
-   * Analyses the given files (the whole UI source of one app). A file whose text (or `version`,
-   * when given) is unchanged since the last call keeps its summary, and its calls are resolved
-   * again only when a file their resolution read has changed.
+   * Analyses the given files (the whole UI source of one app), replacing the set held. A file
+   * whose text (or `version`, when given) is unchanged keeps its summary, and its calls are
+   * resolved again only when a file their resolution read has changed.
    */
   analyze(files: readonly SourceFile[], aliases?: readonly PathAlias[]): CallAnalysis;
+  /** One file edited or added (the editor's change event): nothing is resolved until asked. */
+  update(file: SourceFile): void;
+  /** One file deleted. */
+  remove(file: string): void;
+  /** The calls of one file (what its diagnostics need), resolving only what is stale. */
+  fileAnalysis(file: string): CallAnalysis;
+  /** The calls of all files held, resolving only what is stale. */
+  current(): CallAnalysis;
   /** Summaries held (for tests and the benchmark). */
   readonly cachedFiles: number;
 }
@@ -102,75 +110,116 @@ interface FileResult {
 
 export function createCallAnalyzer(): CallAnalyzer {
   const cache = new Map<string, CacheEntry>();
-  let results = new Map<string, FileResult>();
-  let previousAliases = '';
-  let sortedFiles: string[] = [];
-  return {
-    analyze(files, aliases = []) {
-      const summaries = new Map<string, FileSummary>();
-      const changed = new Set<string>();
-      let added = false;
-      for (const { file, text, version } of files) {
-        let entry = cache.get(file);
-        if (!entry) added = true;
-        const same =
-          entry !== undefined &&
-          (version !== undefined ? entry.version === version : entry.text === text);
-        if (!entry || !same) {
-          entry = { version, text, summary: summarizeFile(file, text) };
-          cache.set(file, entry);
-          changed.add(file);
+  /** Resolved files; a file missing here is resolved on demand. */
+  const results = new Map<string, FileResult>();
+  /** file → the files whose resolution read it. */
+  const readers = new Map<string, Set<string>>();
+  let aliases: readonly PathAlias[] = [];
+  let aliasKey = '[]';
+  let sortedFiles: string[] | undefined;
+  const summaries = {
+    get: (file: string) => cache.get(file)?.summary,
+    has: (file: string) => cache.has(file),
+  };
+
+  /** Which files exist and how specifiers map decide every import: all must be resolved again. */
+  const resetJoin = (): void => {
+    results.clear();
+    readers.clear();
+    sortedFiles = undefined;
+  };
+
+  /** Stores one file; true when it was added or its text changed. */
+  const store = ({ file, text, version }: SourceFile): boolean => {
+    const entry = cache.get(file);
+    const same =
+      entry !== undefined &&
+      (version !== undefined ? entry.version === version : entry.text === text);
+    if (same) return false;
+    cache.set(file, { version, text, summary: summarizeFile(file, text) });
+    if (!entry) {
+      resetJoin();
+      return true;
+    }
+    results.delete(file);
+    for (const reader of readers.get(file) ?? []) results.delete(reader);
+    return true;
+  };
+
+  const resultOf = (file: string, join: () => Join): FileResult => {
+    let result = results.get(file);
+    if (!result) {
+      result = join().resolveFile(file);
+      results.set(file, result);
+      for (const read of result.readFiles) {
+        let set = readers.get(read);
+        if (!set) readers.set(read, (set = new Set()));
+        set.add(file);
+      }
+    }
+    return result;
+  };
+
+  const lazyJoin = (): (() => Join) => {
+    let join: Join | undefined;
+    return () => (join ??= new Join(summaries, aliases));
+  };
+
+  const analyzer: CallAnalyzer = {
+    analyze(files, newAliases = []) {
+      const key = JSON.stringify(newAliases);
+      if (key !== aliasKey) {
+        aliases = newAliases;
+        aliasKey = key;
+        resetJoin();
+      }
+      const present = new Set<string>();
+      for (const file of files) {
+        present.add(file.file);
+        store(file);
+      }
+      if (cache.size !== present.size) {
+        for (const file of cache.keys()) if (!present.has(file)) cache.delete(file);
+        resetJoin();
+      }
+      return analyzer.current();
+    },
+    update(file) {
+      store(file);
+    },
+    remove(file) {
+      if (cache.delete(file)) resetJoin();
+    },
+    fileAnalysis(file) {
+      if (!cache.has(file)) return { calls: [], unresolved: [], notes: [] };
+      const result = resultOf(file, lazyJoin());
+      return {
+        calls: result.calls,
+        unresolved: result.unresolved,
+        notes: sortNotes([...result.notes]),
+      };
+    },
+    current() {
+      sortedFiles ??= [...cache.keys()].sort();
+      const join = lazyJoin();
+      const calls: ApiCall[] = [];
+      const unresolved: UnresolvedCall[] = [];
+      const notes = new Map<string, AnalysisNote>();
+      for (const file of sortedFiles) {
+        const result = resultOf(file, join);
+        calls.push(...result.calls);
+        unresolved.push(...result.unresolved);
+        for (const note of result.notes) {
+          notes.set(`${note.file}\0${note.kind}\0${note.detail}`, note);
         }
-        summaries.set(file, entry.summary);
       }
-      const removed = cache.size !== summaries.size;
-      if (removed) {
-        for (const file of cache.keys()) if (!summaries.has(file)) cache.delete(file);
-      }
-      // Which files exist and how specifiers map decide every import: when either changes, all
-      // of the join is redone.
-      const aliasKey = JSON.stringify(aliases);
-      if (added || removed || aliasKey !== previousAliases) {
-        results = new Map();
-        previousAliases = aliasKey;
-        sortedFiles = [...summaries.keys()].sort();
-      }
-      const join = new Join(summaries, aliases);
-      const next = new Map<string, FileResult>();
-      for (const file of summaries.keys()) {
-        const previous = results.get(file);
-        const stale =
-          !previous ||
-          changed.has(file) ||
-          (changed.size > 0 && [...previous.readFiles].some((read) => changed.has(read)));
-        next.set(file, stale ? join.resolveFile(file) : previous);
-      }
-      results = next;
-      return assemble(sortedFiles, results);
+      return { calls, unresolved, notes: sortNotes([...notes.values()]) };
     },
     get cachedFiles() {
       return cache.size;
     },
   };
-}
-
-function assemble(
-  sortedFiles: readonly string[],
-  results: ReadonlyMap<string, FileResult>,
-): CallAnalysis {
-  const calls: ApiCall[] = [];
-  const unresolved: UnresolvedCall[] = [];
-  const notes = new Map<string, AnalysisNote>();
-  for (const file of sortedFiles) {
-    const result = results.get(file);
-    if (!result) continue;
-    calls.push(...result.calls);
-    unresolved.push(...result.unresolved);
-    for (const note of result.notes) {
-      notes.set(`${note.file}\0${note.kind}\0${note.detail}`, note);
-    }
-  }
-  return { calls, unresolved, notes: sortNotes([...notes.values()]) };
+  return analyzer;
 }
 
 /** Reads an app folder's `src/**` and analyses it (the CLI's entry; the server keeps an analyzer). */
@@ -236,7 +285,10 @@ class Join {
   private current: FileResult = emptyResult();
 
   constructor(
-    private readonly summaries: ReadonlyMap<string, FileSummary>,
+    private readonly summaries: {
+      get(file: string): FileSummary | undefined;
+      has(file: string): boolean;
+    },
     private readonly aliases: readonly PathAlias[],
   ) {}
 
