@@ -271,6 +271,43 @@ export function notStripe(client: Stripe.Customer) {
   });
 });
 
+describe('call analysis: React patterns', () => {
+  it('follows a client made in useMemo and a prop typed Stripe through an interface or alias', () => {
+    const text = `import React, { useMemo } from 'react';
+import * as R from 'react';
+${HEADER}
+interface Props { stripe: Stripe; id: string }
+type AliasProps = { client: Stripe };
+export function A({ stripe, id }: Props) {
+  stripe.customers.retrieve(id);
+}
+export const B = ({ client }: AliasProps) => client.invoices.list();
+export function C() {
+  const memo = useMemo(() => ${CLIENT}, []);
+  const viaReact = React.useMemo(() => ${CLIENT}, []);
+  const viaNamespace = R.useMemo(() => { return ${CLIENT}; }, []);
+  memo.products.list();
+  viaReact.prices.list();
+  viaNamespace.coupons.list();
+}
+`;
+    const file = 'src/views/A.tsx';
+    assert.deepEqual(
+      analyze({ [file]: text }).calls.map(
+        (call) =>
+          `${call.accessor} ${call.client.kind} ${text.slice(call.client.start, call.client.end).split('\n')[0] ?? ''}`,
+      ),
+      [
+        'customers.retrieve parameter stripe: Stripe',
+        'invoices.list parameter client: Stripe',
+        'products.list ui-extension new Stripe(STRIPE_API_KEY, {',
+        'prices.list ui-extension new Stripe(STRIPE_API_KEY, {',
+        'coupons.list ui-extension new Stripe(STRIPE_API_KEY, {',
+      ],
+    );
+  });
+});
+
 describe('call analysis: calls that need no app permission', () => {
   it('ignores fetch to the app backend and a backend client with its own key', () => {
     const backend = `import Stripe from 'stripe';

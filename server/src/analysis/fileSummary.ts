@@ -156,6 +156,17 @@ function isImport(value: SymbolicValue | undefined, module: string, names: strin
   );
 }
 
+/** `React.useMemo` with `import React from 'react'` or `import * as React from 'react'`. */
+function isReactMember(value: SymbolicValue | undefined, name: string): boolean {
+  return (
+    value?.kind === 'member' &&
+    value.name === name &&
+    value.object.kind === 'import' &&
+    value.object.module === 'react' &&
+    (value.object.name === 'default' || value.object.name === '*')
+  );
+}
+
 class Summarizer {
   private readonly calls: CandidateCall[] = [];
   private readonly exports = new Map<string, SymbolicValue>();
@@ -307,18 +318,37 @@ class Summarizer {
         scope.bindings.set(parameter.name.text, { evaluate: () => client });
         continue;
       }
-      // `({ stripe }: { stripe: Stripe })`: members of a type literal typed `Stripe`.
+      // `({ stripe }: { stripe: Stripe })` or `({ stripe }: Props)`: members typed `Stripe`.
       const memberTypes = new Map<string, ClientSource>();
-      if (parameter.type && tsApi.isTypeLiteralNode(parameter.type)) {
-        for (const member of parameter.type.members) {
-          if (!tsApi.isPropertySignature(member)) continue;
-          const key = propertyNameText(member.name);
-          const typed = this.stripeTypeSource(member.type, member, outer);
-          if (key !== undefined && typed) memberTypes.set(key, typed);
-        }
+      for (const member of this.typeMembers(parameter.type)) {
+        if (!tsApi.isPropertySignature(member)) continue;
+        const key = propertyNameText(member.name);
+        const typed = this.stripeTypeSource(member.type, member, outer);
+        if (key !== undefined && typed) memberTypes.set(key, typed);
       }
       this.declarePattern(parameter.name, () => undefined, scope, memberTypes);
     }
+  }
+
+  /** Members of an inline type literal, or of a module-level interface or type alias it names. */
+  private typeMembers(type: ts.TypeNode | undefined): readonly ts.TypeElement[] {
+    if (!type) return [];
+    if (tsApi.isTypeLiteralNode(type)) return type.members;
+    if (!tsApi.isTypeReferenceNode(type) || !tsApi.isIdentifier(type.typeName)) return [];
+    const name = type.typeName.text;
+    for (const statement of this.sourceFile.statements) {
+      if (tsApi.isInterfaceDeclaration(statement) && statement.name.text === name) {
+        return statement.members;
+      }
+      if (
+        tsApi.isTypeAliasDeclaration(statement) &&
+        statement.name.text === name &&
+        tsApi.isTypeLiteralNode(statement.type)
+      ) {
+        return statement.type.members;
+      }
+    }
+    return [];
   }
 
   /** The parameter's source when its type is the `Stripe` class imported from `stripe`. */
@@ -451,6 +481,11 @@ class Summarizer {
         return module === undefined ? undefined : { kind: 'import', module, name: '*' };
       }
       const callee = this.evaluate(node.expression, scope);
+      // `useMemo(() => new Stripe(…), [])` is the client its function returns.
+      if (isImport(callee, 'react', ['useMemo']) || isReactMember(callee, 'useMemo')) {
+        const factory = node.arguments[0] ? this.evaluate(node.arguments[0], scope) : undefined;
+        return factory?.kind === 'function' ? factory.returns : undefined;
+      }
       return callee ? { kind: 'call', callee } : undefined;
     }
     if (tsApi.isArrowFunction(node) || tsApi.isFunctionExpression(node)) {
