@@ -4,7 +4,9 @@
  * its receiver is the UI extension's client. Pure data in, pure data out; no type checker, and the
  * app's code is never run.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'jsonc-parser';
 import {
   summarizeFile,
   type ClientKind,
@@ -235,8 +237,6 @@ export async function analyzeAppFolder(
 
 /** `compilerOptions.paths` of the app's `tsconfig.json` (no `extends`); `@/*` → `src/*` without. */
 export async function readPathAliases(appFolder: string): Promise<PathAlias[]> {
-  const { promises: fs } = await import('node:fs');
-  const { parse } = await import('jsonc-parser');
   let config: unknown;
   try {
     config = parse(await fs.readFile(path.join(appFolder, 'tsconfig.json'), 'utf8'));
