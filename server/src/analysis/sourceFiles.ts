@@ -16,12 +16,7 @@ export interface ScanLimits {
 export const DEFAULT_SCAN_LIMITS: ScanLimits = { maxFileSize: 1_000_000, maxFiles: 5_000 };
 
 export type NoteKind =
-  | 'file-too-large'
-  | 'too-many-files'
-  | 'unreadable'
-  | 'syntax-errors'
-  | 'unresolved-import'
-  | 'time-limit';
+  'file-too-large' | 'too-many-files' | 'unreadable' | 'syntax-errors' | 'unresolved-import';
 
 export interface AnalysisNote {
   kind: NoteKind;
