@@ -12,7 +12,7 @@ import { catalog } from './catalog';
 import { checkPurposeText } from './diagnostics/purposeRules';
 import { validateManifest } from './diagnostics/validation';
 import type { ManifestEdit } from './edits';
-import { beginEdit, editBlocker, entryPath, PERMISSIONS_PATH } from './grantRevoke';
+import { beginEdit, editBlocker, PERMISSIONS_PATH } from './grantRevoke';
 import {
   containsOffset,
   parseManifest,
@@ -478,7 +478,7 @@ function missingPurposeFixes(manifest: ManifestDocument, entry: PermissionEntry)
       apply: (edit) =>
         edit.apply({
           kind: 'add-property',
-          object: entryPath(entry),
+          object: entry.path,
           key: 'purpose',
           value: purpose,
         }),
@@ -550,7 +550,7 @@ function removal(entry: PermissionEntry, title: string, preferred: boolean, safe
 // Operations on an entry of the model the edit started from
 
 function renameEntry(edit: ManifestEdit, entry: PermissionEntry, name: string): boolean {
-  return edit.apply({ kind: 'set', path: [...entryPath(entry), 'permission'], value: name });
+  return edit.apply({ kind: 'set', path: [...entry.path, 'permission'], value: name });
 }
 
 /** Replaces an entry by one entry per name, each a copy of it (same purpose). */
@@ -560,7 +560,7 @@ function splitEntry(edit: ManifestEdit, entry: PermissionEntry, names: readonly 
   const copied = parse(entryText(edit.text, entry), [], PARSE_OPTIONS) as unknown;
   if (!isRecord(copied)) return false;
   return edit.applyAll([
-    { kind: 'set', path: [...entryPath(entry), 'permission'], value: firstName },
+    { kind: 'set', path: [...entry.path, 'permission'], value: firstName },
     ...rest.map((name, offset) => ({
       kind: 'insert' as const,
       list: PERMISSIONS_PATH,
@@ -576,7 +576,7 @@ function setPurposeText(
   purpose: PurposeText,
   text: string,
 ): boolean {
-  const path = [...entryPath(entry), 'purpose'];
+  const path = [...entry.path, 'purpose'];
   return edit.apply({
     kind: 'set',
     path: purpose.locale === undefined ? path : [...path, purpose.locale],

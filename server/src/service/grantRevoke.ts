@@ -1,15 +1,9 @@
-import { printParseErrorCode } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { catalog } from './catalog';
 import { ManifestEdit, type ValuePath } from './edits';
 import { jsonEditor } from './json/jsonEditor';
-import {
-  parseSyntax,
-  type ManifestDocument,
-  type PermissionEntry,
-  type PurposeText,
-} from './manifestDocument';
+import { type ManifestDocument, type PermissionEntry, type PurposeText } from './manifestDocument';
 import { suggestPermissionNames } from './nameSuggestions';
 import type { ManifestServiceSettings } from './settings';
 
@@ -21,19 +15,9 @@ import type { ManifestServiceSettings } from './settings';
 /** Where the v1 manifest keeps its permission list. */
 export const PERMISSIONS_PATH: ValuePath = ['permissions'];
 
-/** The path of an entry of the permission list. */
-export function entryPath(entry: PermissionEntry): ValuePath {
-  return [...PERMISSIONS_PATH, entry.index];
-}
-
 /** A new edit of a manifest through the port. */
 export function beginEdit(manifest: ManifestDocument, document: TextDocument): ManifestEdit {
-  const root = parseSyntax(manifest.text).syntax.root;
-  return new ManifestEdit(document, jsonEditor, root ? valueOfRoot(manifest.text) : undefined);
-}
-
-function valueOfRoot(text: string): unknown {
-  return jsonEditor.valueOf(text)?.value;
+  return new ManifestEdit(document, jsonEditor, jsonEditor.valueOf(manifest.text)?.value);
 }
 
 export interface GrantOptions {
@@ -234,7 +218,7 @@ function updatePurpose(
     return refuseGrant(`${name} is already granted, but its entry is not an object.`);
   }
   const edit = beginEdit(manifest, document);
-  const path = entryPath(entry);
+  const path = entry.path;
   if (!entry.purposeValue) {
     if (!edit.apply({ kind: 'add-property', object: path, key: 'purpose', value: purpose })) {
       return refuseGrant(`Could not add the purpose of ${name} safely.`);
@@ -301,7 +285,7 @@ export function editBlocker(
   const error = manifest.syntaxErrors[0];
   if (error) {
     const at = document.positionAt(error.offset);
-    return `fix the JSON syntax error at line ${at.line + 1}, column ${at.character + 1} (${printParseErrorCode(error.error)}) first.`;
+    return `fix the JSON syntax error at line ${at.line + 1}, column ${at.character + 1} (${error.code}) first.`;
   }
   if (manifest.root?.type !== 'object') return 'the manifest is not a JSON object.';
   return undefined;

@@ -1,7 +1,7 @@
 import { createScanner, findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
 import { applyRawEdits, type EditOperation, type FormatEditor, type RawEdit } from '../edits';
 import { detectFormatting, indentUnit, type DetectedFormatting } from '../formatting';
-import { parseSyntax, propertyKey } from '../manifestDocument';
+import { parseJsonTree } from './jsonManifest';
 
 /*
  * The JSON side of the edit port. Each operation is written in the document's own layout: a
@@ -23,15 +23,14 @@ interface ItemLayout {
 
 export const jsonEditor: FormatEditor = {
   apply(text, operation) {
-    const { syntax, errors } = parseSyntax(text);
-    const root = syntax.root;
+    const { root, errors } = parseJsonTree(text);
     if (errors.length > 0 || !root) return undefined;
     return operationEdits(text, root, operation);
   },
   valueOf(text) {
-    const { syntax, errors } = parseSyntax(text);
-    if (errors.length > 0 || !syntax.root) return undefined;
-    return { value: getNodeValue(syntax.root) as unknown };
+    const { root, errors } = parseJsonTree(text);
+    if (errors.length > 0 || !root) return undefined;
+    return { value: getNodeValue(root) as unknown };
   },
 };
 
@@ -105,8 +104,8 @@ function removeItemsEdits(
   // One at a time, the first first: each removal is written against the text left by the last.
   let current = text;
   for (const [done, index] of removing.entries()) {
-    const { syntax } = parseSyntax(current);
-    const list = syntax.root && findNodeAtLocation(syntax.root, pathOf(array));
+    const { root } = parseJsonTree(current);
+    const list = root && findNodeAtLocation(root, pathOf(array));
     if (list?.type !== 'array') return undefined;
     const next = applyRawEdits(
       current,
@@ -659,4 +658,10 @@ function sameLineCommentEnd(text: string, offset: number): number {
     end--;
   }
   return end;
+}
+
+/** The key of a property node. */
+function propertyKey(property: Node): string | undefined {
+  const key = property.children?.[0];
+  return key?.type === 'string' ? String(key.value) : undefined;
 }
