@@ -2,16 +2,21 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
 import type { ValuePath } from './edits';
 import { parseJsonManifest } from './json/jsonManifest';
+import { parseYamlManifest } from './yaml/yamlManifest';
 
 /*
  * The model every feature reads: one object per document version, built by a format adapter
- * (json/jsonManifest.ts) from one parse. It is format-neutral: values with their spans in the
+ * (json/jsonManifest.ts for v1 `stripe-app.json`, yaml/yamlManifest.ts for v2 `stripe-app.yaml`)
+ * from one parse. It is format-neutral: values with their spans in the
  * text, the manifest's kind, and its permission lists with their entries. Nothing else parses
  * the text again; the edit port (edits.ts) writes changes by path.
  */
 
 /** `stripe-app.json` is a base manifest; `stripe-app.<name>.json` a local one that `extends` it. */
 export type ManifestKind = 'base' | 'local';
+
+/** v1: `stripe-app.json` (and local manifests); v2: `stripe-app.yaml`. */
+export type ManifestFormat = 'json' | 'yaml';
 
 export type ValueType = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -25,6 +30,8 @@ export interface ValueSpan {
   readonly properties?: readonly PropertySpan[];
   /** An array's items. */
   readonly items?: readonly ValueSpan[];
+  /** A string whose line breaks are layout (a YAML `|` or `>` block scalar). */
+  readonly block?: boolean;
 }
 
 /** One `key: value` of an object: its key's span and its value (missing after an error). */
@@ -77,8 +84,15 @@ export interface PermissionEntry {
 
 /** A permission list of the manifest and where it lives. */
 export interface PermissionList {
-  /** The path of the list's value (v1: `["permissions"]`). */
+  /**
+   * The path of the list's value: v1 `["permissions"]`; v2
+   * `["declarations", "stripe_api_access", "permissions"]` and `["extensions", i, "permissions"]`.
+   */
   readonly path: ValuePath;
+  /** The app's own list, or an extension's (v2). */
+  readonly scope: 'app' | 'extension';
+  /** How to name the list to a user: `permissions`, or `extension "id"`. */
+  readonly label: string;
   /** The property holding the list (the last one when repeated). */
   readonly property: PropertySpan;
   /** The list's value when it is an array. */
@@ -104,6 +118,7 @@ export interface ManifestDocument {
   readonly uri: string;
   readonly version: number;
   readonly text: string;
+  readonly format: ManifestFormat;
   readonly kind: ManifestKind;
   /** The top-level value; undefined for an empty text. */
   readonly root: ValueSpan | undefined;
@@ -132,10 +147,19 @@ export interface ManifestDocument {
 
 const LOCAL_MANIFEST = /(?:^|[\\/])stripe-app\.[^\\/]+\.json$/i;
 const BASE_MANIFEST = /(?:^|[\\/])stripe-app\.json$/i;
+const V2_MANIFEST = /(?:^|[\\/])stripe-app\.yaml$/i;
 
-/** True for the file names this tool is for: stripe-app.json and stripe-app.<name>.json. */
+/**
+ * True for the file names this tool is for: stripe-app.json, stripe-app.<name>.json and
+ * stripe-app.yaml (the CLI reads no `.yml` and no local v2 manifest).
+ */
 export function isManifestFileName(path: string): boolean {
-  return BASE_MANIFEST.test(path) || LOCAL_MANIFEST.test(path);
+  return BASE_MANIFEST.test(path) || LOCAL_MANIFEST.test(path) || V2_MANIFEST.test(path);
+}
+
+/** The format of a manifest by its file name: YAML for stripe-app.yaml, else JSON. */
+export function manifestFormat(uri: string): ManifestFormat {
+  return V2_MANIFEST.test(safeDecode(uri.split(/[?#]/)[0] ?? uri)) ? 'yaml' : 'json';
 }
 
 function manifestKind(uri: string, hasExtends: boolean): ManifestKind {
@@ -154,7 +178,8 @@ const NO_NAMES: ReadonlyMap<string, readonly PermissionEntry[]> = new Map();
 /** The model of a document version (texts longer than `maxDocumentSize` are not analysed). */
 export function parseManifest(document: TextDocument, maxDocumentSize: number): ManifestDocument {
   const text = document.getText();
-  const base = { uri: document.uri, version: document.version, text };
+  const format = manifestFormat(document.uri);
+  const base = { uri: document.uri, version: document.version, text, format };
   const unanalysed = (limit: AnalysisLimit): ManifestDocument => ({
     ...base,
     kind: manifestKind(document.uri, false),
@@ -169,12 +194,15 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
   if (text.length > maxDocumentSize) {
     return unanalysed({ reason: 'too-large', size: text.length, limit: maxDocumentSize });
   }
-  const parsed = parseJsonManifest(text, MAX_NESTING_DEPTH);
+  const parsed =
+    format === 'yaml'
+      ? parseYamlManifest(text, MAX_NESTING_DEPTH)
+      : parseJsonManifest(text, MAX_NESTING_DEPTH);
   if (parsed.tooDeep) return unanalysed({ reason: 'too-deep', limit: MAX_NESTING_DEPTH });
   const root = parsed.root;
   const rootProperties = root?.type === 'object' ? (root.properties ?? []) : [];
-  const permissions = lastProperty(rootProperties, 'permissions');
-  const appList = permissions && permissionList(['permissions'], permissions);
+  const lists = format === 'yaml' ? v2Lists(rootProperties) : v1Lists(rootProperties);
+  const appList = lists.find((list) => list.scope === 'app');
   const appName = stringValue(rootProperties, 'name');
   const extendsValue = stringValue(rootProperties, 'extends');
   return {
@@ -183,7 +211,7 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
     root,
     rootProperties,
     syntaxErrors: parsed.problems,
-    lists: appList ? [appList] : [],
+    lists,
     entries: appList?.entries ?? NO_ENTRIES,
     granted: appList?.granted ?? NO_NAMES,
     ...(appList ? { appList, permissionsProperty: appList.property } : {}),
@@ -193,7 +221,41 @@ export function parseManifest(document: TextDocument, maxDocumentSize: number): 
   };
 }
 
-function permissionList(path: ValuePath, property: PropertySpan): PermissionList {
+function v1Lists(rootProperties: readonly PropertySpan[]): PermissionList[] {
+  const permissions = lastProperty(rootProperties, 'permissions');
+  return permissions ? [permissionList(['permissions'], permissions, 'app', 'permissions')] : [];
+}
+
+/** v2: `declarations.stripe_api_access.permissions`, then each extension's `permissions`. */
+function v2Lists(rootProperties: readonly PropertySpan[]): PermissionList[] {
+  const lists: PermissionList[] = [];
+  const declarations = lastProperty(rootProperties, 'declarations')?.value;
+  const access = lastProperty(declarations?.properties ?? [], 'stripe_api_access')?.value;
+  const app = lastProperty(access?.properties ?? [], 'permissions');
+  if (app) {
+    const path = ['declarations', 'stripe_api_access', 'permissions'];
+    lists.push(permissionList(path, app, 'app', 'permissions'));
+  }
+  const extensions = lastProperty(rootProperties, 'extensions')?.value;
+  for (const [index, extension] of (extensions?.items ?? []).entries()) {
+    const properties = extension.properties ?? [];
+    const permissions = lastProperty(properties, 'permissions');
+    if (!permissions) continue;
+    const id = stringValue(properties, 'id');
+    const label = id !== undefined ? `extension "${id}"` : `extension ${index + 1}`;
+    lists.push(
+      permissionList(['extensions', index, 'permissions'], permissions, 'extension', label),
+    );
+  }
+  return lists;
+}
+
+function permissionList(
+  path: ValuePath,
+  property: PropertySpan,
+  scope: PermissionList['scope'],
+  label: string,
+): PermissionList {
   const array = property.value?.type === 'array' ? property.value : undefined;
   const entries = (array?.items ?? []).map((item, index) =>
     permissionEntry(item, index, [...path, index]),
@@ -206,7 +268,7 @@ function permissionList(path: ValuePath, property: PropertySpan): PermissionList
     if (list) list.push(entry);
     else granted.set(name, [entry]);
   }
-  return { path, property, entries, granted, ...(array ? { array } : {}) };
+  return { path, scope, label, property, entries, granted, ...(array ? { array } : {}) };
 }
 
 function permissionEntry(node: ValueSpan, index: number, path: ValuePath): PermissionEntry {
@@ -233,15 +295,21 @@ function permissionEntry(node: ValueSpan, index: number, path: ValuePath): Permi
 
 /** The purpose as a string, or each string of a locale map (`{"en-US": "…"}`). */
 function purposeTexts(value: ValueSpan): readonly PurposeText[] {
-  if (value.type === 'string') return [{ node: value, text: String(value.value) }];
+  if (value.type === 'string') return [{ node: value, text: textOf(value) }];
   const texts: PurposeText[] = [];
   for (const property of value.type === 'object' ? (value.properties ?? []) : []) {
     const localized = property.value;
     if (localized?.type === 'string') {
-      texts.push({ node: localized, text: String(localized.value), locale: property.key });
+      texts.push({ node: localized, text: textOf(localized), locale: property.key });
     }
   }
   return texts;
+}
+
+/** A string's text; a block scalar's line breaks (and its final one) are layout: spaces. */
+function textOf(value: ValueSpan): string {
+  const text = String(value.value);
+  return value.block ? text.replace(/[ \t]*(?:\r\n|\r|\n)[ \t]*/g, ' ').trim() : text;
 }
 
 // ---------------------------------------------------------------------------------------------
