@@ -7,10 +7,9 @@ import {
   stringify,
   type Document,
   type Scalar,
-  type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
-import type { EditOperation, FormatEditor, RawEdit, ValuePath } from '../edits';
+import type { FormatEditor, RawEdit, ValuePath } from '../edits';
 
 /*
  * The YAML side of the edit port (manifest v2). Every change is written from the exact source
@@ -311,9 +310,7 @@ function removeAll(
   const parent = nodeAt(document, listPath.slice(0, -1));
   const keyName = listPath[listPath.length - 1];
   if (!isMap(parent)) return undefined;
-  const pair = (parent as YAMLMap).items.find(
-    (item) => isScalar(item.key) && item.key.value === keyName,
-  );
+  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === keyName);
   const key = pair?.key as { range?: [number, number, number] } | undefined;
   const last = lines[lines.length - 1];
   if (!key?.range || !last) return undefined;

@@ -37,7 +37,7 @@ export function parseYamlManifest(text: string, maxDepth: number): ParsedText {
     return { root: undefined, problems: [], tooDeep: true };
   }
   const problems = document.errors.map((error): SyntaxProblem => ({
-    message: firstLine(error.message),
+    message: MESSAGES[error.code] ?? firstLine(error.message),
     code: error.code,
     offset: error.pos[0],
     length: Math.max(0, error.pos[1] - error.pos[0]),
