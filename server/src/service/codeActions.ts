@@ -11,8 +11,8 @@ import {
 import { catalog } from './catalog';
 import { checkPurposeText } from './diagnostics/purposeRules';
 import { validateManifest } from './diagnostics/validation';
-import type { ManifestEdit } from './edits';
-import { beginEdit, editBlocker, PERMISSIONS_PATH } from './grantRevoke';
+import type { ManifestEdit, ValuePath } from './edits';
+import { beginEdit, editBlocker } from './grantRevoke';
 import {
   containsOffset,
   parseManifest,
@@ -290,7 +290,8 @@ export function getSortEntriesEdits(
     .map((_, index) => index)
     .sort((a, b) => compareKeys(keys[a], keys[b]) || a - b);
   const edit = beginEdit(manifest, document);
-  return edit.apply({ kind: 'reorder', list: PERMISSIONS_PATH, order }) ? edit.textEdits() : [];
+  const list = manifest.appList?.path;
+  return list && edit.apply({ kind: 'reorder', list, order }) ? edit.textEdits() : [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -542,7 +543,8 @@ function removal(entry: PermissionEntry, title: string, preferred: boolean, safe
     title,
     preferred,
     safe,
-    apply: (edit) => edit.apply({ kind: 'remove', list: PERMISSIONS_PATH, indices: [entry.index] }),
+    apply: (edit) =>
+      edit.apply({ kind: 'remove', list: listPathOf(entry), indices: [entry.index] }),
   };
 }
 
@@ -563,7 +565,7 @@ function splitEntry(edit: ManifestEdit, entry: PermissionEntry, names: readonly 
     { kind: 'set', path: [...entry.path, 'permission'], value: firstName },
     ...rest.map((name, offset) => ({
       kind: 'insert' as const,
-      list: PERMISSIONS_PATH,
+      list: listPathOf(entry),
       index: entry.index + 1 + offset,
       value: { ...copied, permission: name },
     })),
@@ -592,6 +594,11 @@ function run(
 ): TextEdit[] {
   const edit = beginEdit(manifest, document);
   return apply(edit) ? edit.textEdits() : [];
+}
+
+/** The path of the list an entry is in. */
+function listPathOf(entry: PermissionEntry): ValuePath {
+  return entry.path.slice(0, -1);
 }
 
 function entryText(text: string, entry: PermissionEntry): string {

@@ -1,23 +1,55 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { catalog } from './catalog';
-import { ManifestEdit, type ValuePath } from './edits';
+import { ManifestEdit, type EditOperation, type ValuePath } from './edits';
 import { jsonEditor } from './json/jsonEditor';
-import { type ManifestDocument, type PermissionEntry, type PurposeText } from './manifestDocument';
+import {
+  lastProperty,
+  type ManifestDocument,
+  type PermissionEntry,
+  type PermissionList,
+  type PurposeText,
+} from './manifestDocument';
 import { suggestPermissionNames } from './nameSuggestions';
 import type { ManifestServiceSettings } from './settings';
+import { yamlEditor } from './yaml/yamlEditor';
 
 /*
  * The grant and revoke policy: what `stripe apps grant/revoke permission` would do, decided on
  * the model (update in place, refusals, local manifests), written through the edit port.
  */
 
-/** Where the v1 manifest keeps its permission list. */
-export const PERMISSIONS_PATH: ValuePath = ['permissions'];
+/** Where each format keeps the app's own permission list. */
+export function appListPath(manifest: ManifestDocument): ValuePath {
+  return manifest.format === 'yaml'
+    ? ['declarations', 'stripe_api_access', 'permissions']
+    : ['permissions'];
+}
 
-/** A new edit of a manifest through the port. */
+/** A new edit of a manifest through the port, in its format. */
 export function beginEdit(manifest: ManifestDocument, document: TextDocument): ManifestEdit {
-  return new ManifestEdit(document, jsonEditor, jsonEditor.valueOf(manifest.text)?.value);
+  const editor = manifest.format === 'yaml' ? yamlEditor : jsonEditor;
+  return new ManifestEdit(document, editor, editor.valueOf(manifest.text)?.value);
+}
+
+/** The list a grant or revoke acts on: the one at `path` (an extension's), else the app's. */
+function targetList(
+  manifest: ManifestDocument,
+  path: ValuePath | undefined,
+): PermissionList | undefined {
+  if (!path) return manifest.appList;
+  return manifest.lists.find((list) => list.path.join('\u0000') === path.join('\u0000'));
+}
+
+/** What a list is called in the format: JSON's arrays, YAML's sequences (lists to users). */
+function aList(manifest: ManifestDocument): string {
+  return manifest.format === 'json' ? 'an array' : 'a list';
+}
+
+/** How to name a list in a message: `"permissions"`, or a v2 extension's. */
+function listName(manifest: ManifestDocument, list: PermissionList | undefined): string {
+  if (list?.scope === 'extension') return `the permissions of ${list.label}`;
+  return `"${appListPath(manifest).join('.')}"`;
 }
 
 export interface GrantOptions {
@@ -29,6 +61,8 @@ export interface GrantOptions {
    * `permissions` array here would replace that whole list.
    */
   replaceInherited?: boolean;
+  /** The list to grant in (a v2 extension's `permissions`); the app's own list by default. */
+  list?: ValuePath;
 }
 
 export interface GrantResult {
@@ -74,12 +108,20 @@ export function grantPermission(
   }
   const blocker = editBlocker(manifest, document);
   if (blocker !== undefined) return refuseGrant(`Cannot grant ${name}: ${blocker}`);
-  if (manifest.permissionsProperty && !manifest.permissionsArray) {
-    return refuseGrant(`Cannot grant ${name}: "permissions" is not an array; make it one first.`);
+  const list = targetList(manifest, options.list);
+  if (options.list && !list) {
+    return refuseGrant(
+      `Cannot grant ${name}: there is no permission list at ${options.list.join('.')}.`,
+    );
+  }
+  if (list && !list.array) {
+    return refuseGrant(
+      `Cannot grant ${name}: ${listName(manifest, list)} is not ${aList(manifest)}; make it one first.`,
+    );
   }
 
-  const existing = manifest.granted.get(name)?.[0];
-  if (existing) return updatePurpose(manifest, document, existing, name, text);
+  const existing = list?.granted.get(name)?.[0];
+  if (existing) return updatePurpose(list, document, manifest, existing, name, text);
 
   const allowed = catalog.has(name) || settings.allowedPermissions.includes(name);
   if (!allowed && options.force !== true) return refuseUnknown(name, settings);
@@ -87,11 +129,11 @@ export function grantPermission(
   const entryValue = { permission: name, purpose: text };
   const forced = allowed ? '' : ' (forced: the catalog does not know it)';
   const edit = beginEdit(manifest, document);
-  if (manifest.permissionsArray) {
+  if (list) {
     const ok = edit.apply({
       kind: 'insert',
-      list: PERMISSIONS_PATH,
-      index: manifest.entries.length,
+      list: list.path,
+      index: list.entries.length,
       value: entryValue,
     });
     if (!ok) return refuseGrant(`Could not add ${name} without disturbing the manifest.`);
@@ -105,18 +147,43 @@ export function grantPermission(
         `list. Grant ${name} in the base manifest, or add a "permissions" array here first.`,
     );
   }
-  const ok = edit.apply({
-    kind: 'add-property',
-    object: [],
-    key: 'permissions',
-    value: [entryValue],
-  });
-  if (!ok) return refuseGrant(`Could not add "permissions" without disturbing the manifest.`);
+  const created = createListOperation(manifest, entryValue);
+  const where = listName(manifest, undefined);
+  if (!created || !edit.apply(created)) {
+    return refuseGrant(`Could not add ${where} without disturbing the manifest.`);
+  }
   return {
     status: 'granted',
     edits: edit.textEdits(),
-    message: `Granted ${name}${forced} (added the "permissions" array).`,
+    message: `Granted ${name}${forced} (added the ${where} ${aList(manifest).replace(/^an? /, '')}).`,
   };
+}
+
+/**
+ * The operation that creates the app list with its first entry: the missing part of its path
+ * added as a property of the deepest object that exists (v2: `declarations`, then
+ * `stripe_api_access`, then `permissions`).
+ */
+function createListOperation(
+  manifest: ManifestDocument,
+  entry: unknown,
+): EditOperation | undefined {
+  const path = appListPath(manifest);
+  let object = manifest.root;
+  let depth = 0;
+  while (depth < path.length - 1) {
+    const key = path[depth];
+    const next = lastProperty(object?.properties ?? [], String(key))?.value;
+    if (next?.type !== 'object') break;
+    object = next;
+    depth++;
+  }
+  if (object?.type !== 'object') return undefined;
+  const key = path[depth];
+  if (typeof key !== 'string') return undefined;
+  let value: unknown = [entry];
+  for (const inner of path.slice(depth + 1).reverse()) value = { [inner]: value };
+  return { kind: 'add-property', object: path.slice(0, depth), key, value };
 }
 
 /**
@@ -131,6 +198,7 @@ export function revokePermission(
   manifest: ManifestDocument,
   document: TextDocument,
   permission: string,
+  listPath?: ValuePath,
 ): RevokeResult {
   const name = typeof permission === 'string' ? permission.trim() : '';
   const refuse = (message: string): RevokeResult => ({
@@ -142,10 +210,12 @@ export function revokePermission(
   if (name === '') return refuse('Give the name of the permission to revoke.');
   const blocker = editBlocker(manifest, document);
   if (blocker !== undefined) return refuse(`Cannot revoke ${name}: ${blocker}`);
-  if (manifest.permissionsProperty && !manifest.permissionsArray) {
-    return refuse(`Cannot revoke ${name}: "permissions" is not an array.`);
+  const list = targetList(manifest, listPath);
+  if (list && !list.array) {
+    return refuse(`Cannot revoke ${name}: ${listName(manifest, list)} is not ${aList(manifest)}.`);
   }
-  if (!manifest.granted.has(name)) {
+  const targets = list?.granted.get(name) ?? [];
+  if (!list || targets.length === 0) {
     const inherited =
       manifest.kind === 'local' && !manifest.permissionsProperty
         ? ` (this local manifest inherits its permissions from ${manifest.extends ?? 'stripe-app.json'})`
@@ -158,11 +228,10 @@ export function revokePermission(
     };
   }
 
-  const targets = manifest.granted.get(name) ?? [];
   const edit = beginEdit(manifest, document);
   const ok = edit.apply({
     kind: 'remove',
-    list: PERMISSIONS_PATH,
+    list: list.path,
     indices: targets.map((entry) => entry.index),
   });
   if (!ok) return refuse(`Could not remove ${name} without disturbing the manifest.`);
@@ -205,13 +274,14 @@ function refuseUnknown(name: string, settings: ManifestServiceSettings): GrantRe
 }
 
 function updatePurpose(
-  manifest: ManifestDocument,
+  list: PermissionList,
   document: TextDocument,
+  manifest: ManifestDocument,
   entry: PermissionEntry,
   name: string,
   purpose: string,
 ): GrantResult {
-  const duplicates = (manifest.granted.get(name)?.length ?? 1) - 1;
+  const duplicates = (list.granted.get(name)?.length ?? 1) - 1;
   const others =
     duplicates > 0 ? ` It is granted ${duplicates + 1} times; only the first entry changed.` : '';
   if (!entry.isObject) {
