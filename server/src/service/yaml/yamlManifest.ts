@@ -42,6 +42,16 @@ export function parseYamlManifest(text: string, maxDepth: number): ParsedText {
     offset: error.pos[0],
     length: Math.max(0, error.pos[1] - error.pos[0]),
   }));
+  // The parser reads a lone CR as no line break at all, and its errors then make no sense.
+  const loneCr = /\r(?!\n)/.exec(text);
+  if (loneCr) {
+    problems.splice(0, problems.length, {
+      message: 'this file breaks lines with CR alone (old Mac style); save it with LF or CRLF',
+      code: 'LONE_CR',
+      offset: loneCr.index,
+      length: 1,
+    });
+  }
   const contents = document.contents;
   if (!contents) return { root: undefined, problems, tooDeep: false };
   if (depthOf(contents) > maxDepth) return { root: undefined, problems, tooDeep: true };
