@@ -289,7 +289,7 @@ describe('language features over the protocol', () => {
     assert.deepEqual(
       (lenses ?? []).map((lens) => [lens.range, lens.command?.title, lens.command?.command]),
       [
-        [key, '3 permissions (2 read, 1 write)', ClientCommands.revokePermission],
+        [key, '2 permissions (2 read, 0 write), 1 invalid', ClientCommands.revokePermission],
         [key, 'Grant permission…', ClientCommands.grantPermission],
       ],
     );

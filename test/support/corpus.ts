@@ -34,3 +34,17 @@ export function corpusFiles(): { name: string; text: string }[] {
 export function corpusFile(name: string): string {
   return readFileSync(join(CORPUS_DIR, name), 'utf8');
 }
+
+/** The real v2 manifests (`stripe-app.yaml`) beside the v1 corpus. */
+export const V2_CORPUS_DIR = join(CORPUS_DIR, '..', 'v2');
+
+/** The real v2 manifests (name and text), sorted by name; throws when they are missing. */
+export function v2CorpusFiles(): { name: string; text: string }[] {
+  if (!existsSync(V2_CORPUS_DIR)) {
+    throw new Error(`The v2 manifests are missing: expected them at ${V2_CORPUS_DIR}`);
+  }
+  return readdirSync(V2_CORPUS_DIR)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()
+    .map((name) => ({ name, text: readFileSync(join(V2_CORPUS_DIR, name), 'utf8') }));
+}

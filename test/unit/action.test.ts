@@ -113,7 +113,7 @@ describe('the GitHub Action', () => {
     assert.equal(result.status, 1, result.stderr);
     assert.equal(
       result.stdout.split('\n')[0],
-      '::error file=app/stripe-app.json,line=7,col=21,endLine=7,endColumn=37,title=unknown-permission (stripe-apps-manifest)::Unknown permission "customers_read". Did you mean "customer_read"?',
+      '::error file=app/stripe-app.json,line=7,col=21,endLine=7,endColumn=37,title=unknown-permission (stripe-apps-manifest)::Unknown permission "customers_read": did you mean "customer_read"?',
     );
     assert.match(result.stderr, /1 manifest checked: 1 error, 0 warnings/);
   });

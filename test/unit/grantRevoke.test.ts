@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { parse } from 'jsonc-parser';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { createManifestLanguageService } from '../../server/src/service/languageService';
+import { minimalEdits } from '../../server/src/service/edits';
 import {
-  EditSession,
   type GrantOptions,
   type GrantResult,
   type RevokeResult,
@@ -566,24 +566,22 @@ describe('revoke', () => {
     }
   });
 
-  it('an operation of several edits: disjoint in one pass, insertions at one offset in order', () => {
-    const text = '{ "a": "xy", "b": [1, 2, 3] }';
+  it('leaves the net change as minimal edits: one per changed run, no CRLF split', () => {
+    const text = '{\r\n  "a": "xy",\r\n  "b": [1, 2, 3]\r\n}\r\n';
     const document = doc(text);
-    const session = new EditSession(document, service.parseManifest(document));
-    const at = text.indexOf('xy') + 1;
-    const ok = session.apply({
-      edits: [
-        { offset: at, length: 0, content: 'A' },
-        { offset: at, length: 0, content: 'B' },
-        { offset: text.indexOf(', 2'), length: 3, content: '' },
-        { offset: text.indexOf('3'), length: 1, content: '4' },
-      ],
-      value: undefined,
-      isArrayInsertion: false,
-      expected: { a: 'xBAy', b: [1, 4] },
-    });
-    assert.ok(ok);
-    assert.equal(applyEdits(document, session.textEdits()), '{ "a": "xBAy", "b": [1, 4] }');
+    const next = '{\r\n  "a": "xBAy",\r\n  "b": [1, 4]\r\n}\r\n';
+    const edits = minimalEdits(document, next);
+    assert.deepEqual(edits, [
+      {
+        range: { start: { line: 1, character: 9 }, end: { line: 1, character: 9 } },
+        newText: 'BA',
+      },
+      {
+        range: { start: { line: 2, character: 11 }, end: { line: 2, character: 15 } },
+        newText: '4',
+      },
+    ]);
+    assert.equal(applyEdits(document, edits), next);
   });
 
   it('removes the only entry of a single-line array', () => {

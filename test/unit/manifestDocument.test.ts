@@ -1,18 +1,17 @@
 /**
- * The scanned model (one `visit` per version, no syntax tree) against jsonc-parser's own tree of
- * the same text: named cases, then the same comparison on real, mutated and generated manifests.
+ * The model (built by the JSON adapter) against jsonc-parser's own tree of the same text, read
+ * here independently: named cases, then the same comparison on real, mutated and generated
+ * manifests.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { Node } from 'jsonc-parser';
+import { parseTree, type Node } from 'jsonc-parser';
 import {
   MAX_NESTING_DEPTH,
   entryAtOffset,
   parseManifest,
   type ManifestDocument,
-  type ManifestSyntax,
-  type ValueSpan,
 } from '../../server/src/service/manifestDocument';
 import {
   assertProperty,
@@ -30,7 +29,9 @@ const parse = (text: string, uri?: string): ManifestDocument =>
   parseManifest(doc(text, uri), Number.MAX_SAFE_INTEGER);
 
 /** A span (of the model or of jsonc-parser's tree) as plain data. */
-function span(value: Pick<ValueSpan, 'type' | 'offset' | 'length' | 'value'> | undefined): unknown {
+function span(
+  value: { type: string; offset: number; length: number; value?: unknown } | undefined,
+): unknown {
   return (
     value && {
       type: value.type,
@@ -69,20 +70,24 @@ function project(manifest: ManifestDocument): unknown {
 }
 
 /** The same, read from jsonc-parser's tree. */
-function projectTree(syntax: ManifestSyntax): unknown {
+function projectTree(text: string): unknown {
   const key = (property: Node): Node | undefined => property.children?.[0];
   const keyName = (property: Node): unknown => key(property)?.value as unknown;
   const last = (properties: readonly Node[], name: string): Node | undefined =>
     properties.filter((property) => key(property)?.value === name).pop();
-  const root = syntax.root;
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const root = parseTree(source, [], { allowTrailingComma: true, disallowComments: false });
   const rootProperties = root?.type === 'object' ? (root.children ?? []) : [];
+  const permissionsProperty = last(rootProperties, 'permissions');
+  const permissionsValue = permissionsProperty?.children?.[1];
+  const permissionsArray = permissionsValue?.type === 'array' ? permissionsValue : undefined;
   return {
     root: span(root),
     rootKeys: rootProperties.map((property): unknown[] => [keyName(property), property.offset]),
-    permissionsKey: syntax.permissionsProperty?.offset,
-    permissionsArray: span(syntax.permissionsArray),
-    entries: syntax.entries.map((entry) => {
-      const properties = entry.node.type === 'object' ? (entry.node.children ?? []) : [];
+    permissionsKey: permissionsProperty?.offset,
+    permissionsArray: span(permissionsArray),
+    entries: (permissionsArray?.children ?? []).map((node) => {
+      const properties = node.type === 'object' ? (node.children ?? []) : [];
       const permission = last(properties, 'permission');
       const purpose = last(properties, 'purpose');
       const permissionValue = permission?.children?.[1];
@@ -100,7 +105,7 @@ function projectTree(syntax: ManifestSyntax): unknown {
                 ])
             : [];
       return {
-        node: span(entry.node),
+        node: span(node),
         name: permissionValue?.type === 'string' ? (permissionValue.value as unknown) : undefined,
         permission: span(permissionValue),
         permissionKey: permission?.offset,
@@ -121,7 +126,7 @@ function projectTree(syntax: ManifestSyntax): unknown {
 function assertAgrees(text: string): void {
   const manifest = parse(text);
   if (manifest.limit) return;
-  assert.deepEqual(project(manifest), projectTree(manifest.syntax()), JSON.stringify(text));
+  assert.deepEqual(project(manifest), projectTree(text), JSON.stringify(text));
 }
 
 describe('parseManifest: the scanned model', () => {
@@ -179,11 +184,20 @@ describe('parseManifest: the scanned model', () => {
     assert.deepEqual(notArray.entries, []);
   });
 
-  it('builds the syntax tree only when asked, once per version', () => {
-    const manifest = parse('{"permissions": [{"permission": "customer_read"}]}');
-    const syntax = manifest.syntax();
-    assert.equal(manifest.syntax(), syntax);
-    assert.equal(syntax.entries[0]?.permissionValue?.value, 'customer_read');
+  it('knows where each list and entry lives, for the edit port', () => {
+    const manifest = parse('{"permissions": [{"permission": "customer_read"}, "x"]}');
+    assert.deepEqual(
+      manifest.lists.map((list) => list.path),
+      [['permissions']],
+    );
+    assert.equal(manifest.appList, manifest.lists[0]);
+    assert.deepEqual(
+      manifest.entries.map((entry) => entry.path),
+      [
+        ['permissions', 0],
+        ['permissions', 1],
+      ],
+    );
   });
 
   it('finds the entry around an offset (after its start, up to its end)', () => {

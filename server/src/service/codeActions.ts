@@ -1,4 +1,4 @@
-import { getNodeValue, parse, type Node } from 'jsonc-parser';
+import { parse } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionKind,
@@ -14,18 +14,11 @@ import { purposeKey } from './diagnostics/permissionRules';
 import { REWRITE_CODES } from './diagnostics/purposeDiagnostics';
 import { checkPurposeText } from './diagnostics/purposeRules';
 import { validateManifest } from './diagnostics/validation';
-import {
-  commaAfter,
-  colonOf,
-  editBlocker,
-  EditSession,
-  insertItemOp,
-  lineTrailer,
-  removeItemOp,
-  replaceValueOp,
-} from './grantRevoke';
+import type { ManifestEdit, ValuePath } from './edits';
+import { beginEdit, editBlocker } from './grantRevoke';
 import {
   containsOffset,
+  parseManifest,
   entryAtOffset,
   propertySpan,
   type ManifestDocument,
@@ -40,7 +33,7 @@ import { isRecord, type DiagnosticCode, type ManifestServiceSettings } from './s
  * Quick fixes keyed on the diagnostics' codes, a fix-all of the safe ones, and sorting the
  * entries. Every fix is recomputed from the manifest at the diagnostic's place (a diagnostic may
  * be stale, and its `data` is only a hint), built from the layout-preserving edit operations of
- * grantRevoke.ts, one operation at a time with a re-parse between.
+ * the edit port (edits.ts), one operation at a time with a re-parse between.
  *
  * What fix-all applies (the safe fixes, which change no meaning): a misspelt name whose only
  * match is a normalisation (white space, case, separators, plural/singular, Stripe's schema
@@ -112,8 +105,8 @@ interface Fix {
   readonly preferred: boolean;
   /** A fix that changes no meaning, applied by fix-all. */
   readonly safe: boolean;
-  /** Applies the fix to the session; false (with the session unchanged) when it cannot. */
-  readonly apply: (session: EditSession) => boolean;
+  /** Applies the fix to the edit; false (with the edit unchanged) when it cannot. */
+  readonly apply: (edit: ManifestEdit) => boolean;
   /** Instead of an edit, a client command the action runs (never safe, never lazy). */
   readonly command?: string;
 }
@@ -299,21 +292,22 @@ function fixAll(
 ): { edits: TextEdit[]; left: Map<DiagnosticCode, number> } {
   const left = new Map<DiagnosticCode, number>();
   if (editBlocker(manifest, document) !== undefined) return { edits: [], left };
-  const session = new EditSession(document, manifest);
+  const edit = beginEdit(manifest, document);
   const failed = new Set<string>();
   let work = 0;
   for (let count = 0; count < MAX_FIXES && work < MAX_FIX_WORK; count++) {
-    const current = session.manifest;
+    const currentDocument = edit.document();
+    const current = parseManifest(currentDocument, Number.POSITIVE_INFINITY);
     work += current.text.length;
-    const diagnostics = validateManifest(current, session.document, settings, {});
+    const diagnostics = validateManifest(current, currentDocument, settings, {});
     let applied = false;
     for (const diagnostic of diagnostics) {
       if (diagnostic.source !== SOURCE) continue;
-      const key = `${String(diagnostic.code)}@${session.document.offsetAt(diagnostic.range.start)}:${current.text.length}`;
+      const key = `${String(diagnostic.code)}@${currentDocument.offsetAt(diagnostic.range.start)}:${current.text.length}`;
       if (failed.has(key)) continue;
-      const fix = fixesFor(current, session.document, diagnostic, settings).find((f) => f.safe);
+      const fix = fixesFor(current, currentDocument, diagnostic, settings).find((f) => f.safe);
       if (!fix) continue;
-      if (fix.apply(session)) {
+      if (fix.apply(edit)) {
         applied = true;
         break;
       }
@@ -329,7 +323,7 @@ function fixAll(
       break;
     }
   }
-  return { edits: session.textEdits(), left };
+  return { edits: edit.textEdits(), left };
 }
 
 /**
@@ -343,66 +337,13 @@ export function getSortEntriesEdits(
 ): TextEdit[] {
   // Already in order: nothing to do, and no tree to build.
   if (!needsSorting(manifest) || editBlocker(manifest, document) !== undefined) return [];
-  const syntax = manifest.syntax();
-  const array = syntax.permissionsArray;
-  if (!array) return [];
-  const entries = array.children ?? [];
-  const text = manifest.text;
   const keys = manifest.entries.map((entry) => entry.name?.trim());
-  const order = entries
+  const order = keys
     .map((_, index) => index)
     .sort((a, b) => compareKeys(keys[a], keys[b]) || a - b);
-
-  const open = array.offset + 1;
-  const units = entries.map((entry, index) => {
-    const previous = entries[index - 1];
-    const boundary = previous ? afterSeparator(text, previous) : open;
-    const end = entry.offset + entry.length;
-    const trailerStart = afterSeparator(text, entry);
-    return {
-      coreStart: leadingCommentStart(text, boundary, entry.offset),
-      coreEnd: end,
-      trailerStart,
-      trailerEnd: sameLineCommentEnd(text, trailerStart),
-    };
-  });
-  // Comments after an entry move with it only when every entry ends its line; else a line
-  // comment could land before another entry on the same line.
-  const moveTrailers = units.every((unit) => lineTrailer(text, unit.trailerStart).atEol);
-  const first = units[0];
-  const last = units[units.length - 1];
-  if (!first || !last) return [];
-  const regionStart = first.coreStart;
-  const regionEnd = moveTrailers ? last.trailerEnd : last.coreEnd;
-  let sorted = '';
-  let position = regionStart;
-  units.forEach((slot, index) => {
-    const unit = units[order[index] ?? index] ?? slot;
-    sorted += text.slice(position, slot.coreStart) + text.slice(unit.coreStart, unit.coreEnd);
-    position = slot.coreEnd;
-    if (moveTrailers) {
-      sorted +=
-        text.slice(position, slot.trailerStart) + text.slice(unit.trailerStart, unit.trailerEnd);
-      position = slot.trailerEnd;
-    }
-  });
-  sorted += text.slice(position, regionEnd);
-
-  const session = new EditSession(document, manifest);
-  const values = entries.map((entry) => getNodeValue(entry) as unknown);
-  const root = syntax.root;
-  if (!root) return [];
-  const expected = withPermissions(
-    getNodeValue(root) as unknown,
-    order.map((index) => values[index]),
-  );
-  const ok = session.apply({
-    edits: [{ offset: regionStart, length: regionEnd - regionStart, content: sorted }],
-    value: undefined,
-    isArrayInsertion: false,
-    expected,
-  });
-  return ok ? session.textEdits() : [];
+  const edit = beginEdit(manifest, document);
+  const list = manifest.appList?.path;
+  return list && edit.apply({ kind: 'reorder', list, order }) ? edit.textEdits() : [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,7 +438,7 @@ function unknownNameFixes(
       title: `Replace with "${suggestion}"`,
       preferred: isSafe,
       safe: isSafe,
-      apply: (session) => renameEntry(session, entry.index, suggestion),
+      apply: (edit) => renameEntry(edit, entry, suggestion),
     };
   });
 }
@@ -516,7 +457,7 @@ function retiredFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix[]
       title: `Replace with "${replacement}"`,
       preferred: single,
       safe: single,
-      apply: (session: EditSession) => renameEntry(session, entry.index, replacement),
+      apply: (edit: ManifestEdit) => renameEntry(edit, entry, replacement),
     };
   });
 }
@@ -535,7 +476,7 @@ function eventTypeFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix
       title: `Replace with ${quoted(missing)}`,
       preferred: true,
       safe: false,
-      apply: (session) => splitEntry(session, entry.index, missing),
+      apply: (edit) => splitEntry(edit, entry, missing),
     },
   ];
 }
@@ -564,7 +505,7 @@ function combinedEntryFixes(
           : `Split into one entry per permission (without ${quoted(parts.filter((part) => !missing.includes(part)))}, already granted)`,
       preferred: true,
       safe,
-      apply: (session) => splitEntry(session, entry.index, missing),
+      apply: (edit) => splitEntry(edit, entry, missing),
     },
   ];
 }
@@ -643,14 +584,9 @@ function duplicatePropertyFixes(
       title: `Remove the earlier "${key}" (${clipTitle(valueText(property))})`,
       preferred: true,
       safe: same,
-      apply: (session) => {
-        const object = session.manifest.syntax().entries[entry.index]?.node;
-        const root = session.manifest.syntax().root;
-        if (!object || !root) return false;
-        const op = removeItemOp(session, object, at);
-        // The earlier key is ignored already: the document's value must not change at all.
-        return op ? session.apply({ ...op, path: undefined, expected: getNodeValue(root) }) : false;
-      },
+      // The earlier key is ignored already: the document's value must not change at all.
+      apply: (edit) =>
+        edit.apply({ kind: 'remove-property', object: entry.path, index: at, shadowed: true }),
     },
   ];
 }
@@ -680,7 +616,7 @@ function purposeCleanupFixes(
       preferred: true,
       // A leftover is printable text: a person confirms it is not meant.
       safe: false,
-      apply: (session) => setPurposeText(session, entry.index, purpose, cleaned),
+      apply: (edit) => setPurposeText(edit, entry, purpose, cleaned),
     },
   ];
 }
@@ -696,23 +632,8 @@ function missingPermissionsFixes(manifest: ManifestDocument): Fix[] {
       title: 'Add "permissions": []',
       preferred: true,
       safe: false,
-      apply: (session) => {
-        const syntax = session.manifest.syntax();
-        const root = syntax.root;
-        if (root?.type !== 'object' || syntax.permissionsProperty) return false;
-        const properties = root.children ?? [];
-        const colon = (properties[0] && colonOf(session.text, properties[0])) ?? ': ';
-        return session.apply(
-          insertItemOp(
-            session,
-            root,
-            properties.length - 1,
-            [],
-            () => `"permissions"${colon}[]`,
-            'permissions',
-          ),
-        );
-      },
+      apply: (edit) =>
+        edit.apply({ kind: 'add-property', object: [], key: 'permissions', value: [] }),
     },
     {
       title: 'Grant Permission…',
@@ -737,23 +658,13 @@ function missingPurposeFixes(manifest: ManifestDocument, entry: PermissionEntry)
       title: `Add purpose "${purpose}"`,
       preferred: true,
       safe: false,
-      apply: (session) => {
-        const current = session.manifest.syntax().entries[entry.index];
-        if (!current || current.purposeProperty) return false;
-        const object = current.node;
-        const properties = object.children ?? [];
-        const colon = (properties[0] && colonOf(session.text, properties[0])) ?? ': ';
-        return session.apply(
-          insertItemOp(
-            session,
-            object,
-            properties.length - 1,
-            purpose,
-            () => `"purpose"${colon}${JSON.stringify(purpose)}`,
-            'purpose',
-          ),
-        );
-      },
+      apply: (edit) =>
+        edit.apply({
+          kind: 'add-property',
+          object: entry.path,
+          key: 'purpose',
+          value: purpose,
+        }),
     },
   ];
 }
@@ -780,7 +691,7 @@ function purposeTextFixes(
         title: `Trim white space from the purpose${where}`,
         preferred: true,
         safe: true,
-        apply: (session) => setPurposeText(session, entry.index, purpose, trimmed),
+        apply: (edit) => setPurposeText(edit, entry, purpose, trimmed),
       },
     ];
   }
@@ -789,7 +700,7 @@ function purposeTextFixes(
     title: `Replace with suggested purpose "${suggested}"${where}`,
     preferred: true,
     safe: false,
-    apply: (session) => setPurposeText(session, entry.index, purpose, suggested),
+    apply: (edit) => setPurposeText(edit, entry, purpose, suggested),
   };
   const placeholder = purpose.text.slice(finding.start, finding.end);
   const whole = placeholder.trim() === purpose.text.trim();
@@ -801,7 +712,7 @@ function purposeTextFixes(
         title: `Replace "${placeholder}" with "${appName}"${where}`,
         preferred: true,
         safe: false,
-        apply: (session) => setPurposeText(session, entry.index, purpose, filled),
+        apply: (edit) => setPurposeText(edit, entry, purpose, filled),
       },
       { ...replace, preferred: false },
     ];
@@ -814,73 +725,67 @@ function removal(entry: PermissionEntry, title: string, preferred: boolean, safe
     title,
     preferred,
     safe,
-    apply: (session) => {
-      const array = session.manifest.syntax().permissionsArray;
-      return array ? session.apply(removeItemOp(session, array, entry.index)) : false;
-    },
+    apply: (edit) =>
+      edit.apply({ kind: 'remove', list: listPathOf(entry), indices: [entry.index] }),
   };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Operations on the session (entries found again by index in the current parse)
+// Operations on an entry of the model the edit started from
 
-function renameEntry(session: EditSession, index: number, name: string): boolean {
-  const node = session.manifest.syntax().entries[index]?.permissionValue;
-  return node ? session.apply(replaceValueOp(session, node, name)) : false;
+function renameEntry(edit: ManifestEdit, entry: PermissionEntry, name: string): boolean {
+  return edit.apply({ kind: 'set', path: [...entry.path, 'permission'], value: name });
 }
 
-/** Replaces an entry by one entry per name, each a copy of it (same purpose, same layout). */
-function splitEntry(session: EditSession, index: number, names: readonly string[]): boolean {
+/** Replaces an entry by one entry per name, each a copy of it (same purpose). */
+function splitEntry(edit: ManifestEdit, entry: PermissionEntry, names: readonly string[]): boolean {
   const [firstName, ...rest] = names;
   if (firstName === undefined) return false;
-  const start = session.snapshot();
-  if (!renameEntry(session, index, firstName)) return false;
-  for (const [offset, name] of rest.entries()) {
-    const syntax = session.manifest.syntax();
-    const array = syntax.permissionsArray;
-    const entry = syntax.entries[index];
-    const value = entry?.permissionValue;
-    if (!array || !entry || !value) {
-      session.restore(start);
-      return false;
-    }
-    const text = session.text;
-    const copy =
-      text.slice(entry.node.offset, value.offset) +
-      JSON.stringify(name) +
-      text.slice(value.offset + value.length, entry.node.offset + entry.node.length);
-    const copied = getNodeValue(entry.node) as unknown;
-    const copyValue = isRecord(copied) ? { ...copied, permission: name } : copied;
-    if (!session.apply(insertItemOp(session, array, index + offset, copyValue, () => copy))) {
-      session.restore(start);
-      return false;
-    }
-  }
-  return true;
+  const copied = parse(entryText(edit.text, entry), [], PARSE_OPTIONS) as unknown;
+  if (!isRecord(copied)) return false;
+  return edit.applyAll([
+    { kind: 'set', path: [...entry.path, 'permission'], value: firstName },
+    ...rest.map((name, offset) => ({
+      kind: 'insert' as const,
+      list: listPathOf(entry),
+      index: entry.index + 1 + offset,
+      value: { ...copied, permission: name },
+    })),
+  ]);
 }
 
 function setPurposeText(
-  session: EditSession,
-  index: number,
+  edit: ManifestEdit,
+  entry: PermissionEntry,
   purpose: PurposeText,
   text: string,
 ): boolean {
-  const texts = session.manifest.entries[index]?.purposeTexts ?? [];
-  const at = texts.findIndex(
-    (candidate) => candidate.locale === purpose.locale && candidate.text === purpose.text,
-  );
-  const node = at >= 0 ? session.manifest.syntax().entries[index]?.purposeNodes[at] : undefined;
-  return node ? session.apply(replaceValueOp(session, node, text)) : false;
+  const path = [...entry.path, 'purpose'];
+  return edit.apply({
+    kind: 'set',
+    path: purpose.locale === undefined ? path : [...path, purpose.locale],
+    value: text,
+  });
 }
 
-/** Runs a fix in a fresh session; its edits against the document, or none when it failed. */
+/** Runs a fix in a fresh edit; its edits against the document, or none when it failed. */
 function run(
   manifest: ManifestDocument,
   document: TextDocument,
-  apply: (session: EditSession) => boolean,
+  apply: (edit: ManifestEdit) => boolean,
 ): TextEdit[] {
-  const session = new EditSession(document, manifest);
-  return apply(session) ? session.textEdits() : [];
+  const edit = beginEdit(manifest, document);
+  return apply(edit) ? edit.textEdits() : [];
+}
+
+/** The path of the list an entry is in. */
+function listPathOf(entry: PermissionEntry): ValuePath {
+  return entry.path.slice(0, -1);
+}
+
+function entryText(text: string, entry: PermissionEntry): string {
+  const { offset, length } = entry.node;
+  return text.slice(offset, offset + length);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -965,45 +870,6 @@ function compareKeys(a: string | undefined, b: string | undefined): number {
   if (a === undefined) return 1;
   if (b === undefined) return -1;
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** After the comma following `node` when there is one, else right after `node`. */
-function afterSeparator(text: string, node: Node): number {
-  const end = node.offset + node.length;
-  const comma = commaAfter(text, end);
-  return comma === undefined ? end : comma + 1;
-}
-
-/**
- * Where an element's leading comments start: the first comment between `boundary` (after the
- * previous element's comma, or the bracket) and the element, not counting comments on the
- * boundary's own line (they belong to what is before).
- */
-function leadingCommentStart(text: string, boundary: number, elementStart: number): number {
-  const trailer = lineTrailer(text, boundary);
-  const from = trailer.atEol ? trailer.lineEnd : boundary;
-  // Between two elements there is only white space, comments and the separator.
-  for (let index = from; index < elementStart; index++) {
-    const char = text.charCodeAt(index);
-    if (char === 0x2f) return index; // '/': the first comment
-    if (char !== 0x20 && char !== 0x09 && char !== 0x0a && char !== 0x0d) return elementStart;
-  }
-  return elementStart;
-}
-
-/** The end of the comments on the line from `offset` (`offset` itself when none). */
-function sameLineCommentEnd(text: string, offset: number): number {
-  const trailer = lineTrailer(text, offset);
-  if (!trailer.atEol) return offset;
-  let end = trailer.lineEnd;
-  while (end > offset && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) {
-    end--;
-  }
-  return end;
-}
-
-function withPermissions(root: unknown, entries: unknown[]): unknown {
-  return isRecord(root) ? { ...root, permissions: entries } : root;
 }
 
 function quoted(names: readonly string[]): string {

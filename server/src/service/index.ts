@@ -5,12 +5,12 @@ export { catalog } from './catalog';
 export type { Catalog, PermissionInfo, Access } from './catalog';
 export { isManifestFileName } from './manifestDocument';
 export type {
-  EntrySyntax,
   ManifestDocument,
-  ManifestSyntax,
   PermissionEntry,
+  PermissionList,
   PropertySpan,
   PurposeText,
+  SyntaxProblem,
   ValueSpan,
 } from './manifestDocument';
 export { DIAGNOSTIC_CODES, DEFAULT_SEVERITY, DEFAULT_SETTINGS, resolveSettings } from './settings';

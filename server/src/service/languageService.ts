@@ -32,6 +32,7 @@ import {
   type GrantResult,
   type RevokeResult,
 } from './grantRevoke';
+import type { ValuePath } from './edits';
 import { getHover } from './hover';
 import { parseManifest, type ManifestDocument } from './manifestDocument';
 import { suggestPurpose } from './purposeSuggestion';
@@ -102,7 +103,13 @@ export interface ManifestLanguageService {
     purpose: string,
     options?: GrantOptions,
   ): GrantResult;
-  revoke(document: TextDocument, manifest: ManifestDocument, permission: string): RevokeResult;
+  /** Revokes from the app's own list, or from the list at `list` (a v2 extension's). */
+  revoke(
+    document: TextDocument,
+    manifest: ManifestDocument,
+    permission: string,
+    list?: ValuePath,
+  ): RevokeResult;
   /** Judges one purpose text by the purpose rules, as the diagnostics would (for input boxes). */
   checkPurpose(
     permission: string,
@@ -186,7 +193,8 @@ export function createManifestLanguageService(
       getCodeLenses(manifest, document, current, { serverCommands: !features.vscodeClient }),
     grant: (document, manifest, permission, purpose, options = {}) =>
       grantPermission(manifest, document, permission, purpose, current, options),
-    revoke: (document, manifest, permission) => revokePermission(manifest, document, permission),
+    revoke: (document, manifest, permission, list) =>
+      revokePermission(manifest, document, permission, list),
     checkPurpose: (permission, purpose, manifest) =>
       checkPurposeText(permission, purpose, current, manifest),
     suggestPurpose: (permission, manifest) => suggestPurpose(permission, manifest?.appName),

@@ -1,4 +1,3 @@
-import { printParseErrorCode } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { keySpan, type ManifestDocument } from '../manifestDocument';
@@ -80,7 +79,7 @@ function syntaxFindings(context: RuleContext): Finding[] {
   const found: Finding[] = [];
   const seen = new Set<string>();
   for (const error of context.manifest.syntaxErrors) {
-    const code = printParseErrorCode(error.error);
+    const code = error.code;
     // The parser can report one error twice at the end of the text (one per open scope).
     const key = `${code}@${error.offset}`;
     if (seen.has(key)) continue;
@@ -89,7 +88,7 @@ function syntaxFindings(context: RuleContext): Finding[] {
       context,
       'syntax-error',
       { start: error.offset, end: error.offset + error.length },
-      `Syntax error: ${words(code)}.`,
+      `Syntax error: ${error.message}.`,
       { data: { error: code } },
     );
     if (finding) found.push(finding);
@@ -144,9 +143,4 @@ function tooManyProblems(context: RuleContext, shown: number, total: number): Fi
     `Showing ${count(shown)} of ${count(total)} problems, most severe first: see stripeApps.maxNumberOfProblems.`,
     { data: { shown, total } },
   );
-}
-
-/** "CloseBraceExpected" → "close brace expected". */
-function words(code: string): string {
-  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }

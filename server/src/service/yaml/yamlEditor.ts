@@ -1,0 +1,373 @@
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  parse,
+  parseDocument,
+  stringify,
+  type Document,
+  type Scalar,
+  type YAMLSeq,
+} from 'yaml';
+import type { FormatEditor, RawEdit, ValuePath } from '../edits';
+
+/*
+ * The YAML side of the edit port (manifest v2). Every change is written from the exact source
+ * ranges of the `yaml` Document: a new item copies the indentation of its neighbours (2 or 4
+ * spaces, sequences indented under their key or not), a removed item takes its own lines with
+ * it, a set scalar keeps its quoting style when the new text allows it, and nothing else moves:
+ * comments, blank lines and key order stay. New YAML text comes from the `yaml` package's own
+ * `stringify` with the document's indentation.
+ */
+
+export const yamlEditor: FormatEditor = {
+  apply(text, operation) {
+    const document = parseDocument(text, { uniqueKeys: false });
+    if (document.errors.length > 0) return undefined;
+    const style = detectStyle(text);
+    switch (operation.kind) {
+      case 'set':
+        return setScalar(text, document, operation.path, operation.value);
+      case 'add-property':
+        return addProperty(text, document, operation.object, operation.key, operation.value, style);
+      case 'insert':
+        return insertItem(text, document, operation.list, operation.index, operation.value, style);
+      case 'remove-property':
+        return removeProperty(text, document, operation.object, operation.index);
+      case 'remove':
+        return removeItems(text, document, operation.list, operation.indices);
+      case 'reorder':
+        return reorderItems(text, document, operation.list, operation.order);
+    }
+  },
+  valueOf(text) {
+    const document = parseDocument(text, { uniqueKeys: false });
+    if (document.errors.length > 0) return undefined;
+    return { value: document.toJS({ maxAliasCount: 100 }) as unknown };
+  },
+};
+
+/** How the file indents: the step, and whether sequence items sit deeper than their key. */
+interface YamlStyle {
+  readonly indent: number;
+  readonly indentSeq: boolean;
+  readonly eol: string;
+}
+
+function detectStyle(text: string): YamlStyle {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  let indent = 0;
+  let indentSeq: boolean | undefined;
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let index = 1; index < lines.length; index++) {
+    const line = lines[index] ?? '';
+    const previous = lines[index - 1] ?? '';
+    if (!line.trim() || line.trimStart().startsWith('#')) continue;
+    const depth = line.length - line.trimStart().length;
+    const previousDepth = previous.length - previous.trimStart().length;
+    if (indent === 0 && depth > 0 && !line.trimStart().startsWith('- ')) indent = depth;
+    if (indentSeq === undefined && line.trimStart().startsWith('- ') && /:\s*$/.test(previous)) {
+      indentSeq = depth > previousDepth;
+    }
+  }
+  return { indent: indent === 2 || indent === 4 ? indent : 2, indentSeq: indentSeq ?? true, eol };
+}
+
+function nodeAt(document: Document.Parsed, path: ValuePath): unknown {
+  return path.length === 0 ? document.contents : document.getIn([...path], true);
+}
+
+/** The column of an offset (its distance from the start of its line). */
+function columnOf(text: string, offset: number): number {
+  return offset - lineStart(text, offset);
+}
+
+function lineStart(text: string, offset: number): number {
+  let start = offset;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  return start;
+}
+
+/** The end of the line holding `offset`, after its line break (or the text's end). */
+function lineEndAfterBreak(text: string, offset: number): number {
+  let end = offset;
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+  if (text.startsWith('\r\n', end)) return end + 2;
+  return end < text.length ? end + 1 : end;
+}
+
+/** A node's range without trailing white space and line breaks. */
+function contentEnd(text: string, node: { range?: [number, number, number] | null }): number {
+  const range = node.range;
+  if (!range) return 0;
+  let end = range[1];
+  while (end > range[0] && /\s/.test(text.charAt(end - 1))) end--;
+  return end;
+}
+
+/** The YAML text of a block value, each line indented by `indent` spaces. */
+function blockText(value: unknown, indent: number, style: YamlStyle): string {
+  const raw = stringify(value, { indent: style.indent, indentSeq: style.indentSeq, lineWidth: 0 });
+  const pad = ' '.repeat(indent);
+  return raw
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => (line ? pad + line : line))
+    .join(style.eol);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+function setScalar(
+  text: string,
+  document: Document.Parsed,
+  path: ValuePath,
+  value: unknown,
+): RawEdit[] | undefined {
+  const node = nodeAt(document, path);
+  if (!isScalar(node) || !node.range || typeof value !== 'string') return undefined;
+  const start = node.range[0];
+  const end = contentEnd(text, node);
+  return [{ offset: start, length: end - start, content: scalarText(value, node) }];
+}
+
+/** A string in the scalar's own quoting style when that style can hold it, else quoted. */
+function scalarText(value: string, like: Scalar): string {
+  if (like.type === 'QUOTE_SINGLE' && !/[\r\n]/.test(value))
+    return `'${value.replace(/'/g, "''")}'`;
+  if (like.type === 'PLAIN' && isPlainSafe(value)) return value;
+  return JSON.stringify(value);
+}
+
+function isPlainSafe(value: string): boolean {
+  if (value === '' || value !== value.trim() || /[\r\n]/.test(value)) return false;
+  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(value) || /: |\s#/.test(value) || value.endsWith(':')) {
+    return false;
+  }
+  try {
+    return parse(value) === value;
+  } catch {
+    return false;
+  }
+}
+
+function addProperty(
+  text: string,
+  document: Document.Parsed,
+  objectPath: ValuePath,
+  key: string,
+  value: unknown,
+  style: YamlStyle,
+): RawEdit[] | undefined {
+  const node = nodeAt(document, objectPath);
+  if (!isMap(node) || node.flow) return undefined;
+  const first = node.items[0];
+  const last = node.items[node.items.length - 1];
+  const firstKey = first?.key as { range?: [number, number, number] } | undefined;
+  if (!first || !last || !firstKey?.range) return undefined;
+  const column = columnOf(text, firstKey.range[0]);
+  const lastEnd = itemEnd(text, last.value ?? last.key);
+  const at = lineEndAfterBreak(text, lastEnd);
+  const newText = blockText({ [key]: value }, column, style);
+  const needsBreak = at === text.length && !/[\r\n]$/.test(text);
+  return [
+    {
+      offset: at,
+      length: 0,
+      content: (needsBreak ? style.eol : '') + newText + (needsBreak ? '' : style.eol),
+    },
+  ];
+}
+
+/** Where a node's content ends: the end of its last non-blank character. */
+function itemEnd(text: string, node: unknown): number {
+  return contentEnd(text, node as { range?: [number, number, number] | null });
+}
+
+/** The offset of the `- ` indicator of a block sequence item. */
+function indicatorOf(text: string, itemStart: number): number | undefined {
+  let index = itemStart - 1;
+  while (index >= 0 && (text[index] === ' ' || text[index] === '\t')) index--;
+  return text[index] === '-' ? index : undefined;
+}
+
+function insertItem(
+  text: string,
+  document: Document.Parsed,
+  listPath: ValuePath,
+  index: number,
+  value: unknown,
+  style: YamlStyle,
+): RawEdit[] | undefined {
+  const list = nodeAt(document, listPath);
+  if (!isSeq(list) || !list.range) return undefined;
+  if (list.flow) return insertIntoFlow(text, document, list, listPath, value, style);
+  const items = list.items as { range?: [number, number, number] | null }[];
+  const anchor = items[Math.min(index, items.length - 1)];
+  if (!anchor?.range) return undefined;
+  const indicator = indicatorOf(text, anchor.range[0]);
+  if (indicator === undefined) return undefined;
+  const column = columnOf(text, indicator);
+  const newText = blockText([value], column, style);
+  if (index < items.length) {
+    // Before the anchor: at the start of its line.
+    return [{ offset: lineStart(text, indicator), length: 0, content: newText + style.eol }];
+  }
+  const at = lineEndAfterBreak(text, itemEnd(text, anchor));
+  const needsBreak = at === text.length && !/[\r\n]$/.test(text);
+  return [
+    {
+      offset: at,
+      length: 0,
+      content: (needsBreak ? style.eol : '') + newText + (needsBreak ? '' : style.eol),
+    },
+  ];
+}
+
+/**
+ * Into a flow sequence: an empty `[]` becomes a block sequence under its key (as `stripe apps`
+ * writes lists); a non-empty one gets the item appended in flow style.
+ */
+function insertIntoFlow(
+  text: string,
+  document: Document.Parsed,
+  list: YAMLSeq,
+  listPath: ValuePath,
+  value: unknown,
+  style: YamlStyle,
+): RawEdit[] | undefined {
+  const range = list.range;
+  if (!range) return undefined;
+  const end = contentEnd(text, list);
+  if (list.items.length > 0) {
+    const close = text.lastIndexOf(']', end);
+    const flow = stringify(value, { flow: true, lineWidth: 0 }).replace(/\n$/, '');
+    return [{ offset: close, length: 0, content: `, ${flow}` }];
+  }
+  const parent = nodeAt(document, listPath.slice(0, -1));
+  const keyName = listPath[listPath.length - 1];
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === keyName);
+  const key = pair?.key as { range?: [number, number, number] } | undefined;
+  if (!key?.range) return undefined;
+  const keyColumn = columnOf(text, key.range[0]);
+  const column = keyColumn + (style.indentSeq ? style.indent : 0);
+  const colon = text.indexOf(':', key.range[1]);
+  if (colon < 0 || colon > range[0]) return undefined;
+  return [
+    {
+      offset: colon + 1,
+      length: end - colon - 1,
+      content: style.eol + blockText([value], column, style),
+    },
+  ];
+}
+
+/** The lines of each block item: from its line's start to after its last line's break. */
+function itemLines(
+  text: string,
+  list: YAMLSeq,
+): { start: number; end: number; contentEnd: number }[] | undefined {
+  const lines: { start: number; end: number; contentEnd: number }[] = [];
+  for (const item of list.items as { range?: [number, number, number] | null }[]) {
+    if (!item.range) return undefined;
+    const indicator = indicatorOf(text, item.range[0]);
+    if (indicator === undefined) return undefined;
+    const start = lineStart(text, indicator);
+    if (text.slice(start, indicator).trim() !== '') return undefined;
+    const last = itemEnd(text, item);
+    lines.push({ start, end: lineEndAfterBreak(text, last), contentEnd: last });
+  }
+  return lines;
+}
+
+function removeItems(
+  text: string,
+  document: Document.Parsed,
+  listPath: ValuePath,
+  indices: readonly number[],
+): RawEdit[] | undefined {
+  const list = nodeAt(document, listPath);
+  if (!isSeq(list) || list.flow) return undefined;
+  const lines = itemLines(text, list);
+  if (!lines) return undefined;
+  const removing = new Set(indices);
+  if (removing.size === lines.length) return removeAll(text, document, listPath, lines);
+  return [...removing].map((index) => {
+    const line = lines[index];
+    return line
+      ? { offset: line.start, length: line.end - line.start, content: '' }
+      : { offset: 0, length: 0, content: '' };
+  });
+}
+
+/** Every item goes: the list becomes `[]` after its key, as an empty list is written. */
+function removeAll(
+  text: string,
+  document: Document.Parsed,
+  listPath: ValuePath,
+  lines: readonly { start: number; end: number; contentEnd: number }[],
+): RawEdit[] | undefined {
+  const parent = nodeAt(document, listPath.slice(0, -1));
+  const keyName = listPath[listPath.length - 1];
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === keyName);
+  const key = pair?.key as { range?: [number, number, number] } | undefined;
+  const last = lines[lines.length - 1];
+  if (!key?.range || !last) return undefined;
+  const colon = text.indexOf(':', key.range[1]);
+  if (colon < 0) return undefined;
+  return [{ offset: colon + 1, length: last.contentEnd - colon - 1, content: ' []' }];
+}
+
+function reorderItems(
+  text: string,
+  document: Document.Parsed,
+  listPath: ValuePath,
+  order: readonly number[],
+): RawEdit[] | undefined {
+  const list = nodeAt(document, listPath);
+  if (!isSeq(list) || list.flow) return undefined;
+  const lines = itemLines(text, list);
+  const first = lines?.[0];
+  const last = lines?.[lines.length - 1];
+  if (!lines || !first || !last) return undefined;
+  // Each item's lines, with its line break; the last item may end the text without one.
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const block = (index: number): string => {
+    const line = lines[index];
+    if (!line) return '';
+    const slice = text.slice(line.start, line.end);
+    return /[\r\n]$/.test(slice) ? slice : slice + eol;
+  };
+  let reordered = '';
+  for (const [position, index] of order.entries()) {
+    const slot = lines[position];
+    const previous = lines[position - 1];
+    // What stands between two items (comments, blank lines) stays where it is.
+    if (slot && previous) reordered += text.slice(previous.end, slot.start);
+    reordered += block(index);
+  }
+  const endsWithBreak = /[\r\n]$/.test(text.slice(last.start, last.end));
+  if (!endsWithBreak) reordered = reordered.replace(/(\r\n|\n)$/, '');
+  return [{ offset: first.start, length: last.end - first.start, content: reordered }];
+}
+
+/** A block map's property at `index` goes with its lines (from its key's line to its value's). */
+function removeProperty(
+  text: string,
+  document: Document.Parsed,
+  objectPath: ValuePath,
+  index: number,
+): RawEdit[] | undefined {
+  const node = nodeAt(document, objectPath);
+  if (!isMap(node) || node.flow) return undefined;
+  const pair = node.items[index];
+  const key = pair?.key as { range?: [number, number, number] } | undefined;
+  if (!pair || !key?.range) return undefined;
+  const start = lineStart(text, key.range[0]);
+  if (text.slice(start, key.range[0]).trim() !== '') return undefined;
+  const end = lineEndAfterBreak(text, itemEnd(text, pair.value ?? key));
+  return [{ offset: start, length: end - start, content: '' }];
+}
