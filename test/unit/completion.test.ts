@@ -89,20 +89,6 @@ function shown(document: TextDocument, offset: number, list: CompletionList): st
     .map((candidate) => candidate.label);
 }
 
-/** Items whose filterText holds the typed text (without its quote) as a word: VS Code's best. */
-function wordMatches(document: TextDocument, offset: number, list: CompletionList): string[] {
-  return list.items
-    .filter((candidate) => {
-      const typed = document
-        .getText({ start: edit(candidate).range.start, end: document.positionAt(offset) })
-        .replace(/^"/, '')
-        .toLowerCase();
-      const words = (candidate.filterText ?? candidate.label).replace(/^"/, '').toLowerCase();
-      return words.startsWith(typed) || words.includes(` ${typed}`) || words.includes(`_${typed}`);
-    })
-    .map((candidate) => candidate.label);
-}
-
 const ALL_NAMES = catalog.permissions.map((info) => info.name);
 
 describe('completion: permission value', () => {

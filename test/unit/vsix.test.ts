@@ -69,7 +69,7 @@ describe('the .vsix', () => {
     for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) {
       cpSync(join(root, file), join(scratch, file));
     }
-    for (const dir of ['syntaxes', 'images']) {
+    for (const dir of ['syntaxes', 'schemas', 'images']) {
       cpSync(join(root, dir), join(scratch, dir), { recursive: true });
     }
     for (const dir of ['server', 'client', 'scripts', 'node_modules']) {
@@ -104,6 +104,7 @@ describe('the .vsix', () => {
       'extension/images/icon.png',
       'extension/package.json',
       'extension/readme.md',
+      'extension/schemas/stripe-app.schema.json',
       'extension/syntaxes/stripe-app-permissions.tmLanguage.json',
     ]);
   });
