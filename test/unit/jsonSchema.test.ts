@@ -14,9 +14,10 @@ import {
   type JSONSchema,
   type LanguageService,
 } from 'vscode-json-languageservice';
+import type { Diagnostic } from 'vscode-languageserver-types';
 import { withCursor } from './util';
 
-const root = join(import.meta.dirname, '..', '..');
+const root = join(__dirname, '..', '..');
 const contribution = (
   JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     contributes: { jsonValidation: { fileMatch: string[]; url: string }[] };
@@ -116,11 +117,12 @@ describe("VS Code JSON and the extension's schema", () => {
     const text = `{ "$schema": "${STRIPE_SCHEMA_URI}", "permissions": [ { "permission": "v2_account_card_creator_read", "purpose": "x" } ] }`;
     const document = TextDocument.create('file:///app/stripe-app.json', 'json', 1, text);
     const parsed = service.parseJSONDocument(document);
-    const diagnostics = await service.doValidation(document, parsed);
+    const diagnostics: Diagnostic[] = await service.doValidation(document, parsed);
     assert.deepEqual(requested, [STRIPE_SCHEMA_URI]);
-    assert.ok(
-      diagnostics.some((diagnostic) => String(diagnostic.message).includes('not accepted')),
-      JSON.stringify(diagnostics),
+    // Stripe's 2022 enum rejects a name the current reference lists.
+    assert.match(
+      JSON.stringify(diagnostics.map((diagnostic) => diagnostic.message)),
+      /Value is not accepted/,
     );
   });
 });
