@@ -95,6 +95,18 @@ export class ManifestLanguageServer implements vscode.Disposable {
     return this.executeCommand(ServerCommands.revokePermission, document, params);
   }
 
+  /** Revokes several names in one edit (one undo step); one result per distinct name. */
+  revokeAll(
+    document: vscode.TextDocument,
+    permissions: readonly string[],
+  ): Promise<PermissionCommandResult[] | null> {
+    return this.executeCommand<PermissionCommandResult[]>(
+      ServerCommands.revokePermissions,
+      document,
+      { permissions },
+    );
+  }
+
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
@@ -110,11 +122,11 @@ export class ManifestLanguageServer implements vscode.Disposable {
    * Runs a server command against the document's current version. The server answers `null` only
    * when it failed (its log says why).
    */
-  private async executeCommand(
+  private async executeCommand<T = PermissionCommandResult>(
     command: string,
     document: vscode.TextDocument,
     params: object,
-  ): Promise<PermissionCommandResult | null> {
+  ): Promise<T | null> {
     const client = await this.start();
     const argument = {
       uri: client.code2ProtocolConverter.asUri(document.uri),
@@ -124,7 +136,7 @@ export class ManifestLanguageServer implements vscode.Disposable {
     return client.sendRequest(ExecuteCommandRequest.type, {
       command,
       arguments: [argument],
-    }) as Promise<PermissionCommandResult | null>;
+    }) as Promise<T | null>;
   }
 
   private async startClient(): Promise<LanguageClient> {

@@ -7,6 +7,8 @@
 export const ServerCommands = {
   grantPermission: 'stripeApps.server.grantPermission',
   revokePermission: 'stripeApps.server.revokePermission',
+  /** Several names in one edit (one undo step); answers one result per name. */
+  revokePermissions: 'stripeApps.server.revokePermissions',
   sortPermissions: 'stripeApps.server.sortPermissions',
 } as const;
 
@@ -33,6 +35,12 @@ export interface RevokePermissionParams {
   permission: string;
 }
 
+export interface RevokePermissionsParams {
+  uri: string;
+  version: number;
+  permissions: string[];
+}
+
 export type PermissionCommandStatus =
   | 'granted'
   | 'updated'
@@ -56,6 +64,8 @@ export interface PermissionCommandResult {
   message: string;
   /** Nearest catalog names when the name is unknown. */
   suggestions?: string[];
+  /** How many entries a revoke removed (a name may be granted twice). */
+  removed?: number;
 }
 
 export interface SortPermissionsParams {

@@ -38,6 +38,7 @@ import {
   type ManifestInfoResult,
   type PermissionCommandResult,
   type RevokePermissionParams,
+  type RevokePermissionsParams,
   type SortPermissionsParams,
   type SortPermissionsResult,
 } from './protocol';
@@ -98,7 +99,8 @@ const CheckPurposeType = new RequestType<CheckPurposeParams, CheckPurposeResult,
   CheckPurposeRequest,
 );
 
-type CommandResult = PermissionCommandResult | SortPermissionsResult | null;
+type CommandResult =
+  PermissionCommandResult | PermissionCommandResult[] | SortPermissionsResult | null;
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
@@ -426,6 +428,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
             return grantCommand(argument);
           case ServerCommands.revokePermission:
             return revokeCommand(argument);
+          case ServerCommands.revokePermissions:
+            return revokeManyCommand(argument);
           case ServerCommands.sortPermissions:
             return sortCommand(argument);
           default:
@@ -493,6 +497,39 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const { document, manifest } = located;
     const result = service.revoke(document, manifest, permission);
     return finishPermissionEdit(document, result, permission, `Revoke permission ${permission}`);
+  }
+
+  /** Several names, one workspace edit: one undo step. One result per distinct name. */
+  async function revokeManyCommand(argument: unknown): Promise<PermissionCommandResult[]> {
+    const params = readRevokeManyParams(argument);
+    const located = locate(params, 'Revoke Permission');
+    const names = [...new Set((params?.permissions ?? []).map((name) => name.trim()))];
+    if ('refused' in located) {
+      return names.map((permission) => ({
+        status: located.refused,
+        permission,
+        message: located.message,
+      }));
+    }
+    const { document, manifest } = located;
+    const result = service.revokeAll(document, manifest, names);
+    const answers: PermissionCommandResult[] = result.outcomes.map((outcome) => ({
+      status: outcome.status,
+      permission: outcome.permission,
+      message: outcome.message,
+      ...(outcome.status === 'revoked' ? { removed: outcome.removed } : {}),
+    }));
+    if (result.edits.length === 0) return answers;
+    const revoked = answers.filter((answer) => answer.status === 'revoked');
+    const failure = await applyEdit(
+      document,
+      result.edits,
+      `Revoke permissions ${revoked.map((answer) => answer.permission).join(', ')}`,
+    );
+    if (failure === undefined) return answers;
+    return answers.map((answer) =>
+      answer.status === 'revoked' ? { ...answer, status: 'not-applied', message: failure } : answer,
+    );
   }
 
   async function finishPermissionEdit(
@@ -739,6 +776,18 @@ function readRevokeParams(value: unknown): RevokePermissionParams | undefined {
     return undefined;
   }
   return { uri: value.uri, version: value.version, permission: value.permission };
+}
+
+function readRevokeManyParams(value: unknown): RevokePermissionsParams | undefined {
+  if (
+    !isRecord(value) ||
+    !hasUriAndVersion(value) ||
+    !Array.isArray(value.permissions) ||
+    !value.permissions.every((name): name is string => typeof name === 'string')
+  ) {
+    return undefined;
+  }
+  return { uri: value.uri, version: value.version, permissions: value.permissions };
 }
 
 function readSortParams(value: unknown): SortPermissionsParams | undefined {

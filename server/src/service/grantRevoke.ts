@@ -189,10 +189,88 @@ export function revokePermission(
   }
 
   const session = new EditSession(document, manifest);
+  const removed = removeEntriesOf(session, name);
+  if (removed === undefined) {
+    return refuse(`Could not remove ${name} without disturbing the manifest.`);
+  }
+  return {
+    status: 'revoked',
+    edits: session.textEdits(),
+    removed,
+    message: revokedMessage(name, removed),
+  };
+}
+
+/** What one name of a several-name revoke came to (`RevokeResult` without edits). */
+export interface RevokeOutcome {
+  permission: string;
+  status: RevokeResult['status'];
+  removed: number;
+  message: string;
+}
+
+export interface RevokeManyResult {
+  /** One edit set for all the names: one undo step. Empty when nothing was revoked. */
+  edits: TextEdit[];
+  outcomes: RevokeOutcome[];
+}
+
+/**
+ * Revokes several names in one edit (a multi-select Revoke is one undo step): each name as
+ * `revokePermission` would, one after the other on the same session, re-parsed between. A name
+ * that is not granted, or cannot be removed cleanly, changes nothing and says so; the others
+ * still go.
+ */
+export function revokePermissions(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  permissions: readonly string[],
+): RevokeManyResult {
+  const names = [...new Set(permissions.map((name) => name.trim()))];
+  const session = new EditSession(document, manifest);
+  const outcomes: RevokeOutcome[] = [];
+  let revoked = false;
+  for (const name of names) {
+    const alone = revokePermission(session.manifest, session.document, name);
+    if (alone.status !== 'revoked') {
+      outcomes.push({ permission: name, status: alone.status, removed: 0, message: alone.message });
+      continue;
+    }
+    const removed = removeEntriesOf(session, name);
+    if (removed === undefined) {
+      outcomes.push({
+        permission: name,
+        status: 'invalid',
+        removed: 0,
+        message: `Could not remove ${name} without disturbing the manifest.`,
+      });
+      continue;
+    }
+    revoked = true;
+    outcomes.push({
+      permission: name,
+      status: 'revoked',
+      removed,
+      message: revokedMessage(name, removed),
+    });
+  }
+  return { edits: revoked ? session.textEdits() : [], outcomes };
+}
+
+function revokedMessage(name: string, removed: number): string {
+  return removed === 1 ? `Revoked ${name}.` : `Revoked ${name} (${removed} entries).`;
+}
+
+/**
+ * Removes every entry granting `name` from the session; answers how many, or undefined (the
+ * session as it was) when one could not be removed cleanly.
+ */
+function removeEntriesOf(session: EditSession, name: string): number | undefined {
+  const before = session.snapshot();
   let removed = 0;
   // Several entries: in one operation when each has its own line (one re-parse, not one each).
-  const targets = manifest.granted.get(name) ?? [];
-  const array = manifest.syntax().permissionsArray;
+  const targets = session.manifest.granted.get(name) ?? [];
+  const array = session.manifest.syntax().permissionsArray;
   const indices = targets.map((entry) => entry.index);
   if (array && targets.length > 1 && session.apply(removeItemsOp(session, array, indices))) {
     removed = targets.length;
@@ -202,16 +280,12 @@ export function revokePermission(
     const array = session.manifest.syntax().permissionsArray;
     if (!entry || !array) break;
     if (!session.apply(removeItemOp(session, array, entry.index))) {
-      return refuse(`Could not remove ${name} without disturbing the manifest.`);
+      session.restore(before);
+      return undefined;
     }
     removed++;
   }
-  return {
-    status: 'revoked',
-    edits: session.textEdits(),
-    removed,
-    message: removed === 1 ? `Revoked ${name}.` : `Revoked ${name} (${removed} entries).`,
-  };
+  return removed;
 }
 
 function refuseGrant(message: string): GrantResult {

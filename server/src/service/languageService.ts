@@ -26,8 +26,10 @@ import { validateManifest } from './diagnostics/validation';
 import {
   grantPermission,
   revokePermission,
+  revokePermissions,
   type GrantOptions,
   type GrantResult,
+  type RevokeManyResult,
   type RevokeResult,
 } from './grantRevoke';
 import { getHover } from './hover';
@@ -98,6 +100,12 @@ export interface ManifestLanguageService {
     options?: GrantOptions,
   ): GrantResult;
   revoke(document: TextDocument, manifest: ManifestDocument, permission: string): RevokeResult;
+  /** Revokes several names in one edit (one undo step). */
+  revokeAll(
+    document: TextDocument,
+    manifest: ManifestDocument,
+    permissions: readonly string[],
+  ): RevokeManyResult;
   /** Judges one purpose text by the purpose rules, as the diagnostics would (for input boxes). */
   checkPurpose(
     permission: string,
@@ -160,6 +168,8 @@ export function createManifestLanguageService(settings?: unknown): ManifestLangu
     grant: (document, manifest, permission, purpose, options = {}) =>
       grantPermission(manifest, document, permission, purpose, current, options),
     revoke: (document, manifest, permission) => revokePermission(manifest, document, permission),
+    revokeAll: (document, manifest, permissions) =>
+      revokePermissions(manifest, document, permissions),
     checkPurpose: (permission, purpose, manifest) =>
       checkPurposeText(permission, purpose, current, manifest),
     suggestPurpose: (permission, manifest) => suggestPurpose(permission, manifest?.appName),
