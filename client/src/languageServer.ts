@@ -16,6 +16,7 @@ import {
   type CheckPurposeParams,
   type CheckPurposeResult,
   type GrantPermissionParams,
+  type InitializationOptions,
   type ManifestInfoParams,
   type ManifestInfoResult,
   type PermissionCommandResult,
@@ -154,6 +155,8 @@ export class ManifestLanguageServer implements vscode.Disposable {
       synchronize: { configurationSection: 'stripeApps' },
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      // The server may then put this client's select-text command in quick fixes.
+      initializationOptions: { selectTextCommand: true } satisfies InitializationOptions,
     };
     // The id makes the client read `stripeApps.trace.server`.
     const client = new LanguageClient('stripeApps', 'Stripe Apps', serverOptions, clientOptions);

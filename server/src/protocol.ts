@@ -19,6 +19,19 @@ export const ClientCommands = {
   showOutput: 'stripeApps.showOutput',
 } as const;
 
+/**
+ * Client commands the server may put in code actions, run after their edit; only for a client
+ * that says it has them (`InitializationOptions.selectTextCommand`), so other clients never get
+ * a command they cannot run. Not palette commands.
+ */
+export const ClientInternalCommands = {
+  /**
+   * `(uri, position, literal)`: selects the body of the JSON string `literal` found first at or
+   * after `position`, so the user rewrites the suggested text the edit inserted.
+   */
+  selectText: 'stripeApps.selectText',
+} as const;
+
 export interface GrantPermissionParams {
   uri: string;
   /** The document version the request was made against; a newer document refuses it. */
@@ -128,4 +141,6 @@ export interface CheckPurposeResult {
  */
 export interface InitializationOptions {
   stripeApps?: unknown;
+  /** The client has `ClientInternalCommands.selectText`. */
+  selectTextCommand?: boolean;
 }

@@ -30,6 +30,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CheckPurposeRequest,
   ManifestInfoRequest,
+  ClientInternalCommands,
   ServerCommands,
   type CheckPurposeParams,
   type CheckPurposeResult,
@@ -90,6 +91,8 @@ interface ClientSupport {
    * back: code actions are then listed without their edits, computed on resolve.
    */
   codeActionResolve: boolean;
+  /** The client has `ClientInternalCommands.selectText` (its initialization options say so). */
+  selectTextCommand: boolean;
 }
 
 const ManifestInfoType = new RequestType<ManifestInfoParams, ManifestInfoResult | null, void>(
@@ -108,7 +111,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const logError = (message: string): void => {
     connection.console.error(message);
   };
-  let support = readClientSupport(undefined);
+  let support = readClientSupport(undefined, undefined);
   // Handlers wait for the first settings so the first diagnostics already honour them.
   let settingsReady: Promise<void> = Promise.resolve();
 
@@ -246,7 +249,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // ---- lifecycle ----------------------------------------------------------------------------
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    support = readClientSupport(params.capabilities);
+    support = readClientSupport(params.capabilities, params.initializationOptions);
     const initial = initializationSettings(params.initializationOptions);
     if (initial !== undefined) service.configure(initial);
     const capabilities: ServerCapabilities = {
@@ -372,6 +375,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return service
       .getCodeActions(document, params.range, params.context, manifest, {
         lazy: support.codeActionResolve,
+        ...selectCommand(),
       })
       .map((action) => withVersionedEdit(document, action));
   }
@@ -395,6 +399,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       token,
     ),
   );
+
+  function selectCommand(): { selectCommand?: string } {
+    return support.selectTextCommand ? { selectCommand: ClientInternalCommands.selectText } : {};
+  }
 
   function withVersionedEdit(document: TextDocument, action: CodeAction): CodeAction {
     return action.edit ? { ...action, edit: versioned(document, action.edit) } : action;
@@ -691,8 +699,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
 // ---- helpers (pure) ---------------------------------------------------------------------------
 
-function readClientSupport(capabilities: ClientCapabilities | undefined): ClientSupport {
+function readClientSupport(
+  capabilities: ClientCapabilities | undefined,
+  initializationOptions: unknown,
+): ClientSupport {
   return {
+    selectTextCommand:
+      isRecord(initializationOptions) && initializationOptions.selectTextCommand === true,
     pullDiagnostics: capabilities?.textDocument?.diagnostic !== undefined,
     diagnosticRefresh: capabilities?.workspace?.diagnostics?.refreshSupport === true,
     configuration: capabilities?.workspace?.configuration === true,

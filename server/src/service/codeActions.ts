@@ -82,6 +82,13 @@ export interface CodeActionOptions {
    * tell. The lazy listing lists it, and resolving it answers the action without an edit.
    */
   readonly lazy?: boolean;
+  /**
+   * A client command `(uri, position, literal)` that selects the body of the JSON string
+   * `literal` found at or after `position` (see `ClientInternalCommands.selectText`). Given,
+   * a fix that inserts a suggested purpose runs it after its edit, so the suggestion is left
+   * selected for the user to rewrite. Other clients get the edit alone.
+   */
+  readonly selectCommand?: string;
 }
 
 /** What a lazily listed action carries in `data`: how to compute its edit again. */
@@ -107,6 +114,11 @@ interface Fix {
   readonly safe: boolean;
   /** Applies the fix to the session; false (with the session unchanged) when it cannot. */
   readonly apply: (session: EditSession) => boolean;
+  /**
+   * Suggested text the fix inserts and the user should rewrite: its JSON string literal, first
+   * found at or after `from` (an offset the edit leaves in place) once the edit is applied.
+   */
+  readonly selects?: { readonly literal: string; readonly from: number };
 }
 
 export function getCodeActions(
@@ -142,6 +154,7 @@ export function getCodeActions(
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
           ...(fix.preferred ? { isPreferred: true } : {}),
+          ...selectAfter(document, fix, options.selectCommand),
         };
         if (lazy) {
           const data: CodeActionData = {
@@ -199,6 +212,23 @@ export function getCodeActions(
     }
   }
   return actions;
+}
+
+/** The command that leaves a fix's suggested text selected, when the client has one. */
+function selectAfter(
+  document: TextDocument,
+  fix: Fix,
+  command: string | undefined,
+): Pick<CodeAction, 'command'> {
+  if (command === undefined || !fix.selects) return {};
+  const { literal, from } = fix.selects;
+  return {
+    command: {
+      title: 'Select the suggested text',
+      command,
+      arguments: [document.uri, document.positionAt(from), literal],
+    },
+  };
 }
 
 /**
@@ -535,6 +565,8 @@ function missingPurposeFixes(manifest: ManifestDocument, entry: PermissionEntry)
       title: `Add purpose "${purpose}"`,
       preferred: true,
       safe: false,
+      // A generic suggestion: left selected, so the user writes the app's own reason.
+      selects: { literal: JSON.stringify(purpose), from: entry.node.offset },
       apply: (session) => {
         const current = session.manifest.syntax().entries[entry.index];
         if (!current || current.purposeProperty) return false;
@@ -588,6 +620,7 @@ function purposeTextFixes(
     preferred: true,
     safe: false,
     apply: (session) => setPurposeText(session, entry.index, purpose, suggested),
+    selects: { literal: JSON.stringify(suggested), from: purpose.node.offset },
   };
   const placeholder = purpose.text.slice(finding.start, finding.end);
   const whole = placeholder.trim() === purpose.text.trim();
