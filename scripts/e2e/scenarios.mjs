@@ -464,12 +464,14 @@ const scenarios = [
       await ui.gone(suggest, 'the suggest widget');
       await ui.waitForLine(/^ *\{ "permission": "customer_write"/, 'customer_write accepted');
 
-      // A new, empty entry after it: each key once. (JSON does not auto-close the brace here;
-      // typed closers overtype auto-closed ones.)
+      // A new, empty entry after it: each key once. Whether the editor auto-closed the brace
+      // above depends on timing: the line is rewritten as plain text (no auto-closing).
       await page.keyboard.press('End');
-      await page.keyboard.type(' },');
+      await page.keyboard.press('Shift+Home');
+      await page.keyboard.insertText('{ "permission": "customer_write" },');
       await page.keyboard.press('Enter');
-      await page.keyboard.type('{ }');
+      await page.keyboard.insertText('{  }');
+      await page.keyboard.press('ArrowLeft');
       await page.keyboard.press('ArrowLeft');
       await ui.waitForLine(/^ *\{ "permission": "customer_write" \},$/, 'the completed entry');
       await page.keyboard.press('Control+Space');
