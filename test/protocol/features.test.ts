@@ -117,6 +117,7 @@ describe('language features over the protocol', () => {
     assert.deepEqual(capabilities.executeCommandProvider?.commands, [
       'stripeApps.server.grantPermission',
       'stripeApps.server.revokePermission',
+      'stripeApps.server.revokePermissions',
       'stripeApps.server.sortPermissions',
     ]);
   });
