@@ -3,6 +3,7 @@ import { ClientCommands } from '../../server/src/protocol';
 import { registerGrantPermission } from './commands/grantPermission';
 import { reportFailure } from './commands/permissionEdits';
 import { registerRevokePermission } from './commands/revokePermission';
+import { registerSelectText } from './commands/selectText';
 import { ManifestLanguageServer } from './languageServer';
 import { ManifestContext } from './manifestContext';
 import { ANY_MANIFEST_GLOB, MANIFEST_EXCLUDE_GLOB, isManifestDocument } from './manifestFiles';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     registerGrantPermission(services),
     registerRevokePermission(services),
+    registerSelectText(),
     vscode.commands.registerCommand(ClientCommands.showOutput, () => {
       output.show();
     }),

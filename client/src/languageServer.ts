@@ -96,6 +96,18 @@ export class ManifestLanguageServer implements vscode.Disposable {
     return this.executeCommand(ServerCommands.revokePermission, document, params);
   }
 
+  /** Revokes several names in one edit (one undo step); one result per distinct name. */
+  revokeAll(
+    document: vscode.TextDocument,
+    permissions: readonly string[],
+  ): Promise<PermissionCommandResult[] | null> {
+    return this.executeCommand<PermissionCommandResult[]>(
+      ServerCommands.revokePermissions,
+      document,
+      { permissions },
+    );
+  }
+
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
@@ -111,11 +123,11 @@ export class ManifestLanguageServer implements vscode.Disposable {
    * Runs a server command against the document's current version. The server answers `null` only
    * when it failed (its log says why).
    */
-  private async executeCommand(
+  private async executeCommand<T = PermissionCommandResult>(
     command: string,
     document: vscode.TextDocument,
     params: object,
-  ): Promise<PermissionCommandResult | null> {
+  ): Promise<T | null> {
     const client = await this.start();
     const argument = {
       uri: client.code2ProtocolConverter.asUri(document.uri),
@@ -125,7 +137,7 @@ export class ManifestLanguageServer implements vscode.Disposable {
     return client.sendRequest(ExecuteCommandRequest.type, {
       command,
       arguments: [argument],
-    }) as Promise<PermissionCommandResult | null>;
+    }) as Promise<T | null>;
   }
 
   private async startClient(): Promise<LanguageClient> {
@@ -141,8 +153,12 @@ export class ManifestLanguageServer implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: MANIFEST_SELECTOR,
       synchronize: { configurationSection: 'stripeApps' },
-      // This client runs VS Code's commands; the server gives other editors its own.
-      initializationOptions: { vscodeClient: true } satisfies InitializationOptions,
+      // This client runs VS Code's commands (the server gives other editors its own), and has
+      // the select-text command the server may then put in quick fixes.
+      initializationOptions: {
+        vscodeClient: true,
+        selectTextCommand: true,
+      } satisfies InitializationOptions,
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
     };

@@ -11,7 +11,8 @@ type CatalogSummary = ManifestInfoResult['catalog'];
  *
  * Its text says "starting" until `LanguageClient.start()` has resolved, then
  * "Stripe Apps: 136 permissions" (or "Stripe Apps: ready" until the catalog is known): tests
- * wait on that instead of sleeping.
+ * wait on that instead of sleeping. Text and detail stay short: the language status hover is a
+ * row of text, detail and link, and a long row pushed *Show Output* past a 1 400 px window.
  */
 export class ManifestStatusItem implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
@@ -50,25 +51,23 @@ export class ManifestStatusItem implements vscode.Disposable {
     switch (this.state) {
       case 'not-started':
         item.text = 'Stripe Apps';
-        item.detail = 'language server not started';
+        item.detail = 'not started';
         break;
       case 'starting':
         item.text = 'Stripe Apps: starting';
-        item.detail = 'language server starting';
+        item.detail = '';
         break;
       case 'running': {
         const catalog = this.catalog;
         item.text = catalog
           ? `Stripe Apps: ${catalog.permissions.length} permissions`
           : 'Stripe Apps: ready';
-        item.detail = catalog
-          ? `reference copied ${catalog.source.copied} · language server running`
-          : 'language server running';
+        item.detail = catalog ? `reference of ${catalog.source.copied}` : '';
         break;
       }
       case 'stopped':
         item.text = 'Stripe Apps: stopped';
-        item.detail = 'language server stopped';
+        item.detail = '';
         item.severity = vscode.LanguageStatusSeverity.Warning;
         break;
       case 'failed':

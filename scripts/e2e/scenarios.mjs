@@ -1,4 +1,4 @@
-/* global document */ // (in functions that run in the page)
+/* global document, getComputedStyle */ // (in functions that run in the page)
 // The UI scenarios: typed and clicked in the real workbench as a person would, each checked in the
 // DOM, each with its own fresh workspace and page, a timeout and a screenshot (pass or fail).
 import fs from 'node:fs';
@@ -28,6 +28,20 @@ function parses(text) {
 
 function expect(condition, message) {
   if (!condition) throw new ExpectationError(message);
+}
+
+/** The suggest widget's rows: label and detail, in display order. */
+async function suggestRows(suggest) {
+  return suggest.locator('.monaco-list-row').evaluateAll((els) =>
+    els
+      .map((e) => ({
+        top: e.getBoundingClientRect().top,
+        label: e.querySelector('.label-name')?.textContent ?? '',
+        details: e.querySelector('.details-label')?.textContent ?? '',
+      }))
+      .sort((a, b) => a.top - b.top)
+      .map(({ label, details }) => ({ label, details })),
+  );
 }
 
 /** Helpers bound to one page: the vocabulary the scenarios are written in. */
@@ -121,6 +135,10 @@ function workbench(page, folder) {
           `expected ${what} within ${timeout / 1000}s; the editor shows:\n${lines.join('\n')}`,
         );
       }
+    },
+    /** The editor's text area, for clicking into it. */
+    editorText() {
+      return editor.locator('.view-lines');
     },
     /** The word `text` rendered in the editor (first match), for hovering and clicking. */
     token(text) {
@@ -399,6 +417,267 @@ const scenarios = [
       );
       expect(JSON.parse(disk).permissions.length === 3, `three entries remain on disk:\n${disk}`);
       await page.screenshot({ path: screenshotPath('5-revoke') });
+    },
+  },
+  {
+    name: 'i12-completion-catalog-only',
+    title:
+      'a permission value offers only the catalog, best match preselected; a new entry offers each key once',
+    async run(ui) {
+      const { page } = ui;
+      await ui.openFile('stripe-app.json');
+      await ui.waitForServerReady();
+      await ui.goTo(22, 6);
+      await page.keyboard.press('End');
+      await page.keyboard.type(',');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('{ "permission": "cust');
+      const suggest = page.locator('.editor-widget.suggest-widget.visible');
+      try {
+        await suggest.waitFor({ state: 'visible', timeout: 5_000 });
+      } catch {
+        await page.keyboard.press('Control+Space');
+      }
+      await ui.see(suggest, 'the suggest widget');
+      const focused = suggest.locator('.monaco-list-row.focused');
+      await ui.see(
+        suggest.locator('.monaco-list-row.focused', { hasText: 'customer_write' }),
+        'customer_write preselected after typing "cust" (customer_read is granted)',
+      );
+      const rows = await suggestRows(suggest);
+      log(`  suggest rows for "cust": ${rows.map((r) => r.label).join(', ')}`);
+      expect(
+        rows.every((r) => /^[a-z0-9_]+$/.test(r.label)),
+        `only catalog names, no quoted document values: ${JSON.stringify(rows)}`,
+      );
+      expect(
+        !rows.some((r) => r.label.replace(/"/g, '') === 'customer_read'),
+        `customer_read is granted and must not be offered: ${JSON.stringify(rows)}`,
+      );
+      expect(
+        new Set(rows.map((r) => r.label)).size === rows.length,
+        `each name once: ${JSON.stringify(rows)}`,
+      );
+      log(`  focused: ${await focused.first().getAttribute('aria-label')}`);
+      await page.screenshot({ path: screenshotPath('i12-completion-cust') });
+      await page.keyboard.press('Enter');
+      await ui.gone(suggest, 'the suggest widget');
+      await ui.waitForLine(/^ *\{ "permission": "customer_write"/, 'customer_write accepted');
+
+      // A new, empty entry after it: each key once. Whether the editor auto-closed the brace
+      // above depends on timing: the line is rewritten as plain text (no auto-closing).
+      await page.keyboard.press('End');
+      await page.keyboard.press('Shift+Home');
+      await page.keyboard.insertText('{ "permission": "customer_write" },');
+      await page.keyboard.press('Enter');
+      await page.keyboard.insertText('{  }');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      await ui.waitForLine(/^ *\{ "permission": "customer_write" \},$/, 'the completed entry');
+      await page.keyboard.press('Control+Space');
+      await ui.see(
+        suggest.locator('.monaco-list-row', { hasText: 'permission' }),
+        'the key permission',
+      );
+      const keys = await suggestRows(suggest);
+      log(`  suggest rows in a new entry: ${keys.map((r) => r.label).join(', ')}`);
+      const count = (label) => keys.filter((r) => r.label === label).length;
+      expect(
+        count('permission') === 1 && count('purpose') === 1,
+        `permission and purpose once each: ${JSON.stringify(keys)}`,
+      );
+      await page.screenshot({ path: screenshotPath('i12-completion-keys') });
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
+    name: 'i12-grant-ranking',
+    title:
+      'Grant Quick Pick: Core first, refund ranks charge_* first, a wrong name offers the nearest',
+    async run(ui) {
+      const { page } = ui;
+      const quickInput = page.locator('.quick-input-widget');
+      const box = quickInput.locator('input');
+      await ui.openFile('stripe-app.json');
+      await ui.waitForServerReady();
+      await ui.runCommand('Stripe Apps: Grant Permission');
+      const rows = quickInput.locator('.quick-input-list .monaco-list-row');
+      await ui.see(
+        quickInput.locator('.quick-input-list .monaco-list-row', { hasText: /_(read|write)/ }),
+        'the catalog in the Quick Pick',
+      );
+      const labels = async () =>
+        rows.evaluateAll((els) =>
+          els
+            .map((e) => ({
+              top: e.getBoundingClientRect().top,
+              label: e.querySelector('.label-name')?.textContent ?? '',
+              aria: e.getAttribute('aria-label') ?? '',
+              separator: e.querySelector('.quick-input-list-separator')?.textContent ?? '',
+            }))
+            .sort((a, b) => a.top - b.top),
+        );
+      const first = await labels();
+      log(
+        `  first rows: ${first
+          .slice(0, 4)
+          .map((r) => `${r.label} [${r.separator}]`)
+          .join(', ')}`,
+      );
+      expect(
+        first[0]?.separator.includes('Core'),
+        `the list starts with the Core group: ${JSON.stringify(first.slice(0, 3))}`,
+      );
+      await page.screenshot({ path: screenshotPath('i12-grant-default') });
+
+      await box.fill('refund');
+      await ui.see(
+        quickInput.locator('.quick-input-list .monaco-list-row.focused', {
+          hasText: 'charge_read',
+        }),
+        'charge_read first for "refund"',
+      );
+      const refund = await labels();
+      log(`  rows for "refund": ${refund.map((r) => r.label).join(', ')}`);
+      expect(
+        refund[0]?.label === 'charge_read' && refund[1]?.label === 'charge_write',
+        `charge_read, charge_write first: ${JSON.stringify(refund.map((r) => r.label))}`,
+      );
+      await page.screenshot({ path: screenshotPath('i12-grant-refund') });
+
+      await box.fill('refund_read');
+      // The list changes as the value does: wait for the suggestion's own row.
+      const suggestion = quickInput.locator('.quick-input-list .monaco-list-row', {
+        hasText: /did you mean/i,
+      });
+      await ui.see(suggestion, 'charge_read offered for the wrong name refund_read');
+      const wrong = await labels();
+      log(`  rows for "refund_read": ${wrong.map((r) => r.aria).join(' | ')}`);
+      expect(
+        wrong[0]?.label === 'charge_read' && /did you mean/i.test(wrong[0]?.aria ?? ''),
+        `charge_read first, marked as a suggestion: ${JSON.stringify(wrong)}`,
+      );
+      await page.screenshot({ path: screenshotPath('i12-grant-did-you-mean') });
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
+    name: 'i12-revoke-one-undo',
+    title: 'Revoke of several names: one message with "(2 entries)", one undo restores the file',
+    async run(ui) {
+      const { page } = ui;
+      const quickInput = page.locator('.quick-input-widget');
+      const box = quickInput.locator('input');
+      const original = fs.readFileSync(path.join(ui.folder, 'stripe-app.json'), 'utf8');
+      await ui.openFile('stripe-app.json');
+      await ui.waitForServerReady();
+      await ui.runCommand('Stripe Apps: Revoke Permission');
+      for (const name of ['customer_read', 'charge_read']) {
+        await box.fill(name);
+        const row = quickInput.locator('.quick-input-list .monaco-list-row', { hasText: name });
+        await ui.see(row, `${name} in the Quick Pick`);
+        await row.first().click();
+      }
+      await box.fill('');
+      await ui.see(quickInput.locator('.quick-input-count', { hasText: '2' }), '"2 Selected"');
+      await page.screenshot({ path: screenshotPath('i12-revoke-pick') });
+      await page.keyboard.press('Enter');
+      await ui.gone(box, 'the Quick Pick');
+      const toast = page.locator('.notification-list-item-message', {
+        hasText: 'Revoked customer_read (2 entries), charge_read.',
+      });
+      await ui.see(toast, 'the message "Revoked customer_read (2 entries), charge_read."');
+      const disk = await ui.waitForDisk(
+        'stripe-app.json',
+        (text) => parses(text) && !text.includes('customer_read') && !text.includes('charge_read'),
+        'customer_read and charge_read revoked',
+      );
+      expect(JSON.parse(disk).permissions.length === 1, `one entry remains on disk:\n${disk}`);
+      await page.screenshot({ path: screenshotPath('i12-revoke-done') });
+      // One undo brings every entry back.
+      await ui.editorText().click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+Z');
+      await ui.waitForLine('"charge_read"', 'charge_read back after one undo');
+      const lines = await ui.lines();
+      expect(
+        // The last rendered line is the empty one after the final newline.
+        lines.join('\n') === original,
+        `one undo restores the file exactly; the editor shows:\n${lines.join('\n')}`,
+      );
+      await page.screenshot({ path: screenshotPath('i12-revoke-undo') });
+    },
+  },
+  {
+    name: 'i12-status-item',
+    title: 'the language status item fits at 1 400 px and Show Output opens the log',
+    async run(ui) {
+      const { page } = ui;
+      await ui.openFile('stripe-app.json');
+      await ui.waitForServerReady();
+      const width = page.viewportSize()?.width ?? 0;
+      await page.locator('[id="status.languageStatus"]').first().click();
+      const hover = page.locator('.monaco-hover', { hasText: 'Stripe Apps' });
+      await ui.see(hover, 'the language status hover');
+      const row = hover.locator('.hover-language-status', { hasText: 'Stripe Apps' }).first();
+      const link = row.locator('a', { hasText: 'Show Output' }).first();
+      await ui.see(link, 'the Show Output link');
+      const box = await link.boundingBox();
+      const cut = await row.evaluate((element) =>
+        [...element.querySelectorAll('*')]
+          .filter(
+            (e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible',
+          )
+          .map((e) => e.textContent),
+      );
+      const text = (await row.innerText()).replace(/\s+/g, ' ');
+      log(
+        `  status row (${width}px): "${text}", Show Output at x ${box?.x}–${(box?.x ?? 0) + (box?.width ?? 0)}`,
+      );
+      await page.screenshot({ path: screenshotPath('i12-status-item') });
+      expect(
+        box && box.x >= 0 && box.x + box.width <= width,
+        `Show Output inside the window: ${JSON.stringify(box)}`,
+      );
+      expect(cut.length === 0, `no text cut in the status row: ${JSON.stringify(cut)}`);
+      await link.click();
+      await ui.see(
+        page.locator('.panel .monaco-editor .view-line', {
+          hasText: 'Stripe Apps language server is ready',
+        }),
+        'the Stripe Apps output with the server log',
+      );
+      await page.screenshot({ path: screenshotPath('i12-status-output') });
+    },
+  },
+  {
+    name: 'i12-add-purpose-selected',
+    title: 'Add purpose leaves the suggested text selected: typing replaces it',
+    async run(ui) {
+      const { page } = ui;
+      const file = path.join(ui.folder, 'stripe-app.json');
+      const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+      manifest.permissions = [{ permission: 'payout_read' }];
+      fs.writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+      await ui.openFile('stripe-app.json');
+      await ui.waitForServerReady();
+      await ui.token('payout_read').click();
+      const bulb = page.locator('.lightBulbWidget');
+      await ui.see(bulb, 'the light bulb');
+      await bulb.first().click();
+      const menu = page.locator('.action-widget');
+      const fix = menu.locator('.action-list-item, .monaco-list-row', { hasText: 'Add purpose' });
+      await ui.see(fix, 'the Add purpose quick fix');
+      await page.screenshot({ path: screenshotPath('i12-add-purpose-menu') });
+      await fix.first().click();
+      await ui.waitForLine(/"purpose": "Allows Order Notes/, 'the suggested purpose inserted');
+      await ui.see(page.locator('.monaco-editor .selected-text'), 'a selection in the editor');
+      await page.screenshot({ path: screenshotPath('i12-add-purpose-selected') });
+      await page.keyboard.type('Shows each payout beside the order it paid for.');
+      await ui.waitForLine(
+        /^ {6}"purpose": "Shows each payout beside the order it paid for\."$/,
+        'the typed reason replacing the whole suggestion, inside the quotes',
+      );
+      await page.screenshot({ path: screenshotPath('i12-add-purpose-typed') });
     },
   },
 ];

@@ -7,6 +7,8 @@
 export const ServerCommands = {
   grantPermission: 'stripeApps.server.grantPermission',
   revokePermission: 'stripeApps.server.revokePermission',
+  /** Several names in one edit (one undo step); answers one result per name. */
+  revokePermissions: 'stripeApps.server.revokePermissions',
   sortPermissions: 'stripeApps.server.sortPermissions',
   /** Shows the granted permissions (`window/showMessage`): the count lens of other editors. */
   showPermissions: 'stripeApps.server.showPermissions',
@@ -17,6 +19,19 @@ export const ClientCommands = {
   grantPermission: 'stripeApps.grantPermission',
   revokePermission: 'stripeApps.revokePermission',
   showOutput: 'stripeApps.showOutput',
+} as const;
+
+/**
+ * Client commands the server may put in code actions, run after their edit; only for a client
+ * that says it has them (`InitializationOptions.selectTextCommand`), so other clients never get
+ * a command they cannot run. Not palette commands.
+ */
+export const ClientInternalCommands = {
+  /**
+   * `(uri, position, literal)`: selects the body of the JSON string `literal` found first at or
+   * after `position`, so the user rewrites the suggested text the edit inserted.
+   */
+  selectText: 'stripeApps.selectText',
 } as const;
 
 /**
@@ -42,6 +57,12 @@ export interface RevokePermissionParams {
   permission: string;
 }
 
+export interface RevokePermissionsParams {
+  uri: string;
+  version?: number;
+  permissions: string[];
+}
+
 export type PermissionCommandStatus =
   | 'granted'
   | 'updated'
@@ -65,6 +86,8 @@ export interface PermissionCommandResult {
   message: string;
   /** Nearest catalog names when the name is unknown. */
   suggestions?: string[];
+  /** How many entries a revoke removed (a name may be granted twice). */
+  removed?: number;
 }
 
 export interface SortPermissionsParams {
@@ -139,4 +162,6 @@ export interface InitializationOptions {
    * editors get only commands the server executes.
    */
   vscodeClient?: boolean;
+  /** The client has `ClientInternalCommands.selectText`. */
+  selectTextCommand?: boolean;
 }

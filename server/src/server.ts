@@ -34,6 +34,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CheckPurposeRequest,
   ManifestInfoRequest,
+  ClientInternalCommands,
   ServerCommands,
   type CheckPurposeParams,
   type CheckPurposeResult,
@@ -42,6 +43,7 @@ import {
   type ManifestInfoResult,
   type PermissionCommandResult,
   type RevokePermissionParams,
+  type RevokePermissionsParams,
   type ShowPermissionsResult,
   type SortPermissionsParams,
   type SortPermissionsResult,
@@ -104,6 +106,8 @@ interface ClientSupport {
   applyEdit: boolean;
   /** What the service shapes its results for. */
   features: ClientFeatures;
+  /** The client has `ClientInternalCommands.selectText` (its initialization options say so). */
+  selectTextCommand: boolean;
 }
 
 const ManifestInfoType = new RequestType<ManifestInfoParams, ManifestInfoResult | null, void>(
@@ -113,7 +117,12 @@ const CheckPurposeType = new RequestType<CheckPurposeParams, CheckPurposeResult,
   CheckPurposeRequest,
 );
 
-type CommandResult = PermissionCommandResult | SortPermissionsResult | ShowPermissionsResult | null;
+type CommandResult =
+  | PermissionCommandResult
+  | PermissionCommandResult[]
+  | SortPermissionsResult
+  | ShowPermissionsResult
+  | null;
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
@@ -429,6 +438,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return service
       .getCodeActions(document, params.range, contextWithDiagnostics(params, document), manifest, {
         lazy: support.codeActionResolve,
+        ...selectCommand(),
       })
       .map((action) => withVersionedEdit(document, action));
   }
@@ -484,6 +494,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     ),
   );
 
+  function selectCommand(): { selectCommand?: string } {
+    return support.selectTextCommand ? { selectCommand: ClientInternalCommands.selectText } : {};
+  }
+
   function withVersionedEdit(document: TextDocument, action: CodeAction): CodeAction {
     return action.edit ? { ...action, edit: versioned(document, action.edit) } : action;
   }
@@ -517,6 +531,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
             return grantCommand(readGrantParams(args, resolveUri));
           case ServerCommands.revokePermission:
             return revokeCommand(readRevokeParams(args, resolveUri));
+          case ServerCommands.revokePermissions:
+            return revokeManyCommand(readRevokeManyParams(args, resolveUri));
           case ServerCommands.sortPermissions:
             return sortCommand(readSortParams(args, resolveUri));
           case ServerCommands.showPermissions:
@@ -608,6 +624,40 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const { document, manifest } = located;
     const result = service.revoke(document, manifest, permission);
     return finishPermissionEdit(document, result, permission, `Revoke permission ${permission}`);
+  }
+
+  /** Several names, one workspace edit: one undo step. One result per distinct name. */
+  async function revokeManyCommand(
+    params: RevokePermissionsParams | Invalid,
+  ): Promise<PermissionCommandResult[]> {
+    const located = locate(params, 'Revoke Permission');
+    const names = 'invalid' in params ? [] : [...new Set(params.permissions.map((n) => n.trim()))];
+    if ('refused' in located) {
+      return names.map((permission) => ({
+        status: located.refused,
+        permission,
+        message: located.message,
+      }));
+    }
+    const { document, manifest } = located;
+    const result = service.revokeAll(document, manifest, names);
+    const answers: PermissionCommandResult[] = result.outcomes.map((outcome) => ({
+      status: outcome.status,
+      permission: outcome.permission,
+      message: outcome.message,
+      ...(outcome.status === 'revoked' ? { removed: outcome.removed } : {}),
+    }));
+    if (result.edits.length === 0) return answers;
+    const revoked = answers.filter((answer) => answer.status === 'revoked');
+    const failure = await applyEdit(
+      document,
+      result.edits,
+      `Revoke permissions ${revoked.map((answer) => answer.permission).join(', ')}`,
+    );
+    if (failure === undefined) return answers;
+    return answers.map((answer) =>
+      answer.status === 'revoked' ? { ...answer, status: 'not-applied', message: failure } : answer,
+    );
   }
 
   async function finishPermissionEdit(
@@ -811,6 +861,8 @@ function readClientSupport(
       hoverContent: preferredMarkup(capabilities?.textDocument?.hover?.contentFormat),
       vscodeClient: isRecord(initializationOptions) && initializationOptions.vscodeClient === true,
     },
+    selectTextCommand:
+      isRecord(initializationOptions) && initializationOptions.selectTextCommand === true,
     pullDiagnostics: capabilities?.textDocument?.diagnostic !== undefined,
     diagnosticRefresh: capabilities?.workspace?.diagnostics?.refreshSupport === true,
     configuration: capabilities?.workspace?.configuration === true,
@@ -935,6 +987,24 @@ function readGrantParams(
 }
 
 /** Revoke's arguments: `{ uri?, version?, permission }` or positional `(permission, uri?)`. */
+/** Several names: `(permissions[], uri?)` or `{ uri, version?, permissions }`. */
+function readRevokeManyParams(
+  args: readonly unknown[],
+  resolve: UriResolver,
+): RevokePermissionsParams | Invalid {
+  const [first, second] = args;
+  const usage = 'Give permission names: (permissions[], uri?) or { uri, permissions }.';
+  const names = (value: unknown): value is string[] =>
+    Array.isArray(value) && value.every((name) => typeof name === 'string');
+  if (isRecord(first)) {
+    if (!names(first.permissions)) return { invalid: usage };
+    const target = readTarget(first, resolve);
+    return 'invalid' in target ? target : { ...target, permissions: first.permissions };
+  }
+  if (!names(first)) return { invalid: usage };
+  return { uri: resolve(second) ?? '', permissions: first };
+}
+
 function readRevokeParams(
   args: readonly unknown[],
   resolve: UriResolver,

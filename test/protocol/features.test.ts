@@ -117,6 +117,7 @@ describe('language features over the protocol', () => {
     assert.deepEqual(capabilities.executeCommandProvider?.commands, [
       'stripeApps.server.grantPermission',
       'stripeApps.server.revokePermission',
+      'stripeApps.server.revokePermissions',
       'stripeApps.server.sortPermissions',
       'stripeApps.server.showPermissions',
     ]);
@@ -144,7 +145,9 @@ describe('language features over the protocol', () => {
       const labels = items.map((item) => item.label);
       assert.ok(labels.includes('charge_read'), 'charge_read offered');
       assert.ok(labels.includes('charge_write'), 'charge_write offered');
-      assert.equal(items.length, catalog.permissions.length);
+      // Ranked on the server for the typed text (issue 12): the matches only, best preselected.
+      assert.ok(items.length < catalog.permissions.length, `${items.length} items`);
+      assert.equal(items.find((item) => item.preselect === true)?.label, 'charge_read');
       const read = items.find((item) => item.label === 'charge_read');
       assert.deepEqual(read?.textEdit, {
         range: rangeOf(document, '"charge_re"'),

@@ -453,7 +453,8 @@ describe('adversarial: characters', () => {
     assert.ok(hover);
     assert.deepEqual(hover, service.doHover(a.document, position, plainManifest));
     const completion = service.doComplete(bomDocument, position, manifest);
-    assert.equal(completion.items.length, catalog.permissions.length);
+    // The names matching the word at the cursor (ranked for it since issue 12), as without it.
+    assert.ok(completion.items.length > 0);
     assert.deepEqual(completion, service.doComplete(a.document, position, plainManifest));
     // Grant and revoke work and keep the mark.
     const grant = service.grant(bomDocument, manifest, 'charge_read', GOOD_PURPOSE);

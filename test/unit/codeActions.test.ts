@@ -843,3 +843,81 @@ function assertNoOverlap(document: TextDocument, edits: readonly TextEdit[]): vo
     assert.ok((spans[i]?.[0] ?? 0) >= (spans[i - 1]?.[1] ?? 0), 'edits must not overlap');
   }
 }
+
+describe('quick fixes leave a suggested purpose selected (client command after the edit)', () => {
+  const suggested =
+    'Allows Example App to list and retrieve customer details when you use it in the Stripe Dashboard.';
+
+  function fixWithCommand(
+    text: string,
+    code: string,
+    title: string,
+    selectCommand?: string,
+  ): { document: TextDocument; action: CodeAction } {
+    const document = doc(text);
+    const manifest = service.parseManifest(document);
+    const diagnostic = service.doValidation(document, manifest).find((d) => d.code === code);
+    assert.ok(diagnostic, `a ${code} diagnostic`);
+    const listing = (lazy: boolean): CodeAction | undefined =>
+      service
+        .getCodeActions(
+          document,
+          diagnostic.range,
+          { diagnostics: [diagnostic], only: ['quickfix'] },
+          manifest,
+          { lazy, ...(selectCommand === undefined ? {} : { selectCommand }) },
+        )
+        .find((candidate) => candidate.title === title);
+    const action = listing(false);
+    assert.ok(action, title);
+    // The lazy listing carries the same command: VS Code resolves only the edit.
+    assert.deepEqual(listing(true)?.command, action.command);
+    return { document, action };
+  }
+
+  /** What the client command selects: the body of the literal at or after the position. */
+  function selected(after: string, document: TextDocument, args: unknown[]): string {
+    const [uri, position, literal] = args as [string, { line: number; character: number }, string];
+    assert.equal(uri, document.uri);
+    const found = after.indexOf(literal, document.offsetAt(position));
+    assert.ok(found >= 0, `${literal} found after the edit`);
+    return after.slice(found + 1, found + literal.length - 1);
+  }
+
+  it('Add purpose: the command selects the inserted suggestion, in a one-line and a multi-line entry', () => {
+    for (const text of [
+      list('{ "permission": "customer_read" }'),
+      manifestWith('[\n    {\n      "permission": "customer_read"\n    }\n  ]'),
+    ]) {
+      const { document, action } = fixWithCommand(
+        text,
+        'missing-purpose',
+        `Add purpose "${suggested}"`,
+        'stripeApps.selectText',
+      );
+      assert.equal(action.command?.command, 'stripeApps.selectText');
+      const after = applyEdits(document, editsOf(action, document));
+      assert.equal(selected(after, document, action.command.arguments ?? []), suggested);
+    }
+  });
+
+  it('Replace with suggested purpose: the command selects the suggestion', () => {
+    const { document, action } = fixWithCommand(
+      list('{ "permission": "customer_read", "purpose": "test" }'),
+      'placeholder-purpose',
+      `Replace with suggested purpose "${suggested}"`,
+      'stripeApps.selectText',
+    );
+    const after = applyEdits(document, editsOf(action, document));
+    assert.equal(selected(after, document, action.command?.arguments ?? []), suggested);
+  });
+
+  it('no command for a client without one', () => {
+    const { action } = fixWithCommand(
+      list('{ "permission": "customer_read" }'),
+      'missing-purpose',
+      `Add purpose "${suggested}"`,
+    );
+    assert.equal(action.command, undefined);
+  });
+});

@@ -48,6 +48,14 @@ function labels(list: CompletionList): string[] {
   return list.items.map((candidate) => candidate.label);
 }
 
+/** The labels in the order VS Code shows them: every filterText starts with the typed text, so
+ * all score alike and sortText decides. */
+function ranked(list: CompletionList): string[] {
+  return [...list.items]
+    .sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? ''))
+    .map((candidate) => candidate.label);
+}
+
 /**
  * VS Code's filter, reduced to what decides whether an item shows: the text typed from the start
  * of the replace range to the cursor must have its first character at a word start of
@@ -81,20 +89,6 @@ function shown(document: TextDocument, offset: number, list: CompletionList): st
     .map((candidate) => candidate.label);
 }
 
-/** Items whose filterText holds the typed text (without its quote) as a word: VS Code's best. */
-function wordMatches(document: TextDocument, offset: number, list: CompletionList): string[] {
-  return list.items
-    .filter((candidate) => {
-      const typed = document
-        .getText({ start: edit(candidate).range.start, end: document.positionAt(offset) })
-        .replace(/^"/, '')
-        .toLowerCase();
-      const words = (candidate.filterText ?? candidate.label).replace(/^"/, '').toLowerCase();
-      return words.startsWith(typed) || words.includes(` ${typed}`) || words.includes(`_${typed}`);
-    })
-    .map((candidate) => candidate.label);
-}
-
 const ALL_NAMES = catalog.permissions.map((info) => info.name);
 
 describe('completion: permission value', () => {
@@ -102,7 +96,14 @@ describe('completion: permission value', () => {
     const { document, list } = complete(
       '{ "permissions": [ { "permission": "cu|st", "purpose": "Reads customers." } ] }',
     );
-    assert.deepEqual(labels(list), ALL_NAMES);
+    // Ranked here for the typed "cu" (names first, Core first), asked again on each keystroke.
+    assert.equal(list.isIncomplete, true);
+    assert.deepEqual(ranked(list).slice(0, 4), [
+      'customer_read',
+      'customer_write',
+      'customer_session_read',
+      'customer_session_write',
+    ]);
     const customer = item(list, 'customer_read');
     assert.deepEqual(edit(customer).range, rangeOf(document, '"cust"'));
     assert.equal(edit(customer).newText, '"customer_read"');
@@ -154,7 +155,7 @@ describe('completion: permission value', () => {
   it('leaves out granted names but keeps the one being edited', () => {
     const { list } = complete(`{ "permissions": [
       { "permission": "customer_read", "purpose": "a" },
-      { "permission": "coupon_read|", "purpose": "b" },
+      { "permission": "|coupon_read", "purpose": "b" },
       { "permission": " invoice_read ", "purpose": "c" }
     ] }`);
     const names = labels(list);
@@ -178,7 +179,7 @@ describe('completion: permission value', () => {
     assert.equal(sorted.at(-1)?.label, 'beta_thing_read');
   });
 
-  it('describes each name: detail, kind, sortText grouped by product, legacy tag', () => {
+  it('describes each name: detail, kind, sortText with Core first, legacy tag', () => {
     const { list } = complete('{ "permissions": [ { "permission": "|" } ] }');
     const charge = item(list, 'charge_read');
     assert.equal(charge.detail, 'Core · Charges and Refunds · read');
@@ -187,52 +188,74 @@ describe('completion: permission value', () => {
     assert.deepEqual(item(list, 'source_read').tags, [CompletionItemTag.Deprecated]);
     assert.deepEqual(item(list, 'usage_record_write').tags, [CompletionItemTag.Deprecated]);
 
-    const sorted = [...list.items].sort((a, b) =>
-      (a.sortText ?? '').localeCompare(b.sortText ?? ''),
-    );
-    const products = sorted.map((candidate) => catalog.get(candidate.label)?.product);
+    const sorted = ranked(list);
+    const products = sorted.map((name) => catalog.get(name)?.product);
     const order = [...new Set(products)];
-    assert.deepEqual(order, catalog.products, 'products in reference order, each in one run');
-    const core = sorted.filter((candidate) => catalog.get(candidate.label)?.product === 'Core');
     assert.deepEqual(
-      core.map((candidate) => candidate.label),
-      core.map((candidate) => candidate.label).sort(),
-      'names sorted within a product',
+      order,
+      ['Core', ...catalog.products.filter((product) => product !== 'Core')],
+      'Core first (what most apps need), then the reference order, each product in one run',
+    );
+    assert.deepEqual(
+      sorted.slice(0, ALL_NAMES.filter((name) => catalog.get(name)?.product === 'Core').length),
+      ALL_NAMES.filter((name) => catalog.get(name)?.product === 'Core'),
+      'Core names in reference order',
+    );
+    assert.equal(list.items.filter((candidate) => candidate.preselect === true).length, 1);
+    assert.equal(item(list, sorted[0] ?? '').preselect, true);
+  });
+  it('ranks name and resource matches above description matches: refund → charge_*', () => {
+    const quoted = complete('{ "permissions": [ { "permission": "refund|" } ] }');
+    assert.deepEqual(ranked(quoted.list), [
+      'charge_read',
+      'charge_write',
+      'application_fee_read',
+      'application_fee_write',
+      'balance_transaction_source_read',
+    ]);
+    // Every filterText starts with the typed text: VS Code shows them all and keeps this order.
+    assert.equal(item(quoted.list, 'charge_read').filterText, '"refundcharge_read');
+    assert.deepEqual(shown(quoted.document, quoted.offset, quoted.list), labels(quoted.list));
+    assert.equal(item(quoted.list, 'charge_read').preselect, true);
+
+    const bare = complete('{ "permissions": [ { "permission": refund| } ] }');
+    assert.equal(item(bare.list, 'charge_read').filterText, 'refundcharge_read');
+    assert.deepEqual(ranked(bare.list).slice(0, 2), ['charge_read', 'charge_write']);
+
+    const prefix = complete('{ "permissions": [ { "permission": "customer_r|" } ] }');
+    assert.deepEqual(ranked(prefix.list), ['customer_read']);
+    const radar = complete('{ "permissions": [ { "permission": "radar|" } ] }');
+    assert.deepEqual(ranked(radar.list).slice(0, 2), ['review_read', 'review_write']);
+    const legacy = complete('{ "permissions": [ { "permission": "usage rec|" } ] }');
+    // The resource first; the meter events whose description mentions usage records after.
+    assert.deepEqual(ranked(legacy.list), [
+      'usage_record_read',
+      'usage_record_write',
+      'billing_meter_event_read',
+      'billing_meter_event_write',
+    ]);
+  });
+
+  it("preselects the granted name's other access: cust with customer_read granted", () => {
+    const { list } = complete(`{ "permissions": [
+      { "permission": "customer_read", "purpose": "a" },
+      { "permission": "cust|" }
+    ] }`);
+    assert.deepEqual(ranked(list).slice(0, 3), [
+      'customer_write',
+      'customer_session_read',
+      'customer_session_write',
+    ]);
+    assert.ok(!labels(list).includes('customer_read'));
+    assert.deepEqual(
+      list.items.filter((candidate) => candidate.preselect === true).map((c) => c.label),
+      ['customer_write'],
     );
   });
 
-  it('finds a name by its resource words: typing refund finds charge_read', () => {
-    // VS Code shows every item whose filterText holds the typed text (from the opening quote) as
-    // a subsequence; the best ranked are those holding it as a word. Both must find charge_*.
-    const quoted = complete('{ "permissions": [ { "permission": "refund|" } ] }');
-    assert.equal(item(quoted.list, 'charge_read').filterText, '"charge_read charges refunds core');
-    const shownQuoted = shown(quoted.document, quoted.offset, quoted.list);
-    assert.ok(shownQuoted.includes('charge_read') && shownQuoted.includes('charge_write'));
-    assert.deepEqual(wordMatches(quoted.document, quoted.offset, quoted.list), [
-      'charge_read',
-      'charge_write',
-    ]);
-
-    const bare = complete('{ "permissions": [ { "permission": refund| } ] }');
-    assert.equal(item(bare.list, 'charge_read').filterText, 'charge_read charges refunds core');
-    assert.ok(shown(bare.document, bare.offset, bare.list).includes('charge_read'));
-    assert.deepEqual(wordMatches(bare.document, bare.offset, bare.list), [
-      'charge_read',
-      'charge_write',
-    ]);
-
-    const prefix = complete('{ "permissions": [ { "permission": "customer_r|" } ] }');
-    assert.deepEqual(wordMatches(prefix.document, prefix.offset, prefix.list), ['customer_read']);
-    const radar = complete('{ "permissions": [ { "permission": "radar|" } ] }');
-    assert.deepEqual(wordMatches(radar.document, radar.offset, radar.list), [
-      'review_read',
-      'review_write',
-    ]);
-    const legacy = complete('{ "permissions": [ { "permission": "usage rec|" } ] }');
-    assert.deepEqual(wordMatches(legacy.document, legacy.offset, legacy.list), [
-      'usage_record_read',
-      'usage_record_write',
-    ]);
+  it('offers the nearest names for a wrong one: refund_read → charge_read', () => {
+    const { list } = complete('{ "permissions": [ { "permission": "refund_read|" } ] }');
+    assert.deepEqual(ranked(list), ['charge_read']);
   });
 
   it('resolves documentation lazily', () => {
@@ -442,7 +465,7 @@ describe('completion: whole entries in the permissions array', () => {
     const { document, list } = complete(base('"coup|"'));
     const coupon = item(list, 'coupon_read');
     assert.deepEqual(edit(coupon).range, rangeOf(document, '"coup"'));
-    assert.equal(coupon.filterText, '"coupon_read coupons billing');
+    assert.equal(coupon.filterText, '"coupcoupon_read');
     assert.equal(
       accept(document, coupon),
       base(

@@ -114,8 +114,14 @@ describe('package.json settings', () => {
     }
   });
 
-  it("does not register Stripe's schema (the extension replaces it)", () => {
-    assert.equal(manifest.contributes.jsonValidation, undefined);
+  it("associates the extension's own schema with manifests, never Stripe's stale one", () => {
+    // Any schema silences VS Code JSON's document-value proposals (see jsonSchema.test.ts).
+    assert.deepEqual(manifest.contributes.jsonValidation, [
+      {
+        fileMatch: ['stripe-app.json', 'stripe-app.*.json'],
+        url: './schemas/stripe-app.schema.json',
+      },
+    ]);
   });
 });
 

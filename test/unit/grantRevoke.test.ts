@@ -668,3 +668,55 @@ function insertsOnly(before: string, after: string): boolean {
   while (prefix < before.length && before[prefix] === after[prefix]) prefix++;
   return after.endsWith(before.slice(prefix));
 }
+
+describe('revoke several names at once', () => {
+  const text = `{
+  "permissions": [
+    { "permission": "customer_read", "purpose": "Shows the customer." },
+    { "permission": "charge_read", "purpose": "Lists charges." },
+    { "permission": "customer_read", "purpose": "Links notes." },
+    { "permission": "invoice_read", "purpose": "Shows invoices." }
+  ]
+}
+`;
+
+  it('removes every entry of every name in one edit set, counting entries per name', () => {
+    const document = doc(text, BASE);
+    const result = service.revokeAll(document, service.parseManifest(document), [
+      'customer_read',
+      'charge_read',
+      'refund_read',
+    ]);
+    assert.deepEqual(result.outcomes, [
+      {
+        permission: 'customer_read',
+        status: 'revoked',
+        removed: 2,
+        message: 'Revoked customer_read (2 entries).',
+      },
+      { permission: 'charge_read', status: 'revoked', removed: 1, message: 'Revoked charge_read.' },
+      {
+        permission: 'refund_read',
+        status: 'not-granted',
+        removed: 0,
+        message: 'refund_read is not granted; nothing changed.',
+      },
+    ]);
+    assert.equal(
+      applyEdits(document, result.edits),
+      `{
+  "permissions": [
+    { "permission": "invoice_read", "purpose": "Shows invoices." }
+  ]
+}
+`,
+    );
+  });
+
+  it('gives no edit when no name is granted', () => {
+    const document = doc(text, BASE);
+    const result = service.revokeAll(document, service.parseManifest(document), ['refund_read']);
+    assert.deepEqual(result.edits, []);
+    assert.equal(result.outcomes[0]?.status, 'not-granted');
+  });
+});

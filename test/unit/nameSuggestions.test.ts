@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { catalog } from '../../server/src/service/catalog';
 import {
+  defaultPermissionOrder,
+  MatchKind,
   normalizePermissionName,
+  rankPermissions,
   singular,
   suggestPermissionNames,
 } from '../../server/src/service/nameSuggestions';
@@ -140,5 +143,69 @@ describe('suggestPermissionNames with a misspelt access word', () => {
   it('puts the twin nearest to what was typed first', () => {
     assert.deepEqual(suggest('invoice_wrte'), ['invoice_write', 'invoice_read']);
     assert.deepEqual(suggest('invoice_raed'), ['invoice_read', 'invoice_write']);
+  });
+});
+
+describe('rankPermissions (completion and the Grant Quick Pick)', () => {
+  const names = (query: string, granted: readonly string[] = []): string[] =>
+    rankPermissions(query, catalog.permissions, new Set(granted)).map(
+      (match) => match.permission.name,
+    );
+
+  it('without a query: every name, Core first, then the reference order', () => {
+    const all = names('');
+    assert.equal(all.length, catalog.permissions.length);
+    const core = catalog.permissions.filter((info) => info.product === 'Core');
+    assert.deepEqual(
+      all.slice(0, core.length),
+      core.map((info) => info.name),
+    );
+    assert.deepEqual(
+      defaultPermissionOrder(catalog.permissions).map((info) => info.name),
+      all,
+    );
+  });
+
+  it('name and resource matches before description matches: refund → charge_*', () => {
+    assert.deepEqual(
+      rankPermissions('refund', catalog.permissions).map((m) => [m.permission.name, m.match]),
+      [
+        ['charge_read', MatchKind.resource],
+        ['charge_write', MatchKind.resource],
+        ['application_fee_read', MatchKind.description],
+        ['application_fee_write', MatchKind.description],
+        ['balance_transaction_source_read', MatchKind.description],
+      ],
+    );
+  });
+
+  it("a granted name's other access first, then plainer names: cust", () => {
+    assert.deepEqual(names('cust', ['customer_read']).slice(0, 4), [
+      'customer_write',
+      'customer_read',
+      'customer_session_read',
+      'customer_session_write',
+    ]);
+    assert.deepEqual(names('cust').slice(0, 2), ['customer_read', 'customer_write']);
+  });
+
+  it('the exact base first, quotes ignored: "invoice', () => {
+    assert.deepEqual(names('"invoice').slice(0, 2), ['invoice_read', 'invoice_write']);
+  });
+
+  it('a wrong name gets the nearest names, marked as suggestions', () => {
+    assert.deepEqual(
+      rankPermissions('refund_read', catalog.permissions).map((m) => [m.permission.name, m.match]),
+      [['charge_read', MatchKind.suggestion]],
+    );
+    assert.deepEqual(names('customers_read'), ['customer_read']);
+  });
+
+  it('ranks names allowed by settings (no catalog row) by their name', () => {
+    const entries = [...catalog.permissions, { name: 'beta_widget_read' }];
+    assert.deepEqual(
+      rankPermissions('beta', entries).map((m) => m.permission.name),
+      ['beta_widget_read'],
+    );
   });
 });

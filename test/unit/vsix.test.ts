@@ -1,9 +1,9 @@
 /**
  * `npm run package` makes the .vsix people install: run it in a scratch copy of the extension
  * (so the minified bundles do not replace the development ones in dist/ that other tests use)
- * and check what the archive holds: exactly the allow-listed files (package.json's `files`, which
- * the npm package shares, so the CLI's bundle comes along), no source maps, sources,
- * tests or node_modules, under 1 MB, with the contributions in its package.json.
+ * and check what the archive holds: exactly the files `.vscodeignore` allows (the npm package has
+ * its own list, package.json `files`), no source maps, sources, tests or node_modules, under
+ * 1 MB, with the contributions in its package.json.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -67,10 +67,10 @@ describe('the .vsix', () => {
 
   before(() => {
     // What `vsce` reads, copied; what the build reads, linked (esbuild follows the links back).
-    for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+    for (const file of ['package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
       cpSync(join(root, file), join(scratch, file));
     }
-    for (const dir of ['syntaxes', 'images']) {
+    for (const dir of ['syntaxes', 'schemas', 'images']) {
       cpSync(join(root, dir), join(scratch, dir), { recursive: true });
     }
     for (const dir of ['server', 'client', 'scripts', 'node_modules']) {
@@ -100,12 +100,12 @@ describe('the .vsix', () => {
       'extension.vsixmanifest',
       'extension/LICENSE.txt',
       'extension/changelog.md',
-      'extension/dist/cli.js',
       'extension/dist/extension.js',
       'extension/dist/server.js',
       'extension/images/icon.png',
       'extension/package.json',
       'extension/readme.md',
+      'extension/schemas/stripe-app.schema.json',
       'extension/syntaxes/stripe-app-permissions.tmLanguage.json',
     ]);
   });
@@ -121,11 +121,7 @@ describe('the .vsix', () => {
   });
 
   it('ships minified bundles without source map references', () => {
-    for (const name of [
-      'extension/dist/extension.js',
-      'extension/dist/server.js',
-      'extension/dist/cli.js',
-    ]) {
+    for (const name of ['extension/dist/extension.js', 'extension/dist/server.js']) {
       const text =
         entries
           .find((entry) => entry.name === name)

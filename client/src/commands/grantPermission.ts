@@ -4,6 +4,12 @@ import {
   type ManifestInfoResult,
   type PermissionCommandResult,
 } from '../../../server/src/protocol';
+import {
+  defaultPermissionOrder,
+  MatchKind,
+  rankPermissions,
+  type RankedPermission,
+} from '../../../server/src/service/nameSuggestions';
 import type { ManifestLanguageServer } from '../languageServer';
 import { pickManifest } from '../manifestPicker';
 import type { ManifestStatusItem } from '../statusItem';
@@ -116,51 +122,117 @@ interface PermissionItem extends vscode.QuickPickItem {
   permission?: { name: string; force: boolean };
 }
 
-/** The catalog grouped by product, the granted names marked; then the names allowed by settings. */
+type CatalogEntry = ManifestInfoResult['catalog']['permissions'][number];
+
+/**
+ * The catalog in the default order (Core first), grouped by product, the granted names marked;
+ * then the names allowed by settings. Once the user types, the service's ranking (the one
+ * completion uses) orders the names: name and resource matches above description matches, and
+ * for a wrong name (`refund_read`) the nearest names, as the CLI's "Did you mean".
+ */
 async function pickPermission(
   info: ManifestInfoResult,
   allowed: readonly string[],
 ): Promise<{ name: string; force: boolean } | undefined> {
   const granted = new Set(info.granted.map((entry) => entry.permission));
+  const known = new Set(info.catalog.permissions.map((entry) => entry.name));
+  const extra = allowed.filter((name) => !known.has(name));
+  const pick = vscode.window.createQuickPick<PermissionItem>();
+  pick.title = 'Grant Permission';
+  pick.placeholder = 'Permission to grant (type a name, a resource or a product)';
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  pick.items = groupedItems(info.catalog.permissions, extra, granted);
+  const disposables: vscode.Disposable[] = [];
+  try {
+    return await new Promise((resolve) => {
+      disposables.push(
+        pick.onDidChangeValue((value) => {
+          pick.items =
+            value.trim() === ''
+              ? groupedItems(info.catalog.permissions, extra, granted)
+              : rankedItems(value, info.catalog.permissions, extra, granted);
+        }),
+        pick.onDidAccept(() => {
+          resolve(pick.selectedItems[0]?.permission);
+          pick.hide();
+        }),
+        pick.onDidHide(() => {
+          resolve(undefined);
+        }),
+      );
+      pick.show();
+    });
+  } finally {
+    for (const disposable of disposables) disposable.dispose();
+    pick.dispose();
+  }
+}
+
+function groupedItems(
+  catalog: readonly CatalogEntry[],
+  extra: readonly string[],
+  granted: ReadonlySet<string>,
+): PermissionItem[] {
   const items: PermissionItem[] = [];
   let product: string | undefined;
-  for (const entry of info.catalog.permissions) {
+  for (const entry of defaultPermissionOrder(catalog)) {
     if (entry.product !== product) {
       product = entry.product;
       items.push({ label: product, kind: vscode.QuickPickItemKind.Separator });
     }
-    const access = `${entry.resource} · ${entry.access}`;
-    items.push({
-      label: entry.name,
-      description: granted.has(entry.name) ? `$(check) granted · ${access}` : access,
-      detail: entry.description,
-      permission: { name: entry.name, force: false },
-    });
+    items.push(catalogItem(entry, granted));
   }
-  const known = new Set(info.catalog.permissions.map((entry) => entry.name));
-  const extra = allowed.filter((name) => !known.has(name));
   if (extra.length > 0) {
     items.push({
       label: 'Allowed by stripeApps.allowedPermissions',
       kind: vscode.QuickPickItemKind.Separator,
     });
-    for (const name of extra) {
-      items.push({
-        label: name,
-        description: granted.has(name)
-          ? '$(check) granted · not in the reference'
-          : 'not in the reference',
-        permission: { name, force: true },
-      });
-    }
+    for (const name of extra) items.push(allowedItem(name, granted));
   }
-  const picked = await vscode.window.showQuickPick(items, {
-    title: 'Grant Permission',
-    placeHolder: 'Permission to grant (type a name, a resource or a product)',
-    matchOnDescription: true,
-    matchOnDetail: true,
+  return items;
+}
+
+/** The ranked matches, all shown (`alwaysShow`) in the ranking's order. */
+function rankedItems(
+  value: string,
+  catalog: readonly CatalogEntry[],
+  extra: readonly string[],
+  granted: ReadonlySet<string>,
+): PermissionItem[] {
+  const entries: RankedPermission[] = [...catalog, ...extra.map((name) => ({ name }))];
+  const byName = new Map(catalog.map((entry) => [entry.name, entry]));
+  return rankPermissions(value, entries).map(({ permission, match }) => {
+    const entry = byName.get(permission.name);
+    const item = entry ? catalogItem(entry, granted) : allowedItem(permission.name, granted);
+    return {
+      ...item,
+      alwaysShow: true,
+      ...(match === MatchKind.suggestion && {
+        description: `$(lightbulb) did you mean this? · ${item.description ?? ''}`,
+      }),
+    };
   });
-  return picked?.permission;
+}
+
+function catalogItem(entry: CatalogEntry, granted: ReadonlySet<string>): PermissionItem {
+  const access = `${entry.resource} · ${entry.access}`;
+  return {
+    label: entry.name,
+    description: granted.has(entry.name) ? `$(check) granted · ${access}` : access,
+    detail: entry.description,
+    permission: { name: entry.name, force: false },
+  };
+}
+
+function allowedItem(name: string, granted: ReadonlySet<string>): PermissionItem {
+  return {
+    label: name,
+    description: granted.has(name)
+      ? '$(check) granted · not in the reference'
+      : 'not in the reference',
+    permission: { name, force: true },
+  };
 }
 
 function allowedPermissions(document: vscode.TextDocument): string[] {

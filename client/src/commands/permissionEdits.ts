@@ -26,6 +26,33 @@ export async function runPermissionEdits<T>(
     if (result?.status === 'stale' || result?.status === 'no-document') result = await run(item);
     results.push(result ?? undefined);
   }
+  await saveIfWasClean(document, wasClean, results);
+  return results;
+}
+
+/**
+ * Several names in one server command, so one edit and one undo step (a multi-select Revoke);
+ * retried once as `runPermissionEdits` does, and saved the same way.
+ */
+export async function runPermissionEditAll(
+  document: vscode.TextDocument,
+  run: () => Promise<PermissionCommandResult[] | null>,
+): Promise<PermissionCommandResult[] | undefined> {
+  const wasClean = !isDirty(document);
+  let results = await run();
+  if (results?.some((result) => result.status === 'stale' || result.status === 'no-document')) {
+    results = await run();
+  }
+  if (!results) return undefined;
+  await saveIfWasClean(document, wasClean, results);
+  return results;
+}
+
+async function saveIfWasClean(
+  document: vscode.TextDocument,
+  wasClean: boolean,
+  results: readonly (PermissionCommandResult | undefined)[],
+): Promise<void> {
   const changed = results.some((result) => result && CHANGED.has(result.status));
   if (wasClean && changed && isDirty(document) && !document.isClosed) {
     const saved = await document.save();
@@ -35,7 +62,6 @@ export async function runPermissionEdits<T>(
       );
     }
   }
-  return results;
 }
 
 /** Read through a call: the edits change it, which TypeScript's narrowing cannot know. */

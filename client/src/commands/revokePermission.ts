@@ -3,7 +3,12 @@ import { ClientCommands, type PermissionCommandResult } from '../../../server/sr
 import { pickManifest } from '../manifestPicker';
 import { revokeArguments } from './commandArguments';
 import type { CommandServices } from './grantPermission';
-import { reportFailure, reportResult, runPermissionEdits } from './permissionEdits';
+import {
+  reportFailure,
+  reportResult,
+  runPermissionEditAll,
+  runPermissionEdits,
+} from './permissionEdits';
 
 /**
  * **Stripe Apps: Revoke Permission…** — the editor's `stripe apps revoke permission NAME`.
@@ -68,11 +73,20 @@ async function revokePermission(
     });
     if (!picked || picked.length === 0) return undefined;
 
-    const results = await runPermissionEdits(
-      document,
-      picked.map((item) => item.name),
-      (name) => server.revoke(document, { permission: name }),
-    );
+    const names = picked.map((item) => item.name);
+    if (names.length === 1) {
+      const results = await runPermissionEdits(document, names, (name) =>
+        server.revoke(document, { permission: name }),
+      );
+      reportResult(results[0]);
+      return results;
+    }
+    // One command for all: one edit, so one undo step.
+    const results = await runPermissionEditAll(document, () => server.revokeAll(document, names));
+    if (!results) {
+      reportResult(undefined);
+      return undefined;
+    }
     reportResults(results);
     return results;
   } catch (error) {
@@ -81,17 +95,19 @@ async function revokePermission(
   }
 }
 
-/** One message for the revoked names together; the others one by one. */
-function reportResults(results: readonly (PermissionCommandResult | undefined)[]): void {
-  if (results.length === 1) {
-    reportResult(results[0]);
-    return;
-  }
-  const revoked = results.filter((result) => result?.status === 'revoked');
+/**
+ * One message for the revoked names together, saying which had several entries as the CLI does
+ * ("Revoked charge_read, customer_read (2 entries)."); the others one by one.
+ */
+function reportResults(results: readonly PermissionCommandResult[]): void {
+  const revoked = results.filter((result) => result.status === 'revoked');
   if (revoked.length > 0) {
-    void vscode.window.showInformationMessage(
-      `Revoked ${revoked.map((result) => result?.permission).join(', ')}.`,
+    const names = revoked.map((result) =>
+      result.removed !== undefined && result.removed > 1
+        ? `${result.permission} (${result.removed} entries)`
+        : result.permission,
     );
+    void vscode.window.showInformationMessage(`Revoked ${names.join(', ')}.`);
   }
-  for (const result of results) if (result?.status !== 'revoked') reportResult(result);
+  for (const result of results) if (result.status !== 'revoked') reportResult(result);
 }

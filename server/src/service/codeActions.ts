@@ -82,6 +82,13 @@ export interface CodeActionOptions {
    * tell. The lazy listing lists it, and resolving it answers the action without an edit.
    */
   readonly lazy?: boolean;
+  /**
+   * A client command `(uri, position, literal)` that selects the body of the JSON string
+   * `literal` found at or after `position` (see `ClientInternalCommands.selectText`). Given,
+   * a fix that inserts a suggested purpose runs it after its edit, so the suggestion is left
+   * selected for the user to rewrite. Other clients get the edit alone.
+   */
+  readonly selectCommand?: string;
 }
 
 /** What a lazily listed action carries in `data`: how to compute its edit again. */
@@ -109,6 +116,11 @@ interface Fix {
   readonly apply: (edit: ManifestEdit) => boolean;
   /** Instead of an edit, a client command the action runs (never safe, never lazy). */
   readonly command?: string;
+  /**
+   * Suggested text the fix inserts and the user should rewrite: its JSON string literal, first
+   * found at or after `from` (an offset the edit leaves in place) once the edit is applied.
+   */
+  readonly selects?: { readonly literal: string; readonly from: number };
 }
 
 export function getCodeActions(
@@ -144,6 +156,7 @@ export function getCodeActions(
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
           ...(fix.preferred ? { isPreferred: true } : {}),
+          ...selectAfter(document, fix, options.selectCommand),
         };
         if (fix.command !== undefined) {
           // A command needs no edit: nothing to compute now or on resolve.
@@ -206,6 +219,23 @@ export function getCodeActions(
     }
   }
   return actions;
+}
+
+/** The command that leaves a fix's suggested text selected, when the client has one. */
+function selectAfter(
+  document: TextDocument,
+  fix: Fix,
+  command: string | undefined,
+): Pick<CodeAction, 'command'> {
+  if (command === undefined || !fix.selects) return {};
+  const { literal, from } = fix.selects;
+  return {
+    command: {
+      title: 'Select the suggested text',
+      command,
+      arguments: [document.uri, document.positionAt(from), literal],
+    },
+  };
 }
 
 /**
@@ -658,6 +688,8 @@ function missingPurposeFixes(manifest: ManifestDocument, entry: PermissionEntry)
       title: `Add purpose "${purpose}"`,
       preferred: true,
       safe: false,
+      // A generic suggestion: left selected, so the user writes the app's own reason.
+      selects: { literal: JSON.stringify(purpose), from: entry.node.offset },
       apply: (edit) =>
         edit.apply({
           kind: 'add-property',
@@ -701,6 +733,7 @@ function purposeTextFixes(
     preferred: true,
     safe: false,
     apply: (edit) => setPurposeText(edit, entry, purpose, suggested),
+    selects: { literal: JSON.stringify(suggested), from: purpose.node.offset },
   };
   const placeholder = purpose.text.slice(finding.start, finding.end);
   const whole = placeholder.trim() === purpose.text.trim();

@@ -22,6 +22,7 @@ import {
   type PermissionEntry,
 } from './manifestDocument';
 import { code, markdown, permissionDocs, referenceLink } from './markdown';
+import { rankPermissions, type RankedPermission } from './nameSuggestions';
 import { suggestPurpose } from './purposeSuggestion';
 import type { ManifestServiceSettings } from './settings';
 
@@ -37,10 +38,14 @@ import type { ManifestServiceSettings } from './settings';
  * - a key of the root object: `permissions` when it is absent.
  *
  * Replace ranges include the quotes of the string being edited, so VS Code filters on the text
- * from the opening quote to the cursor: `filterText` then starts with a quote too. Permission
- * items carry the resource's words in `filterText` (`"charge_read charges and refunds core`),
- * so typing `refund` finds `charge_read`: VS Code's fuzzy match needs only the first typed
- * character at a word start (the quote, or a word after `_` or a space) and the rest in order.
+ * from the opening quote to the cursor: `filterText` then starts with a quote too.
+ *
+ * Permission names are ranked here, not by VS Code's fuzzy match: `rankPermissions` (the order
+ * the Grant Quick Pick uses too) filters and orders them for the text typed so far, so `refund`
+ * lists `charge_read` first and `cust` preselects `customer_write` when `customer_read` is
+ * granted. The list is incomplete (asked again on every keystroke), each item's `filterText`
+ * starts with the typed text (every item scores the same, so `sortText` decides) and the best
+ * one is preselected.
  *
  * Other editors (see `ClientFeatures`) match the word at the cursor as a prefix of `filterText`
  * or the label: their items carry no `filterText`, so the label (the name) is matched. Without
@@ -111,9 +116,11 @@ export function getCompletions(
 
   if (path.length === 1 && atKey) return items(rootKeyCompletions(context));
   if (path[0] !== 'permissions' || typeof path[1] !== 'number') return items([]);
-  if (path.length === 2) return items(entryCompletions(context));
+  if (path.length === 2) return rankedItems(entryCompletions(context));
   if (path.length === 3 && atKey) return items(entryKeyCompletions(context));
-  if (path.length === 3 && path[2] === 'permission') return items(permissionCompletions(context));
+  if (path.length === 3 && path[2] === 'permission') {
+    return rankedItems(permissionCompletions(context));
+  }
   if (path[2] === 'purpose') {
     const locale = path[3];
     if (path.length === 3 || (path.length === 4 && typeof locale === 'string' && !atKey)) {
@@ -174,6 +181,11 @@ function items(list: CompletionItem[]): CompletionList {
   return { isIncomplete: false, items: list };
 }
 
+/** Ranked names: asked again as the user types, so the ranking follows the typed text. */
+function rankedItems(list: CompletionItem[]): CompletionList {
+  return { isIncomplete: true, items: list };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Contexts
 
@@ -184,8 +196,8 @@ function permissionCompletions(context: Context): CompletionItem[] {
   const current = entry?.name?.trim();
   const prefix = spaceAfterColon(context.text, span);
   const range = rangeOf(context, span);
-  return candidateNames(context, current).map((candidate) => ({
-    ...permissionItemBase(context, candidate, span),
+  return candidateNames(context, current, span).map((candidate) => ({
+    ...permissionItemBase(context, candidate),
     kind: CompletionItemKind.Value,
     textEdit: TextEdit.replace(range, prefix + JSON.stringify(candidate.name)),
     insertTextFormat: InsertTextFormat.PlainText,
@@ -207,7 +219,7 @@ function entryCompletions(context: Context): CompletionItem[] {
     : undefined;
   const after = needsCommaAfter(text, span.end) ? ',' : '';
   const range = rangeOf(context, span);
-  return candidateNames(context, undefined).map((candidate) => {
+  return candidateNames(context, undefined, span).map((candidate) => {
     const purpose = `"${tabStop(context, 1, jsonStringBody(suggestPurpose(candidate.name, manifest.appName)))}"`;
     const name = literal(context, JSON.stringify(candidate.name));
     const body =
@@ -224,7 +236,7 @@ function entryCompletions(context: Context): CompletionItem[] {
         ? `${eol}${layout.indent}${body}${eol}${layout.closingIndent}`
         : body;
     return {
-      ...permissionItemBase(context, candidate, span),
+      ...permissionItemBase(context, candidate),
       kind: CompletionItemKind.Snippet,
       textEdit: TextEdit.replace(range, insert + after),
       insertTextFormat: insertFormat(context),
@@ -374,29 +386,44 @@ function rootKeyCompletions(context: Context): CompletionItem[] {
 interface Candidate {
   readonly name: string;
   readonly allowed: boolean;
+  /** The typed text the item is filtered on (from the replace range's start to the cursor). */
+  readonly typed: string;
+  /** The item's place in the ranking, from 0. */
+  readonly rank: number;
 }
 
-/** Catalog names and allowed extra names, minus the granted ones (except `keep`). */
-function candidateNames(context: Context, keep: string | undefined): Candidate[] {
+/**
+ * Catalog names and allowed extra names, minus the granted ones (except `keep`), that match the
+ * text typed so far, ranked by `rankPermissions` (the nearest names when none matches).
+ */
+function candidateNames(context: Context, keep: string | undefined, span: Span): Candidate[] {
   const { granted } = context.manifest;
   const available = (name: string): boolean => name === keep || !granted.has(name);
-  const result: Candidate[] = catalog.permissions
-    .filter((info) => available(info.name))
-    .map((info) => ({ name: info.name, allowed: false }));
+  const typed = context.text.slice(span.start, Math.max(span.start, context.offset));
+  const permissions: RankedPermission[] = catalog.permissions.filter((info) =>
+    available(info.name),
+  );
+  const allowed = new Set<string>();
   for (const name of new Set(context.settings.allowedPermissions)) {
-    if (!catalog.has(name) && available(name)) result.push({ name, allowed: true });
+    if (!catalog.has(name) && available(name)) {
+      permissions.push({ name });
+      allowed.add(name);
+    }
   }
-  return result;
+  const grantedNames = new Set([...granted.keys()].filter((name) => name !== keep));
+  return rankPermissions(typed, permissions, grantedNames).map(({ permission }, rank) => ({
+    name: permission.name,
+    allowed: allowed.has(permission.name),
+    typed,
+    rank,
+  }));
 }
 
-function permissionItemBase(context: Context, candidate: Candidate, span: Span): CompletionItem {
-  const { name, allowed } = candidate;
+function permissionItemBase(context: Context, candidate: Candidate): CompletionItem {
+  const { name, allowed, typed, rank } = candidate;
   const info = catalog.get(name);
-  const quote = span.quoted ? '"' : '';
-  const filterText = context.features.vscodeClient
-    ? { filterText: `${quote}${[name, ...searchWords(info?.resource, info?.product)].join(' ')}` }
-    : {};
-  const productIndex = info ? catalog.products.indexOf(info.product) : catalog.products.length;
+  // VS Code filters by `filterText`: the typed text, so every ranked item stays, in our order.
+  const filterText = context.features.vscodeClient ? { filterText: `${typed}${name}` } : {};
   const data: PermissionItemData = allowed ? { permission: name, allowed } : { permission: name };
   return {
     label: name,
@@ -404,19 +431,11 @@ function permissionItemBase(context: Context, candidate: Candidate, span: Span):
       ? `${info.product} · ${info.resource} · ${info.access}`
       : 'Allowed by your settings',
     ...filterText,
-    sortText: `${String(productIndex).padStart(3, '0')} ${name}`,
+    sortText: String(rank).padStart(4, '0'),
+    ...(rank === 0 ? { preselect: true } : {}),
     data,
     ...(catalog.legacy(name) ? { tags: [CompletionItemTag.Deprecated] } : {}),
   };
-}
-
-/** The lower-case words of the resource and product, for finding a name by what it covers. */
-function searchWords(resource: string | undefined, product: string | undefined): string[] {
-  const words = `${resource ?? ''} ${product ?? ''}`
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word !== '' && word !== 'and');
-  return [...new Set(words)];
 }
 
 function isPermissionItemData(data: unknown): data is PermissionItemData {

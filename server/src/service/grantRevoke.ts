@@ -5,6 +5,7 @@ import { ManifestEdit, type EditOperation, type ValuePath } from './edits';
 import { jsonEditor } from './json/jsonEditor';
 import {
   lastProperty,
+  parseManifest,
   type ManifestDocument,
   type PermissionEntry,
   type PermissionList,
@@ -187,12 +188,12 @@ function createListOperation(
 }
 
 /**
- * Removes every entry granting `permission` (trimmed), one at a time with a re-parse between,
- * and returns the net change against the original document. Removing the only entry leaves
- * `"permissions": []` (the key is the user's and a base manifest requires it). So grant then
- * revoke gives back the original bytes whenever the manifest had a `permissions` array, except
- * an empty one written with white space inside (`[ ]`, `[\n  ]`), which comes back as `[]`; when
- * the grant created `permissions`, `"permissions": []` stays.
+ * Removes every entry granting `permission` (trimmed) from the app's list (or the list at
+ * `listPath`), and returns the change against the original document. Removing the only entry
+ * leaves `"permissions": []` (the key is the user's and a base manifest requires it). So grant
+ * then revoke gives back the original bytes whenever the manifest had a `permissions` array,
+ * except an empty one written with white space inside (`[ ]`, `[\n  ]`), which comes back as
+ * `[]`; when the grant created `permissions`, `"permissions": []` stays.
  */
 export function revokePermission(
   manifest: ManifestDocument,
@@ -200,13 +201,61 @@ export function revokePermission(
   permission: string,
   listPath?: ValuePath,
 ): RevokeResult {
+  const edit = beginEdit(manifest, document);
+  const outcome = revokeInto(edit, manifest, document, permission, listPath);
+  return { ...outcome, edits: outcome.status === 'revoked' ? edit.textEdits() : [] };
+}
+
+/** What one name of a several-name revoke came to (`RevokeResult` without edits). */
+export interface RevokeOutcome {
+  permission: string;
+  status: RevokeResult['status'];
+  removed: number;
+  message: string;
+}
+
+export interface RevokeManyResult {
+  /** One edit set for all the names: one undo step. Empty when nothing was revoked. */
+  edits: TextEdit[];
+  outcomes: RevokeOutcome[];
+}
+
+/**
+ * Revokes several names in one edit (a multi-select Revoke is one undo step): each name as
+ * `revokePermission` would, one after the other, the text re-parsed between. A name that is not
+ * granted, or cannot be removed cleanly, changes nothing and says so; the others still go.
+ */
+export function revokePermissions(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  permissions: readonly string[],
+  listPath?: ValuePath,
+): RevokeManyResult {
+  const names = [...new Set(permissions.map((name) => name.trim()))];
+  const edit = beginEdit(manifest, document);
+  const outcomes: RevokeOutcome[] = [];
+  let current = { manifest, document };
+  for (const name of names) {
+    const outcome = revokeInto(edit, current.manifest, current.document, name, listPath);
+    outcomes.push({ ...outcome, permission: name });
+    if (outcome.status !== 'revoked') continue;
+    const next = edit.document();
+    current = { manifest: parseManifest(next, Number.POSITIVE_INFINITY), document: next };
+  }
+  const revoked = outcomes.some((outcome) => outcome.status === 'revoked');
+  return { edits: revoked ? edit.textEdits() : [], outcomes };
+}
+
+/** Revokes one name into an edit (whose current text `manifest` is the model of). */
+function revokeInto(
+  edit: ManifestEdit,
+  manifest: ManifestDocument,
+  document: TextDocument,
+  permission: string,
+  listPath: ValuePath | undefined,
+): Omit<RevokeResult, 'edits'> {
   const name = typeof permission === 'string' ? permission.trim() : '';
-  const refuse = (message: string): RevokeResult => ({
-    status: 'invalid',
-    edits: [],
-    removed: 0,
-    message,
-  });
+  const refuse = (message: string) => ({ status: 'invalid' as const, removed: 0, message });
   if (name === '') return refuse('Give the name of the permission to revoke.');
   const blocker = editBlocker(manifest, document);
   if (blocker !== undefined) return refuse(`Cannot revoke ${name}: ${blocker}`);
@@ -222,13 +271,10 @@ export function revokePermission(
         : '';
     return {
       status: 'not-granted',
-      edits: [],
       removed: 0,
       message: `${name} is not granted${inherited}; nothing changed.`,
     };
   }
-
-  const edit = beginEdit(manifest, document);
   const ok = edit.apply({
     kind: 'remove',
     list: list.path,
@@ -238,7 +284,6 @@ export function revokePermission(
   const removed = targets.length;
   return {
     status: 'revoked',
-    edits: edit.textEdits(),
     removed,
     message: removed === 1 ? `Revoked ${name}.` : `Revoked ${name} (${removed} entries).`,
   };

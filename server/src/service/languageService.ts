@@ -28,8 +28,10 @@ import { validateManifest } from './diagnostics/validation';
 import {
   grantPermission,
   revokePermission,
+  revokePermissions,
   type GrantOptions,
   type GrantResult,
+  type RevokeManyResult,
   type RevokeResult,
 } from './grantRevoke';
 import type { ValuePath } from './edits';
@@ -110,6 +112,13 @@ export interface ManifestLanguageService {
     permission: string,
     list?: ValuePath,
   ): RevokeResult;
+  /** Revokes several names in one edit (one undo step). */
+  revokeAll(
+    document: TextDocument,
+    manifest: ManifestDocument,
+    permissions: readonly string[],
+    list?: ValuePath,
+  ): RevokeManyResult;
   /** Judges one purpose text by the purpose rules, as the diagnostics would (for input boxes). */
   checkPurpose(
     permission: string,
@@ -195,6 +204,8 @@ export function createManifestLanguageService(
       grantPermission(manifest, document, permission, purpose, current, options),
     revoke: (document, manifest, permission, list) =>
       revokePermission(manifest, document, permission, list),
+    revokeAll: (document, manifest, permissions, list) =>
+      revokePermissions(manifest, document, permissions, list),
     checkPurpose: (permission, purpose, manifest) =>
       checkPurposeText(permission, purpose, current, manifest),
     suggestPurpose: (permission, manifest) => suggestPurpose(permission, manifest?.appName),

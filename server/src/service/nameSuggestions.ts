@@ -315,3 +315,141 @@ function typos(candidates: readonly Candidate[], parsed: ParsedName, normalized:
     );
   return byAccess(matches, parsed).map((c) => c.name);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Ranking: the order in which completion and the Grant Quick Pick list names
+
+/** What ranking reads of a permission: the catalog's row, or a bare name allowed by settings. */
+export interface RankedPermission {
+  readonly name: string;
+  readonly product?: string;
+  readonly resource?: string;
+  readonly description?: string;
+}
+
+/** The product most apps need first (charges, customers, invoices…), then the reference's order. */
+const FIRST_PRODUCT = 'Core';
+
+/** Where a name stands in the default order: Core first, then the reference's order. */
+function defaultRank(permissions: readonly RankedPermission[]): Map<string, number> {
+  const ranks = new Map<string, number>();
+  const core = permissions.filter((p) => p.product === FIRST_PRODUCT);
+  const rest = permissions.filter((p) => p.product !== FIRST_PRODUCT);
+  for (const permission of [...core, ...rest]) {
+    if (!ranks.has(permission.name)) ranks.set(permission.name, ranks.size);
+  }
+  return ranks;
+}
+
+/** The names in the default order: Core first, then the reference's order (stable). */
+export function defaultPermissionOrder<T extends RankedPermission>(permissions: readonly T[]): T[] {
+  const ranks = defaultRank(permissions);
+  return [...permissions].sort((a, b) => (ranks.get(a.name) ?? 0) - (ranks.get(b.name) ?? 0));
+}
+
+/** How a query matched a permission, best first. */
+export const MatchKind = {
+  /** The query is the name's base (`charge` → `charge_read`) or the whole name. */
+  base: 0,
+  /** The name starts with the query. */
+  namePrefix: 1,
+  /** A word of the name (after `_`) starts with the query, or the name contains it. */
+  nameWord: 2,
+  /** A word of the resource or the product starts with the query (`refund` → Charges and Refunds). */
+  resource: 3,
+  /** Only the description mentions it. */
+  description: 4,
+  /** Not a match: one of the nearest names for a wrong one (`refund_read` → `charge_read`). */
+  suggestion: 5,
+} as const;
+export type MatchKind = (typeof MatchKind)[keyof typeof MatchKind];
+
+export interface RankedMatch<T> {
+  readonly permission: T;
+  readonly match: MatchKind;
+}
+
+/**
+ * The permissions matching `query`, best first: name matches, then resource or product matches,
+ * then description matches; within each, the siblings of `granted` names first (typing `cust`
+ * with `customer_read` granted: `customer_write`), then the default order. When nothing matches,
+ * the nearest names for a wrong one (`refund_read` → `charge_read`), as the CLI's "Did you mean".
+ * An empty query gives every permission in the default order. `granted` names themselves are
+ * ranked like the others (callers drop them where they are not wanted).
+ */
+export function rankPermissions<T extends RankedPermission>(
+  query: string,
+  permissions: readonly T[],
+  granted: ReadonlySet<string> = new Set(),
+): RankedMatch<T>[] {
+  const ranks = defaultRank(permissions);
+  const typed = query
+    .trim()
+    .replace(/^["'`]+|["'`]+$/g, '')
+    .toLowerCase();
+  if (typed === '') {
+    return defaultPermissionOrder(permissions).map((permission) => ({
+      permission,
+      match: MatchKind.base,
+    }));
+  }
+  const siblingOfGranted = (name: string): boolean => {
+    const base = name.replace(/_(read|write)$/, '');
+    return (
+      base !== name &&
+      !granted.has(name) &&
+      [...granted].some((g) => g.replace(/_(read|write)$/, '') === base)
+    );
+  };
+  const matches: RankedMatch<T>[] = [];
+  for (const permission of permissions) {
+    const match = matchKind(typed, permission);
+    if (match !== undefined) matches.push({ permission, match });
+  }
+  if (matches.length === 0) {
+    const byName = new Map(permissions.map((p) => [p.name, p]));
+    const allowed = permissions.filter((p) => !CATALOG_NAMES.has(p.name)).map((p) => p.name);
+    for (const name of suggestPermissionNames(typed, allowed, 5)) {
+      const permission = byName.get(name);
+      if (permission) matches.push({ permission, match: MatchKind.suggestion });
+    }
+    return matches;
+  }
+  // Within a kind: a granted name's other access, then the plainer name (`customer_read`
+  // before `customer_session_read` for `cu`), then the default order.
+  const key = (m: RankedMatch<T>): number[] => [
+    m.match,
+    siblingOfGranted(m.permission.name) ? 0 : 1,
+    m.permission.name.replace(/_(read|write)$/, '').split('_').length,
+    ranks.get(m.permission.name) ?? 0,
+  ];
+  return matches.sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let index = 0; index < ka.length; index++) {
+      const difference = (ka[index] ?? 0) - (kb[index] ?? 0);
+      if (difference !== 0) return difference;
+    }
+    return 0;
+  });
+}
+
+function matchKind(typed: string, permission: RankedPermission): MatchKind | undefined {
+  const name = permission.name.toLowerCase();
+  const base = name.replace(/_(read|write)$/, '');
+  if (typed === name || typed === base) return MatchKind.base;
+  if (name.startsWith(typed)) return MatchKind.namePrefix;
+  if (name.includes(`_${typed}`) || name.includes(typed)) return MatchKind.nameWord;
+  const rowWords = `${permission.resource ?? ''} ${permission.product ?? ''}`
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+  const typedWords = typed.split(/[^a-z0-9]+/).filter((word) => word !== '');
+  if (
+    typedWords.length > 0 &&
+    typedWords.every((word) => rowWords.some((rowWord) => rowWord.startsWith(word)))
+  ) {
+    return MatchKind.resource;
+  }
+  if ((permission.description ?? '').toLowerCase().includes(typed)) return MatchKind.description;
+  return undefined;
+}
