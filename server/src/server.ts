@@ -52,6 +52,7 @@ import { formatError, runSafe, runSafeNotification, runSafeSideEffect } from './
 import type { ClientFeatures } from './service/clientFeatures';
 import { FIX_ALL_KIND } from './service/codeActions';
 import { SOURCE } from './service/diagnostics/common';
+import { currentPurpose } from './service/grantRevoke';
 import { createManifestLanguageService } from './service/languageService';
 import { isManifestFileName, type ManifestDocument } from './service/manifestDocument';
 import { isRecord } from './service/settings';
@@ -606,7 +607,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // the suggested one.
     const purpose =
       located.params.purpose ??
-      currentPurpose(manifest, permission) ??
+      grantedPurpose(manifest, permission) ??
       service.suggestPurpose(permission, manifest);
     const result = service.grant(document, manifest, permission, purpose, {
       force: located.params.force === true,
@@ -716,7 +717,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const located = locate(params, 'Show Permissions');
     if ('refused' in located) return { status: located.refused, message: located.message };
     const lines = [...located.manifest.granted.entries()].map(([permission, entries]) => {
-      const purpose = entries[0]?.purposeTexts[0]?.text;
+      const purpose = entries[0] && currentPurpose(entries[0])?.text;
       return purpose === undefined ? permission : `${permission}: ${purpose}`;
     });
     const message =
@@ -794,7 +795,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   ): ManifestInfoResult {
     const granted: ManifestInfoResult['granted'] = [];
     for (const [permission, entries] of manifest?.granted ?? []) {
-      const purpose = entries[0]?.purposeTexts[0]?.text;
+      // The text a grant would update (`en-US` in a locale map), so the pre-filled purpose is it.
+      const purpose = entries[0] && currentPurpose(entries[0])?.text;
       granted.push(purpose === undefined ? { permission } : { permission, purpose });
     }
     const { catalog } = service;
@@ -907,9 +909,9 @@ function isManifestUri(uri: string): boolean {
 }
 
 /** The purpose text a grant would update: the first entry's (its `en-US` text in a locale map). */
-function currentPurpose(manifest: ManifestDocument, permission: string): string | undefined {
-  const texts = manifest.granted.get(permission)?.[0]?.purposeTexts ?? [];
-  const text = (texts.find((item) => item.locale === 'en-US') ?? texts[0])?.text;
+function grantedPurpose(manifest: ManifestDocument, permission: string): string | undefined {
+  const entry = manifest.granted.get(permission)?.[0];
+  const text = entry && currentPurpose(entry)?.text;
   return text === undefined || text.trim() === '' ? undefined : text;
 }
 

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ExecuteCommandRequest } from 'vscode-languageserver-protocol/node';
 import {
+  ManifestInfoRequest,
   ServerCommands,
   type GrantPermissionParams,
+  type ManifestInfoResult,
   type PermissionCommandResult,
   type RevokePermissionParams,
   type SortPermissionsParams,
@@ -107,6 +109,30 @@ describe('grant and revoke server commands (the test answers workspace/applyEdit
     assert.equal(none.status, 'unchanged');
     assert.equal(client.applyEdits.mark(), since);
     assert.equal(client.text(MANIFEST_URI), CLEAN_MANIFEST);
+  });
+
+  it('a locale map: manifestInfo offers the en-US text, and a grant of it changes nothing', async () => {
+    const localized = entries(
+      `{ "permission": "charge_read", "purpose": { "fr-FR": "Affiche les paiements.", "en-US": "Shows the charges." } }`,
+    );
+    await client.close(MANIFEST_URI);
+    await client.open(MANIFEST_URI, localized);
+    const info = await client.connection.sendRequest<ManifestInfoResult | null>(
+      ManifestInfoRequest,
+      { uri: MANIFEST_URI },
+    );
+    const offered = info?.granted.find((item) => item.permission === 'charge_read')?.purpose;
+    assert.equal(offered, 'Shows the charges.');
+    // What the Grant Quick Pick pre-fills, granted back: the French text stays French.
+    const result = await grant(client, {
+      ...current(),
+      permission: 'charge_read',
+      purpose: offered,
+    });
+    assert.equal(result.status, 'unchanged');
+    assert.equal(client.text(MANIFEST_URI), localized);
+    const none = await grant(client, { ...current(), permission: 'charge_read' });
+    assert.equal(none.status, 'unchanged');
   });
 
   it('grants with a suggested purpose when none is given', async () => {
