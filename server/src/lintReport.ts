@@ -62,6 +62,9 @@ const RULE_DESCRIPTIONS: Readonly<Record<DiagnosticCode, string>> = {
   'duplicate-entry-property': 'The same key twice in one permissions entry (the last one wins).',
   'permissions-not-array': 'The permissions value is not an array.',
   'missing-permissions': 'A base manifest without permissions.',
+  'missing-extensions':
+    'A v2 manifest (stripe-app.yaml) without the extensions list upload requires.',
+  'manifest-version-mix': 'A v1 key in a v2 manifest, or v2 declarations in a v1 manifest.',
   'missing-purpose': 'A permission without a purpose.',
   'empty-purpose': 'An empty purpose.',
   'placeholder-purpose': 'A placeholder left as the purpose.',

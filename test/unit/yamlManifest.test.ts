@@ -228,3 +228,61 @@ describe('manifest v2: grant and revoke keep the file', () => {
     }
   });
 });
+
+describe('manifest v2: structure findings', () => {
+  const validate = (text: string, uri = URI) => {
+    const document = TextDocument.create(uri, uri.endsWith('.yaml') ? 'yaml' : 'json', 1, text);
+    return service
+      .doValidation(document, service.parseManifest(document), { maxProblems: 0 })
+      .map((d) => ({ code: d.code, message: d.message, text: document.getText(d.range) }));
+  };
+
+  it('the real v2 files have nothing to report', { skip: corpusSkipReason }, () => {
+    for (const file of v2CorpusFiles()) assert.deepEqual(validate(file.text), [], file.name);
+  });
+
+  it('extensions missing; v1 keys at the top of a v2 file; a list that is not a list', () => {
+    const text =
+      'id: com.example.app\npermissions:\n  - permission: customer_read\n    purpose: Shows the plan.\n' +
+      'distribution_type: public\n';
+    assert.deepEqual(validate(text), [
+      {
+        code: 'missing-extensions',
+        message: 'No "extensions" list: add "extensions: []" (upload requires it).',
+        text: 'id',
+      },
+      {
+        code: 'manifest-version-mix',
+        message:
+          'v1 "permissions" in stripe-app.yaml is ignored: move it to declarations.stripe_api_access.permissions.',
+        text: 'permissions',
+      },
+      {
+        code: 'manifest-version-mix',
+        message:
+          'v1 "distribution_type" in stripe-app.yaml is ignored: move it to declarations.distribution_type.',
+        text: 'distribution_type',
+      },
+    ]);
+    const notList = 'id: x\nextensions:\n  - id: ext\n    permissions: customer_read\n';
+    assert.deepEqual(validate(notList), [
+      {
+        code: 'permissions-not-array',
+        message: 'the permissions of extension "ext" must be a list of entries, not a string.',
+        text: 'customer_read',
+      },
+    ]);
+  });
+
+  it('v2 declarations in stripe-app.json: the hybrid upload leaves', () => {
+    const text =
+      '{\n  "id": "x",\n  "permissions": [],\n  "declarations": { "distribution_type": "public" }\n}\n';
+    assert.deepEqual(validate(text, 'file:///app/stripe-app.json'), [
+      {
+        code: 'manifest-version-mix',
+        message: 'v2 "declarations" in stripe-app.json: move its keys to the top level.',
+        text: '"declarations"',
+      },
+    ]);
+  });
+});

@@ -25,11 +25,25 @@ export function checkStructure(context: RuleContext): Finding[] {
   const found: (Finding | undefined)[] = [];
   const href = MANIFEST_REFERENCE_URL;
 
+  for (const list of manifest.lists) {
+    if (list.scope !== 'extension') continue;
+    // A v2 extension's own list: its shape and its entries' (names are judged per list later).
+    const value = list.property.value;
+    if (value && value.type !== 'array') {
+      found.push(notAList(context, value, `the permissions of ${list.label}`));
+    }
+    for (const entry of list.entries) found.push(...checkEntry(context, entry));
+  }
   const property = manifest.permissionsProperty;
   if (!property) {
-    // A local manifest inherits the base's list. A file with syntax errors may have lost the
-    // key to the error, so it is not judged for a missing one.
-    if (manifest.kind === 'base' && manifest.syntaxErrors.length === 0) {
+    // A local manifest inherits the base's list; v2's app list is optional (Stripe's own v2
+    // apps have only extension lists). A file with syntax errors may have lost the key to the
+    // error, so it is not judged for a missing one.
+    if (
+      manifest.kind === 'base' &&
+      manifest.format === 'json' &&
+      manifest.syntaxErrors.length === 0
+    ) {
       // On the `id` key (the app's identity, near the top; else the first key): a squiggle
       // the user sees, where the single `{` was one character easily missed.
       const anchor =
@@ -49,18 +63,23 @@ export function checkStructure(context: RuleContext): Finding[] {
   }
   const value = property.value;
   if (value && value.type !== 'array') {
-    found.push(
-      makeFinding(
-        context,
-        'permissions-not-array',
-        nodeSpan(value),
-        `"permissions" must be an array of entries, not ${describe(value)}.`,
-        { href, data: {} },
-      ),
-    );
+    const name =
+      manifest.format === 'yaml' ? 'declarations.stripe_api_access.permissions' : 'permissions';
+    found.push(notAList(context, value, `"${name}"`));
   }
   for (const entry of manifest.entries) found.push(...checkEntry(context, entry));
   return compact(found);
+}
+
+function notAList(context: RuleContext, value: ValueSpan, what: string): Finding | undefined {
+  const kind = context.manifest.format === 'yaml' ? 'a list' : 'an array';
+  return makeFinding(
+    context,
+    'permissions-not-array',
+    nodeSpan(value),
+    `${what} must be ${kind} of entries, not ${describe(value)}.`,
+    { href: MANIFEST_REFERENCE_URL, data: {} },
+  );
 }
 
 function checkEntry(context: RuleContext, entry: PermissionEntry): (Finding | undefined)[] {

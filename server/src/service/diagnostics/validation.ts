@@ -13,6 +13,7 @@ import {
 import { checkPermissions } from './permissionRules';
 import { checkPurposes } from './purposeDiagnostics';
 import { checkStructure } from './structureRules';
+import { checkVersion } from './versionRules';
 
 export interface ValidateOptions {
   /** Report JSON syntax errors too (the CLI wants them; the editor reports them already). */
@@ -57,6 +58,7 @@ export function validateManifest(
   if (options.syntaxErrors) findings.push(...syntaxFindings(context));
   findings.push(
     ...checkStructure(context),
+    ...checkVersion(context),
     ...checkPermissions(context),
     ...checkPurposes(context),
   );
