@@ -245,16 +245,10 @@ function insertIntoFlow(
     const flow = stringify(value, { flow: true, lineWidth: 0 }).replace(/\n$/, '');
     return [{ offset: close, length: 0, content: `, ${flow}` }];
   }
-  const parent = nodeAt(document, listPath.slice(0, -1));
-  const keyName = listPath[listPath.length - 1];
-  if (!isMap(parent)) return undefined;
-  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === keyName);
-  const key = pair?.key as { range?: [number, number, number] } | undefined;
-  if (!key?.range) return undefined;
-  const keyColumn = columnOf(text, key.range[0]);
-  const column = keyColumn + (style.indentSeq ? style.indent : 0);
-  const colon = text.indexOf(':', key.range[1]);
-  if (colon < 0 || colon > range[0]) return undefined;
+  const key = listKey(text, document, listPath);
+  if (!key || key.colon > range[0]) return undefined;
+  const column = columnOf(text, key.start) + (style.indentSeq ? style.indent : 0);
+  const colon = key.colon;
   return [
     {
       offset: colon + 1,
@@ -264,12 +258,24 @@ function insertIntoFlow(
   ];
 }
 
-/** The lines of each block item: from its line's start to after its last line's break. */
-function itemLines(
+interface ItemLines {
+  start: number;
+  end: number;
+  contentEnd: number;
+}
+
+/**
+ * The lines of each item of the block sequence at `listPath`: from its line's start to after
+ * its last line's break. Undefined for a flow sequence or an item sharing a line.
+ */
+function blockItemLines(
   text: string,
-  list: YAMLSeq,
-): { start: number; end: number; contentEnd: number }[] | undefined {
-  const lines: { start: number; end: number; contentEnd: number }[] = [];
+  document: Document.Parsed,
+  listPath: ValuePath,
+): ItemLines[] | undefined {
+  const list = nodeAt(document, listPath);
+  if (!isSeq(list) || list.flow) return undefined;
+  const lines: ItemLines[] = [];
   for (const item of list.items as { range?: [number, number, number] | null }[]) {
     if (!item.range) return undefined;
     const indicator = indicatorOf(text, item.range[0]);
@@ -288,9 +294,7 @@ function removeItems(
   listPath: ValuePath,
   indices: readonly number[],
 ): RawEdit[] | undefined {
-  const list = nodeAt(document, listPath);
-  if (!isSeq(list) || list.flow) return undefined;
-  const lines = itemLines(text, list);
+  const lines = blockItemLines(text, document, listPath);
   if (!lines) return undefined;
   const removing = new Set(indices);
   if (removing.size === lines.length) return removeAll(text, document, listPath, lines);
@@ -307,18 +311,12 @@ function removeAll(
   text: string,
   document: Document.Parsed,
   listPath: ValuePath,
-  lines: readonly { start: number; end: number; contentEnd: number }[],
+  lines: readonly ItemLines[],
 ): RawEdit[] | undefined {
-  const parent = nodeAt(document, listPath.slice(0, -1));
-  const keyName = listPath[listPath.length - 1];
-  if (!isMap(parent)) return undefined;
-  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === keyName);
-  const key = pair?.key as { range?: [number, number, number] } | undefined;
+  const key = listKey(text, document, listPath);
   const last = lines[lines.length - 1];
-  if (!key?.range || !last) return undefined;
-  const colon = text.indexOf(':', key.range[1]);
-  if (colon < 0) return undefined;
-  return [{ offset: colon + 1, length: last.contentEnd - colon - 1, content: ' []' }];
+  if (!key || !last) return undefined;
+  return [{ offset: key.colon + 1, length: last.contentEnd - key.colon - 1, content: ' []' }];
 }
 
 function reorderItems(
@@ -327,9 +325,7 @@ function reorderItems(
   listPath: ValuePath,
   order: readonly number[],
 ): RawEdit[] | undefined {
-  const list = nodeAt(document, listPath);
-  if (!isSeq(list) || list.flow) return undefined;
-  const lines = itemLines(text, list);
+  const lines = blockItemLines(text, document, listPath);
   const first = lines?.[0];
   const last = lines?.[lines.length - 1];
   if (!lines || !first || !last) return undefined;
@@ -370,4 +366,20 @@ function removeProperty(
   if (text.slice(start, key.range[0]).trim() !== '') return undefined;
   const end = lineEndAfterBreak(text, itemEnd(text, pair.value ?? key));
   return [{ offset: start, length: end - start, content: '' }];
+}
+
+/** Where the key of the list at `listPath` starts, and its colon. */
+function listKey(
+  text: string,
+  document: Document.Parsed,
+  listPath: ValuePath,
+): { start: number; colon: number } | undefined {
+  const parent = nodeAt(document, listPath.slice(0, -1));
+  const keyName = listPath[listPath.length - 1];
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === keyName);
+  const key = pair?.key as { range?: [number, number, number] } | undefined;
+  if (!key?.range) return undefined;
+  const colon = text.indexOf(':', key.range[1]);
+  return colon < 0 ? undefined : { start: key.range[0], colon };
 }
