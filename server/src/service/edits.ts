@@ -70,7 +70,8 @@ export interface FormatEditor {
  */
 export class ManifestEdit {
   private current: string;
-  private currentValue: unknown;
+  /** The value of the current text: parsed on the first operation, then each step's result. */
+  private currentValue: { readonly value: unknown } | undefined;
   private steps = 0;
   /** The edits of the first step, against the original: exactly what the editor wrote. */
   private firstEdits: readonly RawEdit[] = [];
@@ -78,10 +79,8 @@ export class ManifestEdit {
   constructor(
     private readonly original: TextDocument,
     private readonly editor: FormatEditor,
-    originalValue: unknown,
   ) {
     this.current = original.getText();
-    this.currentValue = originalValue;
   }
 
   /** The current text. */
@@ -105,10 +104,13 @@ export class ManifestEdit {
 
   /** Applies the operation when its result parses to the expected value; else changes nothing. */
   apply(operation: EditOperation): boolean {
-    const expected = expectedValue(this.currentValue, operation);
-    if (expected === undefined) return false;
     let edits: readonly RawEdit[] | undefined;
+    let expected: { readonly value: unknown } | undefined;
     try {
+      this.currentValue ??= this.editor.valueOf(this.current);
+      if (!this.currentValue) return false;
+      expected = expectedValue(this.currentValue.value, operation);
+      if (expected === undefined) return false;
       edits = this.editor.apply(this.current, operation);
     } catch (error) {
       // Nesting deep enough to overflow a parser's stack: the operation is refused.
@@ -121,7 +123,7 @@ export class ManifestEdit {
     if (!parsed || !sameValue(parsed.value, expected.value)) return false;
     if (this.steps === 0) this.firstEdits = edits;
     this.current = next;
-    this.currentValue = parsed.value;
+    this.currentValue = parsed;
     this.steps++;
     return true;
   }

@@ -30,7 +30,7 @@ export function appListPath(manifest: ManifestDocument): ValuePath {
 /** A new edit of a manifest through the port, in its format. */
 export function beginEdit(manifest: ManifestDocument, document: TextDocument): ManifestEdit {
   const editor = manifest.format === 'yaml' ? yamlEditor : jsonEditor;
-  return new ManifestEdit(document, editor, editor.valueOf(manifest.text)?.value);
+  return new ManifestEdit(document, editor);
 }
 
 /** The list a grant or revoke acts on: the one at `path` (an extension's), else the app's. */
