@@ -81,7 +81,9 @@ export function main(
     }
     const code = (error as NodeJS.ErrnoException | null)?.code;
     const message = error instanceof Error ? error.message : String(error);
-    output.err(`${NAME}: ${code ? `${code}: ` : ''}${message}\n`);
+    // Node's file errors already begin with their code ("ENOENT: no such file …").
+    const prefix = code && !message.startsWith(`${code}:`) ? `${code}: ` : '';
+    output.err(`${NAME}: ${prefix}${message}\n`);
     return 2;
   }
 }
@@ -257,7 +259,7 @@ function lint(
 ): number {
   const files = collectManifests(paths, cwd);
   if (files.length === 0) {
-    output.err(`${NAME}: no stripe-app.json or stripe-app.*.json found\n`);
+    output.err(`${NAME}: no stripe-app.json, stripe-app.*.json or stripe-app.yaml found\n`);
     return 2;
   }
   const documents = new Map<string, TextDocument>();
