@@ -103,6 +103,10 @@ describe('manifest v2: the model', () => {
     ].join('\n');
     const bombed = parse(bomb);
     assert.equal(bombed.entries.length, 0);
+    // An edit would have to expand it: refused with a message, the file untouched.
+    const refused = grant(`${bomb}\nextensions: []\n`, 'customer_read', 'Shows the plan.');
+    assert.equal(refused.status, 'invalid');
+    assert.deepEqual(refused.edits, []);
     assert.deepEqual(parse('['.repeat(100_000)).limit, { reason: 'too-deep', limit: 512 });
     const tabs = parse('declarations:\n\tstripe_api_access: {}\n');
     assert.ok(tabs.syntaxErrors.length > 0);

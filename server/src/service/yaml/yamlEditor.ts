@@ -43,7 +43,13 @@ export const yamlEditor: FormatEditor = {
   valueOf(text) {
     const document = parseDocument(text, { uniqueKeys: false });
     if (document.errors.length > 0) return undefined;
-    return { value: document.toJS({ maxAliasCount: 100 }) as unknown };
+    try {
+      return { value: document.toJS({ maxAliasCount: 100 }) as unknown };
+    } catch (error) {
+      // An alias bomb: `yaml` refuses to expand it, and an edit of it is refused likewise.
+      if (error instanceof ReferenceError) return undefined;
+      throw error;
+    }
   },
 };
 
