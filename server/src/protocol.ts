@@ -49,18 +49,33 @@ export interface GrantPermissionParams {
   purpose?: string;
   /** Grant a name that is not in the catalog. */
   force?: boolean;
+  /**
+   * The list to act on in a v2 manifest, as a path (`["extensions", 0, "permissions"]`); the
+   * app's own list by default. `stripeApps/manifestInfo` lists the paths.
+   */
+  list?: (string | number)[];
 }
 
 export interface RevokePermissionParams {
   uri: string;
   version?: number;
   permission: string;
+  /**
+   * The list to act on in a v2 manifest, as a path (`["extensions", 0, "permissions"]`); the
+   * app's own list by default. `stripeApps/manifestInfo` lists the paths.
+   */
+  list?: (string | number)[];
 }
 
 export interface RevokePermissionsParams {
   uri: string;
   version?: number;
   permissions: string[];
+  /**
+   * The list to act on in a v2 manifest, as a path (`["extensions", 0, "permissions"]`); the
+   * app's own list by default. `stripeApps/manifestInfo` lists the paths.
+   */
+  list?: (string | number)[];
 }
 
 export type PermissionCommandStatus =
@@ -119,7 +134,15 @@ export interface ManifestInfoParams {
 
 export interface ManifestInfoResult {
   version: number;
+  /** The app's own list (the top-level `permissions`; v2 `declarations.stripe_api_access`). */
   granted: { permission: string; purpose?: string }[];
+  /** Every permission list, the app's first (v2 adds one per extension). */
+  lists: {
+    label: string;
+    path: (string | number)[];
+    scope: 'app' | 'extension';
+    granted: { permission: string; purpose?: string }[];
+  }[];
   catalog: {
     source: { title: string; url: string; copied: string };
     permissions: {

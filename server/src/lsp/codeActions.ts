@@ -1,0 +1,107 @@
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ClientInternalCommands } from '../protocol';
+import { SOURCE } from '../service/diagnostics/common';
+import type { ManifestDocument } from '../service/manifestDocument';
+import { isRecord } from '../service/settings';
+import { uriOf, type ServerContext } from './context';
+import { withVersionedEdit } from './workspaceEdits';
+
+/**
+ * Code actions: listed without their edits when the client resolves them (`codeAction/resolve`),
+ * with versioned edits otherwise.
+ */
+export function registerCodeActions(
+  context: ServerContext,
+  validate: (document: TextDocument) => Diagnostic[],
+): void {
+  const { connection, service } = context;
+
+  function codeActions(
+    params: CodeActionParams,
+    document: TextDocument,
+    manifest: ManifestDocument,
+  ): CodeAction[] {
+    const selectCommand = context.support.selectTextCommand
+      ? { selectCommand: ClientInternalCommands.selectText }
+      : {};
+    return service
+      .getCodeActions(document, params.range, withOwnDiagnostics(params, document), manifest, {
+        lazy: context.support.codeActionResolve,
+        ...selectCommand,
+      })
+      .map((action) => withVersionedEdit(context, document, action));
+  }
+
+  /**
+   * Quick fixes key on the diagnostics in the request's context. Clients that send none (asking
+   * for the actions of a range, as Neovim's and Helix's commands do) get the fixes of this
+   * server's diagnostics that touch the range, computed again. VS Code always sends the
+   * diagnostics of the range (and asks at every cursor move), so it is taken at its word.
+   */
+  function withOwnDiagnostics(
+    params: CodeActionParams,
+    document: TextDocument,
+  ): CodeActionParams['context'] {
+    const { context: actionContext, range } = params;
+    // `only` names kinds or their parents (`quickfix` is under the empty kind).
+    const wantsQuickFixes =
+      !actionContext.only ||
+      actionContext.only.some((kind) => kind === '' || kind === CodeActionKind.QuickFix);
+    if (
+      context.support.features.vscodeClient ||
+      !wantsQuickFixes ||
+      actionContext.diagnostics.some((diagnostic) => diagnostic.source === SOURCE)
+    ) {
+      return actionContext;
+    }
+    const start = document.offsetAt(range.start);
+    const end = document.offsetAt(range.end);
+    const touching = validate(document).filter((diagnostic) => {
+      const from = document.offsetAt(diagnostic.range.start);
+      const to = document.offsetAt(diagnostic.range.end);
+      return from <= end && start <= to;
+    });
+    return { ...actionContext, diagnostics: [...actionContext.diagnostics, ...touching] };
+  }
+
+  connection.onCodeAction((params, token) =>
+    context.safe(
+      async () => {
+        await context.settingsReady;
+        context.failpoint('codeAction');
+        const found = context.manifestAt(params.textDocument.uri);
+        return found ? codeActions(params, found.document, found.manifest) : [];
+      },
+      [],
+      `Error computing code actions for ${uriOf(params)}`,
+      token,
+    ),
+  );
+
+  connection.onCodeActionResolve((action, token) =>
+    context.safe(
+      async () => {
+        await context.settingsReady;
+        context.failpoint('codeActionResolve');
+        const data: unknown = action.data;
+        const uri = isRecord(data) && typeof data.uri === 'string' ? data.uri : undefined;
+        const found = uri === undefined ? undefined : context.manifestAt(uri);
+        if (!found) return action;
+        return withVersionedEdit(
+          context,
+          found.document,
+          service.resolveCodeAction(found.document, found.manifest, action),
+        );
+      },
+      action,
+      `Error resolving the code action ${isRecord(action) ? action.title : '(none)'}`,
+      token,
+    ),
+  );
+}
