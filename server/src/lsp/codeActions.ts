@@ -71,16 +71,8 @@ export function registerCodeActions(
   }
 
   connection.onCodeAction((params, token) =>
-    context.safe(
-      async () => {
-        await context.settingsReady;
-        context.failpoint('codeAction');
-        const found = context.manifestAt(params.textDocument.uri);
-        return found ? codeActions(params, found.document, found.manifest) : [];
-      },
-      [],
-      `Error computing code actions for ${uriOf(params)}`,
-      token,
+    context.forDocument('codeAction', uriOf(params), 'code actions', [], token, (found) =>
+      codeActions(params, found.document, found.manifest),
     ),
   );
 

@@ -79,6 +79,31 @@ export class ServerContext {
     return runSafe<T, E>(fn, defaultValue, errorMessage, token, this.logError);
   }
 
+  /**
+   * A request about one document: refused after shutdown, waits (briefly) for the settings,
+   * answers `empty` for a document this server does not serve, logs and answers `empty` on error.
+   */
+  forDocument<T, E = void>(
+    name: HandlerName,
+    uri: string,
+    what: string,
+    empty: T,
+    token: CancellationToken,
+    answer: (found: OpenManifest) => T,
+  ): Promise<T | ResponseError<E>> {
+    return this.safe<T, E>(
+      async () => {
+        await this.settingsReady;
+        this.failpoint(name);
+        const found = this.manifestAt(uri);
+        return found ? answer(found) : empty;
+      },
+      empty,
+      `Error computing ${what} for ${uri}`,
+      token,
+    );
+  }
+
   /** The open manifest at `uri` and its parse, or undefined for anything else. */
   manifestAt(uri: string): OpenManifest | undefined {
     const document = this.documents.get(uri);

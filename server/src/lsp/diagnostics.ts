@@ -101,18 +101,13 @@ export function registerDiagnostics(context: ServerContext): DiagnosticsSchedule
   });
 
   connection.languages.diagnostics.on((params, token) =>
-    context.safe<FullDocumentDiagnosticReport, DiagnosticServerCancellationData>(
-      async () => {
-        await context.settingsReady;
-        const found = context.manifestAt(params.textDocument.uri);
-        return {
-          kind: DocumentDiagnosticReportKind.Full,
-          items: found ? validate(found.document) : [],
-        };
-      },
+    context.forDocument<FullDocumentDiagnosticReport, DiagnosticServerCancellationData>(
+      'diagnostics',
+      uriOf(params),
+      'the diagnostics',
       { kind: DocumentDiagnosticReportKind.Full, items: [] },
-      `Error computing the diagnostics of ${uriOf(params)}`,
       token,
+      (found) => ({ kind: DocumentDiagnosticReportKind.Full, items: validate(found.document) }),
     ),
   );
 

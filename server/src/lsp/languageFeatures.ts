@@ -8,18 +8,8 @@ export function registerLanguageFeatures(context: ServerContext): void {
   const { connection, service } = context;
 
   connection.onCompletion((params, token) =>
-    context.safe(
-      async () => {
-        await context.settingsReady;
-        context.failpoint('completion');
-        const found = context.manifestAt(params.textDocument.uri);
-        return found
-          ? service.doComplete(found.document, params.position, found.manifest)
-          : EMPTY_LIST;
-      },
-      EMPTY_LIST,
-      `Error computing completions for ${uriOf(params)}`,
-      token,
+    context.forDocument('completion', uriOf(params), 'completions', EMPTY_LIST, token, (found) =>
+      service.doComplete(found.document, params.position, found.manifest),
     ),
   );
 
@@ -36,30 +26,14 @@ export function registerLanguageFeatures(context: ServerContext): void {
   );
 
   connection.onHover((params, token) =>
-    context.safe(
-      async () => {
-        await context.settingsReady;
-        context.failpoint('hover');
-        const found = context.manifestAt(params.textDocument.uri);
-        return found ? service.doHover(found.document, params.position, found.manifest) : null;
-      },
-      null,
-      `Error computing the hover for ${uriOf(params)}`,
-      token,
+    context.forDocument('hover', uriOf(params), 'the hover', null, token, (found) =>
+      service.doHover(found.document, params.position, found.manifest),
     ),
   );
 
   connection.onCodeLens((params, token) =>
-    context.safe(
-      async () => {
-        await context.settingsReady;
-        context.failpoint('codeLens');
-        const found = context.manifestAt(params.textDocument.uri);
-        return found ? service.getCodeLenses(found.document, found.manifest) : [];
-      },
-      [],
-      `Error computing code lenses for ${uriOf(params)}`,
-      token,
+    context.forDocument('codeLens', uriOf(params), 'code lenses', [], token, (found) =>
+      service.getCodeLenses(found.document, found.manifest),
     ),
   );
 }
