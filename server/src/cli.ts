@@ -566,7 +566,7 @@ function printUsage(
   const code = analyzeApp(service, app);
   if (!code) {
     output.err(
-      `${NAME}: cannot tell what is granted: ${relative(cwd, app.manifestPath) || basename(app.manifestPath)} inherits its permissions from a base manifest that is not there\n`,
+      `${NAME}: cannot tell what is granted: ${relative(cwd, app.manifestPath) || basename(app.manifestPath)} (or the manifest it extends) is missing, has syntax errors or is not an object; run lint\n`,
     );
     return 2;
   }

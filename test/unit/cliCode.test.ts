@@ -289,5 +289,11 @@ Calls
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no stripe-app\.json or stripe-app\.yaml in /);
     assert.equal(cli(['usage', 'stripe-app.json'], folder(APP)).code, 2);
+    const broken = cli(['usage'], folder({ ...APP, 'stripe-app.json': '{ "permissions": [ }' }));
+    assert.equal(broken.code, 2);
+    assert.match(
+      broken.stderr,
+      /cannot tell what is granted: stripe-app\.json \(or the manifest it extends\) is missing, has syntax errors or is not an object; run lint/,
+    );
   });
 });

@@ -689,6 +689,28 @@ stripe.customers.list();
   });
 });
 
+describe('code usage: a manifest the tool cannot read', () => {
+  it('gives no effective permissions rather than a half-parsed list', () => {
+    const parse = (uri: string, text: string) =>
+      parseManifest(TextDocument.create(uri, 'json', 1, text), Number.POSITIVE_INFINITY);
+    const broken = grantsJson('customer_read').replace('"customer_read",', '"customer_read"');
+    assert.equal(effectivePermissions(parse('file:///app/stripe-app.json', broken)), undefined);
+    assert.equal(effectivePermissions(parse('file:///app/stripe-app.json', '[]')), undefined);
+    const local = parse('file:///app/stripe-app.dev.json', '{ "extends": "stripe-app.json" }');
+    assert.equal(
+      effectivePermissions(local, parse('file:///app/stripe-app.json', broken)),
+      undefined,
+    );
+    assert.deepEqual(
+      [
+        ...(effectivePermissions(parse('file:///app/stripe-app.json', grantsJson('customer_read')))
+          ?.names ?? []),
+      ],
+      ['customer_read'],
+    );
+  });
+});
+
 describe('code usage settings', () => {
   it('defaults and cleans stripeApps.codeAnalysis', () => {
     assert.deepEqual(resolveSettings({}).codeAnalysis, {

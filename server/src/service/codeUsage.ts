@@ -30,18 +30,29 @@ export interface EffectivePermissions {
 
 /**
  * The effective permissions of `manifest`: its own lists, or, for a local manifest without
- * `permissions`, those of `base` (the manifest it extends), which replace nothing. Undefined for
- * such a local manifest when the base is not at hand: the tool does not know what is granted.
+ * `permissions`, those of `base` (the manifest it extends), which replace nothing. Undefined when
+ * the tool cannot know what is granted: such a local manifest without its base, or a manifest
+ * (or base) with syntax errors, too large or not an object; a list half-parsed while the user
+ * types would otherwise flash warnings over every call.
  */
 export function effectivePermissions(
   manifest: ManifestDocument,
   base?: ManifestDocument,
 ): EffectivePermissions | undefined {
+  if (!isReadable(manifest)) return undefined;
   if (manifest.kind === 'local' && !manifest.appList) {
-    if (!base || base.kind === 'local') return undefined;
+    if (!base || base.kind === 'local' || !isReadable(base)) return undefined;
     return { names: grantedNames(base), manifest: base, inherited: true };
   }
   return { names: grantedNames(manifest), manifest, inherited: false };
+}
+
+function isReadable(manifest: ManifestDocument): boolean {
+  return (
+    manifest.limit === undefined &&
+    manifest.syntaxErrors.length === 0 &&
+    manifest.root?.type === 'object'
+  );
 }
 
 function grantedNames(manifest: ManifestDocument): Set<string> {
