@@ -40,7 +40,7 @@ Commands:
   catalog                                 List the permission catalog
 
 Options:
-  --format FORMAT           Output format: text or json (lint and catalog), sarif (SARIF 2.1.0)
+  --format FORMAT           Output format: text or json (lint, usage, catalog), sarif (SARIF 2.1.0)
                             or github (workflow-command annotations) for lint. Default: text,
                             or github when GITHUB_ACTIONS=true
   --sarif-file PATH         lint also writes SARIF 2.1.0 to PATH
