@@ -654,6 +654,8 @@ extensions:
     permissions:
       - permission: invoice_read
         purpose: Reads invoices to sync them
+      - permission: charge_read
+        purpose: Reads charges to sync them
 `;
     const source = `import { stripe } from './stripe';
 stripe.invoices.list();
@@ -686,6 +688,8 @@ stripe.customers.list();
     );
     const revoke = revokeUnusedActions(app.unused(), app.manifest, app.manifestDocument);
     assert.equal(revoke[0]?.title, 'Revoke product_read');
+    // An extension's own code (not read) may use what its list grants.
+    assert.equal(app.usage.exempt.get('charge_read'), 'extension');
   });
 });
 

@@ -22,6 +22,8 @@ import type { CodeAnalysisSettings } from './settings';
 export interface EffectivePermissions {
   /** Every granted name, trimmed: the app's list and (v2) every extension's list. */
   readonly names: ReadonlySet<string>;
+  /** The names of the app's own list (what `unused-permission` judges). */
+  readonly appNames: ReadonlySet<string>;
   /** The manifest whose lists these are (the base one when a local manifest inherits them). */
   readonly manifest: ManifestDocument;
   /** A local manifest without `permissions`: the base manifest's lists apply. */
@@ -42,9 +44,9 @@ export function effectivePermissions(
   if (!isReadable(manifest)) return undefined;
   if (manifest.kind === 'local' && !manifest.appList) {
     if (!base || base.kind === 'local' || !isReadable(base)) return undefined;
-    return { names: grantedNames(base), manifest: base, inherited: true };
+    return { ...grantedNames(base), manifest: base, inherited: true };
   }
-  return { names: grantedNames(manifest), manifest, inherited: false };
+  return { ...grantedNames(manifest), manifest, inherited: false };
 }
 
 function isReadable(manifest: ManifestDocument): boolean {
@@ -55,10 +57,10 @@ function isReadable(manifest: ManifestDocument): boolean {
   );
 }
 
-function grantedNames(manifest: ManifestDocument): Set<string> {
+function grantedNames(manifest: ManifestDocument): { names: Set<string>; appNames: Set<string> } {
   const names = new Set<string>();
   for (const list of manifest.lists) for (const name of list.granted.keys()) names.add(name);
-  return names;
+  return { names, appNames: new Set(manifest.appList?.granted.keys()) };
 }
 
 /** The manifest's file name as the user knows it (`stripe-app.json`, `stripe-app.yaml`). */
@@ -123,7 +125,9 @@ export type ExemptReason =
   /** `event_read`, or an event's object permission while `event_read` is granted. */
   | 'events'
   /** An unresolved call (or an `expand` that is not a literal) may need it. */
-  | 'unresolved-call';
+  | 'unresolved-call'
+  /** Granted only in a v2 extension's list: that extension's own code uses it, not the UI's. */
+  | 'extension';
 
 export interface CodeUsage {
   readonly grants: EffectivePermissions;
@@ -281,7 +285,9 @@ export function analyzeCodeUsage(
   if (!silenced) {
     for (const name of granted) {
       if (usedBy.has(name) || !catalog.has(name)) continue;
-      const reason = exemptReason(name, granted, unresolvedNames);
+      const reason = grants.appNames.has(name)
+        ? exemptReason(name, granted, unresolvedNames)
+        : 'extension';
       if (reason) exempt.set(name, reason);
       else unused.push(name);
     }

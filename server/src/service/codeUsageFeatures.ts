@@ -249,6 +249,7 @@ const EXEMPT_TEXT: Readonly<Record<ExemptReason, string>> = {
   'not-for-calls': 'No API call needs it (it serves something calls cannot show).',
   events: 'Events need it, and they go to a backend the tool cannot see: not reported as unused.',
   'unresolved-call': 'A call the tool cannot resolve may need it: not reported as unused.',
+  extension: 'Granted to an extension, whose own code the tool does not read.',
 };
 
 /** A URI for a markdown link target: characters that could end or break the link are escaped. */

@@ -247,7 +247,8 @@ export function unusedPermissionDiagnostics(
     allowed: new Set(settings.allowedPermissions),
   };
   const findings: Finding[] = [];
-  for (const list of manifest.lists) {
+  // Only the app's own list: an extension's list serves that extension's code.
+  for (const list of manifest.appList ? [manifest.appList] : []) {
     for (const entry of list.entries) {
       const name = entry.name?.trim();
       const value = entry.permissionValue;
