@@ -267,6 +267,7 @@ export const key = () => stripe.apps.secrets.find({ name: 'key', scope: { type: 
   it('reports a method no app permission grants, and one the table does not know', () => {
     const source = `import { stripe } from './stripe';
 stripe.accountSessions.create({ account: 'acct_1' });
+stripe.accounts.create({ type: 'express' });
 stripe.customers.frobnicate();
 `;
     const app = makeApp({ 'src/stripe.ts': CLIENT_MODULE, 'src/a.ts': source }, grantsJson());
@@ -278,6 +279,11 @@ stripe.customers.frobnicate();
           'no-app-permission',
           DiagnosticSeverity.Warning,
           '`accountSessions.create` (POST /v1/account_sessions) is not open to Stripe Apps: no permission grants it',
+        ],
+        [
+          'no-app-permission',
+          DiagnosticSeverity.Warning,
+          '`accounts.create` (POST /v1/accounts) is not open to Stripe Apps: the Accounts permissions only read',
         ],
         [
           'unresolved-call',
