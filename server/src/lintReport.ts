@@ -19,6 +19,7 @@ import {
   type DiagnosticCode,
   type SeverityName,
 } from './service';
+import { CODE_USAGE_CODES, CODE_USAGE_DESCRIPTIONS } from './service/diagnostics/codeUsageCodes';
 
 export interface FileReport {
   /** Absolute path of the manifest. */
@@ -46,6 +47,7 @@ const PERMISSION_NAME_CODES: ReadonlySet<DiagnosticCode> = new Set([
   'redundant-permission',
   'legacy-permission',
   'restricted-permission',
+  ...CODE_USAGE_CODES,
 ]);
 
 /** One line per rule, for SARIF viewers' rule lists (the full text is each finding's message). */
@@ -82,6 +84,7 @@ const RULE_DESCRIPTIONS: Readonly<Record<DiagnosticCode, string>> = {
   'syntax-error': 'The manifest is not valid JSON.',
   'document-too-large': 'The manifest is too large to check completely.',
   'too-many-problems': 'More problems than are reported.',
+  ...CODE_USAGE_DESCRIPTIONS,
 };
 
 function isDiagnosticCode(code: string): code is DiagnosticCode {

@@ -4,7 +4,7 @@
  * its receiver is the UI extension's client. Pure data in, pure data out; no type checker, and the
  * app's code is never run.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'jsonc-parser';
 import {
@@ -18,6 +18,7 @@ import {
 import {
   DEFAULT_SCAN_LIMITS,
   readSourceFiles,
+  readSourceFilesSync,
   type AnalysisNote,
   type ScanLimits,
   type SourceFile,
@@ -25,7 +26,7 @@ import {
 
 /** Where the client of a call was made: the `new Stripe(…)` or the parameter typed `Stripe`. */
 export interface ClientOrigin {
-  kind: Extract<ClientKind, 'ui-extension' | 'parameter'>;
+  kind: Extract<ClientKind, 'ui-extension' | 'parameter' | 'named'>;
   file: string;
   start: number;
   end: number;
@@ -110,7 +111,13 @@ interface FileResult {
   readFiles: Set<string>;
 }
 
-export function createCallAnalyzer(): CallAnalyzer {
+export interface CallAnalyzerOptions {
+  /** `stripeApps.codeAnalysis.clientNames`: see `SummaryOptions`. Fixed for the analyzer's life. */
+  readonly clientNames?: readonly string[];
+}
+
+export function createCallAnalyzer(options: CallAnalyzerOptions = {}): CallAnalyzer {
+  const summaryOptions = { clientNames: new Set(options.clientNames ?? []) };
   const cache = new Map<string, CacheEntry>();
   /** Resolved files; a file missing here is resolved on demand. */
   const results = new Map<string, FileResult>();
@@ -138,7 +145,7 @@ export function createCallAnalyzer(): CallAnalyzer {
       entry !== undefined &&
       (version !== undefined ? entry.version === version : entry.text === text);
     if (same) return false;
-    cache.set(file, { version, text, summary: summarizeFile(file, text) });
+    cache.set(file, { version, text, summary: summarizeFile(file, text, summaryOptions) });
     if (!entry) {
       resetJoin();
       return true;
@@ -224,25 +231,68 @@ export function createCallAnalyzer(): CallAnalyzer {
   return analyzer;
 }
 
-/** Reads an app folder's `src/**` and analyses it (the CLI's entry; the server keeps an analyzer). */
+export interface AppFolderOptions {
+  analyzer?: CallAnalyzer;
+  limits?: ScanLimits;
+  /** The UI extension's folders (`stripeApps.codeAnalysis.uiFolders`); `src` by default. */
+  folders?: readonly string[];
+}
+
+/** Reads an app folder's UI sources and analyses them (the server keeps an analyzer instead). */
 export async function analyzeAppFolder(
   appFolder: string,
-  options: { analyzer?: CallAnalyzer; limits?: ScanLimits } = {},
+  options: AppFolderOptions = {},
 ): Promise<CallAnalysis> {
-  const { files, notes } = await readSourceFiles(appFolder, options.limits ?? DEFAULT_SCAN_LIMITS);
+  const { files, notes } = await readSourceFiles(
+    appFolder,
+    options.limits ?? DEFAULT_SCAN_LIMITS,
+    options.folders,
+  );
   const analyzer = options.analyzer ?? createCallAnalyzer();
   const result = analyzer.analyze(files, await readPathAliases(appFolder));
   return { ...result, notes: sortNotes([...notes, ...result.notes]) };
 }
 
+/** `analyzeAppFolder` with blocking reads (the CLI); also returns the texts it read. */
+export function analyzeAppFolderSync(
+  appFolder: string,
+  options: AppFolderOptions = {},
+): CallAnalysis & { files: SourceFile[] } {
+  const { files, notes } = readSourceFilesSync(
+    appFolder,
+    options.limits ?? DEFAULT_SCAN_LIMITS,
+    options.folders,
+  );
+  const analyzer = options.analyzer ?? createCallAnalyzer();
+  const result = analyzer.analyze(files, readPathAliasesSync(appFolder));
+  return { ...result, notes: sortNotes([...notes, ...result.notes]), files };
+}
+
 /** `compilerOptions.paths` of the app's `tsconfig.json` (no `extends`); `@/*` → `src/*` without. */
 export async function readPathAliases(appFolder: string): Promise<PathAlias[]> {
-  let config: unknown;
+  let text: string | undefined;
   try {
-    config = parse(await fs.readFile(path.join(appFolder, 'tsconfig.json'), 'utf8'));
+    text = await fs.readFile(path.join(appFolder, 'tsconfig.json'), 'utf8');
   } catch {
-    return [{ prefix: '@/', targets: ['src/'] }];
+    text = undefined;
   }
+  return pathAliases(text);
+}
+
+export function readPathAliasesSync(appFolder: string): PathAlias[] {
+  let text: string | undefined;
+  try {
+    text = readFileSync(path.join(appFolder, 'tsconfig.json'), 'utf8');
+  } catch {
+    text = undefined;
+  }
+  return pathAliases(text);
+}
+
+/** The aliases of a `tsconfig.json` text (undefined: there is none). */
+function pathAliases(text: string | undefined): PathAlias[] {
+  if (text === undefined) return [{ prefix: '@/', targets: ['src/'] }];
+  const config: unknown = parse(text);
   const options = (config as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | null)
     ?.compilerOptions;
   const baseUrl = typeof options?.baseUrl === 'string' ? options.baseUrl : '.';

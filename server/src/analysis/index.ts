@@ -1,7 +1,11 @@
 export {
   analyzeAppFolder,
+  analyzeAppFolderSync,
   createCallAnalyzer,
   readPathAliases,
+  readPathAliasesSync,
+  type AppFolderOptions,
+  type CallAnalyzerOptions,
   type ApiCall,
   type CallAnalysis,
   type CallAnalyzer,
@@ -13,8 +17,11 @@ export {
 export type { ExpandItem } from './fileSummary';
 export {
   DEFAULT_SCAN_LIMITS,
+  DEFAULT_UI_FOLDERS,
   isUiSourceFile,
+  isUiSourceFileIn,
   readSourceFiles,
+  readSourceFilesSync,
   type AnalysisNote,
   type NoteKind,
   type ScanLimits,
