@@ -437,7 +437,7 @@ function suggestionsOf(diagnostic: Diagnostic): { suggestions?: string[] } {
 /**
  * The call analysis, loaded only by the commands that read code: it brings TypeScript's parser
  * (bundled: 10 MB), which would otherwise cost every command about 0.5 s and 70 MB at start.
- * esbuild turns this `require` into a lazily run module of the same bundle.
+ * The build keeps it a bundle of its own (dist/analysis.js), required here on first use.
  */
 function loadAnalysis(): typeof Analysis {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -12,6 +12,11 @@ export const ServerCommands = {
   sortPermissions: 'stripeApps.server.sortPermissions',
   /** Shows the granted permissions (`window/showMessage`): the count lens of other editors. */
   showPermissions: 'stripeApps.server.showPermissions',
+  /**
+   * `(uri, permission)`: shows the call sites of the app's code that use a granted permission
+   * (`window/showMessage`): the call-site lens of editors without a references view.
+   */
+  showPermissionUsage: 'stripeApps.server.showPermissionUsage',
 } as const;
 
 /** Client-side command ids (package.json `contributes.commands`). */
@@ -32,6 +37,11 @@ export const ClientInternalCommands = {
    * after `position`, so the user rewrites the suggested text the edit inserted.
    */
   selectText: 'stripeApps.selectText',
+  /**
+   * `(uri, position, locations)`: VS Code's references view at `position` of `uri`, listing
+   * `locations` (`{ uri, range }`): the call sites of a granted permission, from its code lens.
+   */
+  showReferences: 'stripeApps.showReferences',
 } as const;
 
 /**

@@ -14,6 +14,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { registerCodeActions } from './lsp/codeActions';
+import { registerCodeAnalysis } from './lsp/codeAnalysis';
 import { registerCommands } from './lsp/commands';
 import { ServerContext, type ServerOptions } from './lsp/context';
 import { readClientSupport } from './lsp/clientSupport';
@@ -29,13 +30,18 @@ export { SETTINGS_SECTION } from './lsp/settings';
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const context = new ServerContext(connection, options);
-  const diagnostics = registerDiagnostics(context);
-  const settings = registerSettings(context, () => {
+  // The app's code and its manifests depend on each other: a change on either side refreshes both.
+  const code = registerCodeAnalysis(context, () => {
     diagnostics.refresh();
   });
-  registerLanguageFeatures(context);
-  registerCodeActions(context, (document) => diagnostics.validate(document));
-  registerCommands(context);
+  const diagnostics = registerDiagnostics(context, code);
+  const settings = registerSettings(context, () => {
+    code.settingsChanged();
+    diagnostics.refresh();
+  });
+  registerLanguageFeatures(context, code);
+  registerCodeActions(context, (document) => diagnostics.validate(document), code);
+  registerCommands(context, code);
   registerCustomRequests(context);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -50,6 +56,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
   connection.onInitialized(() => {
     settings.start();
+    code.start();
   });
   connection.onShutdown(() => {
     context.shuttingDown = true;
@@ -74,7 +81,8 @@ function serverCapabilities(support: ServerContext['support']): ServerCapabiliti
   if (support.pullDiagnostics) {
     capabilities.diagnosticProvider = {
       identifier: 'stripe-apps',
-      interFileDependencies: false,
+      // A manifest's findings depend on the app's code, and a source file's on the manifest.
+      interFileDependencies: true,
       workspaceDiagnostics: false,
     };
   }

@@ -4,9 +4,8 @@
  * its receiver is the UI extension's client. Pure data in, pure data out; no type checker, and the
  * app's code is never run.
  */
-import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'jsonc-parser';
+import { readPathAliases, readPathAliasesSync, type PathAlias } from './pathAliases';
 import {
   summarizeFile,
   type ClientKind,
@@ -71,13 +70,6 @@ export interface CallAnalysis {
   notes: AnalysisNote[];
 }
 
-/** `tsconfig` `paths` as prefix rewrites relative to the app folder (`@/` → `src/`). */
-export interface PathAlias {
-  prefix: string;
-  /** Replacement prefixes, tried in order, relative to the app folder with `/` separators. */
-  targets: string[];
-}
-
 export interface CallAnalyzer {
   /**
    * Analyses the given files (the whole UI source of one app), replacing the set held. A file
@@ -93,6 +85,8 @@ export interface CallAnalyzer {
   fileAnalysis(file: string): CallAnalysis;
   /** The calls of all files held, resolving only what is stale. */
   current(): CallAnalysis;
+  /** The text held for a file (what its call offsets count in), if it is held. */
+  text(file: string): string | undefined;
   /** Summaries held (for tests and the benchmark). */
   readonly cachedFiles: number;
 }
@@ -224,6 +218,9 @@ export function createCallAnalyzer(options: CallAnalyzerOptions = {}): CallAnaly
       }
       return { calls, unresolved, notes: sortNotes([...notes.values()]) };
     },
+    text(file) {
+      return cache.get(file)?.text;
+    },
     get cachedFiles() {
       return cache.size;
     },
@@ -266,52 +263,6 @@ export function analyzeAppFolderSync(
   const analyzer = options.analyzer ?? createCallAnalyzer();
   const result = analyzer.analyze(files, readPathAliasesSync(appFolder));
   return { ...result, notes: sortNotes([...notes, ...result.notes]), files };
-}
-
-/** `compilerOptions.paths` of the app's `tsconfig.json` (no `extends`); `@/*` → `src/*` without. */
-export async function readPathAliases(appFolder: string): Promise<PathAlias[]> {
-  let text: string | undefined;
-  try {
-    text = await fs.readFile(path.join(appFolder, 'tsconfig.json'), 'utf8');
-  } catch {
-    text = undefined;
-  }
-  return pathAliases(text);
-}
-
-export function readPathAliasesSync(appFolder: string): PathAlias[] {
-  let text: string | undefined;
-  try {
-    text = readFileSync(path.join(appFolder, 'tsconfig.json'), 'utf8');
-  } catch {
-    text = undefined;
-  }
-  return pathAliases(text);
-}
-
-/** The aliases of a `tsconfig.json` text (undefined: there is none). */
-function pathAliases(text: string | undefined): PathAlias[] {
-  if (text === undefined) return [{ prefix: '@/', targets: ['src/'] }];
-  const config: unknown = parse(text);
-  const options = (config as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | null)
-    ?.compilerOptions;
-  const baseUrl = typeof options?.baseUrl === 'string' ? options.baseUrl : '.';
-  const aliases: PathAlias[] = [];
-  if (options?.paths && typeof options.paths === 'object') {
-    for (const [pattern, targets] of Object.entries(options.paths as Record<string, unknown>)) {
-      if (!Array.isArray(targets)) continue;
-      const prefix = pattern.replace(/\*$/, '');
-      aliases.push({
-        prefix,
-        targets: targets
-          .filter((target): target is string => typeof target === 'string')
-          .map((target) => path.posix.normalize(`${baseUrl}/${target.replace(/\*$/, '')}`))
-          .map((target) => (pattern.endsWith('*') && !target.endsWith('/') ? `${target}/` : target))
-          .map((target) => target.replace(/^\.\//, '')),
-      });
-    }
-  }
-  return aliases.sort((a, b) => b.prefix.length - a.prefix.length);
 }
 
 type Resolved =

@@ -9,6 +9,7 @@ import { ClientInternalCommands } from '../protocol';
 import { SOURCE } from '../service/diagnostics/common';
 import type { ManifestDocument } from '../service/manifestDocument';
 import { isRecord } from '../service/settings';
+import type { CodeAnalysisPart } from './codeAnalysis';
 import { uriOf, type ServerContext } from './context';
 import { withVersionedEdit } from './workspaceEdits';
 
@@ -19,6 +20,7 @@ import { withVersionedEdit } from './workspaceEdits';
 export function registerCodeActions(
   context: ServerContext,
   validate: (document: TextDocument) => Diagnostic[],
+  code: CodeAnalysisPart,
 ): void {
   const { connection, service } = context;
 
@@ -30,12 +32,22 @@ export function registerCodeActions(
     const selectCommand = context.support.selectTextCommand
       ? { selectCommand: ClientInternalCommands.selectText }
       : {};
-    return service
-      .getCodeActions(document, params.range, withOwnDiagnostics(params, document), manifest, {
+    const actionContext = withOwnDiagnostics(params, document);
+    return [
+      ...service.getCodeActions(document, params.range, actionContext, manifest, {
         lazy: context.support.codeActionResolve,
         ...selectCommand,
-      })
-      .map((action) => withVersionedEdit(context, document, action));
+      }),
+      ...service.revokeUnusedActions(actionContext.diagnostics, manifest, document),
+    ].map((action) => withVersionedEdit(context, action));
+  }
+
+  /** A source file's fixes: grants in the manifest its findings name. */
+  function sourceActions(params: CodeActionParams, document: TextDocument): CodeAction[] {
+    const { diagnostics } = withOwnDiagnostics(params, document);
+    return service
+      .grantActions(diagnostics, (uri) => code.manifestByUri(uri))
+      .map((action) => withVersionedEdit(context, action));
   }
 
   /**
@@ -71,9 +83,11 @@ export function registerCodeActions(
   }
 
   connection.onCodeAction((params, token) =>
-    context.forDocument('codeAction', uriOf(params), 'code actions', [], token, (found) =>
-      codeActions(params, found.document, found.manifest),
-    ),
+    context.forOpenDocument('codeAction', uriOf(params), 'code actions', [], token, (document) => {
+      const found = context.manifestAt(document.uri);
+      if (found) return codeActions(params, found.document, found.manifest);
+      return code.isSourceUri(document.uri) ? sourceActions(params, document) : [];
+    }),
   );
 
   connection.onCodeActionResolve((action, token) =>
@@ -87,7 +101,6 @@ export function registerCodeActions(
         if (!found) return action;
         return withVersionedEdit(
           context,
-          found.document,
           service.resolveCodeAction(found.document, found.manifest, action),
         );
       },

@@ -8,6 +8,7 @@ import {
 } from '../protocol';
 import { runSafeSideEffect } from '../runner';
 import type { ManifestDocument } from '../service/manifestDocument';
+import { permissionSites } from '../service/codeUsageFeatures';
 import { describeGranted, purposeToKeep, sortPermissions } from '../service/permissionSummary';
 import {
   isAbsolutePath,
@@ -17,6 +18,7 @@ import {
   readSortParams,
   type Invalid,
 } from './commandArgs';
+import type { CodeAnalysisPart } from './codeAnalysis';
 import { filePathOf, shutDownError, type ServerContext } from './context';
 import { applyEdit } from './workspaceEdits';
 
@@ -37,7 +39,7 @@ type CommandHandler = (args: readonly unknown[]) => Promise<CommandResult>;
  * The server's commands (`workspace/executeCommand`), keyed by id. Each reads its arguments,
  * finds the open manifest, asks the service and applies the edit through `workspace/applyEdit`.
  */
-export function registerCommands(context: ServerContext): void {
+export function registerCommands(context: ServerContext, code: CodeAnalysisPart): void {
   const { connection, service } = context;
 
   /**
@@ -190,6 +192,27 @@ export function registerCommands(context: ServerContext): void {
       const located = locate(readSortParams(args, resolveUri), 'Show Permissions');
       if ('refused' in located) return { status: located.refused, message: located.message };
       const message = describeGranted(located.manifest);
+      await connection.sendNotification('window/showMessage', { type: MessageType.Info, message });
+      return { status: 'shown', message };
+    },
+
+    /** The call-site lens of other editors: the calls that use a permission, as a message. */
+    async [ServerCommands.showPermissionUsage](args) {
+      const [uri, permission] = args;
+      const located = locate(readSortParams([uri], resolveUri), 'Show Permission Usage');
+      if ('refused' in located) return { status: located.refused, message: located.message };
+      if (typeof permission !== 'string') {
+        return { status: 'invalid', message: 'Give the permission name after the manifest.' };
+      }
+      const usage = code.usageOfManifest(located.manifest);
+      const sites = usage ? permissionSites(usage.usage, permission, usage.locator) : [];
+      const lines = sites.map(
+        ({ site, range }) => `${site.file}:${range.start.line + 1} ${site.accessor}`,
+      );
+      const message =
+        lines.length === 0
+          ? `No call of the app's UI code uses ${permission}.`
+          : `${permission} is used by:\n${lines.join('\n')}`;
       await connection.sendNotification('window/showMessage', { type: MessageType.Info, message });
       return { status: 'shown', message };
     },

@@ -104,6 +104,28 @@ export class ServerContext {
     );
   }
 
+  /** Like `forDocument`, for any open document (a manifest or a source file of an app). */
+  forOpenDocument<T>(
+    name: HandlerName,
+    uri: string,
+    what: string,
+    empty: T,
+    token: CancellationToken,
+    answer: (document: TextDocument) => T,
+  ): Promise<T | ResponseError> {
+    return this.safe(
+      async () => {
+        await this.settingsReady;
+        this.failpoint(name);
+        const document = this.documents.get(uri);
+        return document ? answer(document) : empty;
+      },
+      empty,
+      `Error computing ${what} for ${uri}`,
+      token,
+    );
+  }
+
   /** The open manifest at `uri` and its parse, or undefined for anything else. */
   manifestAt(uri: string): OpenManifest | undefined {
     const document = this.documents.get(uri);

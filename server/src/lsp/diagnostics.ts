@@ -6,13 +6,14 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatError, runSafeNotification } from '../runner';
+import type { CodeAnalysisPart } from './codeAnalysis';
 import { isManifestUri, uriOf, type ServerContext } from './context';
 
 /** Push diagnostics wait this long after the last change of a document. */
 const PUSH_DELAY_MS = 200;
 
 export interface DiagnosticsScheduler {
-  /** The diagnostics of an open manifest, now. */
+  /** The diagnostics of an open manifest or source file, now. */
   validate(document: TextDocument): Diagnostic[];
   /** Everything may have changed (settings): pull clients are asked to pull, push ones get new. */
   refresh(): void;
@@ -22,16 +23,31 @@ export interface DiagnosticsScheduler {
 
 /**
  * Diagnostics are pulled when the client can (`textDocument/diagnostic`), pushed otherwise:
- * debounced while typing, at once for a document just opened, cleared when it closes.
+ * debounced while typing, at once for a document just opened, cleared when it closes. A manifest's
+ * depend on the app's code and a source file's on the manifest (`code`): a change on either side
+ * refreshes both.
  */
-export function registerDiagnostics(context: ServerContext): DiagnosticsScheduler {
+export function registerDiagnostics(
+  context: ServerContext,
+  code: Pick<CodeAnalysisPart, 'manifestDiagnostics' | 'sourceDiagnostics' | 'isSourceUri'>,
+): DiagnosticsScheduler {
   const { connection, documents, service } = context;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   const justOpened = new Set<string>();
 
   function validate(document: TextDocument): Diagnostic[] {
     context.failpoint('diagnostics');
-    return service.doValidation(document, service.parseManifest(document));
+    if (!isManifestUri(document.uri)) return code.sourceDiagnostics(document);
+    const manifest = service.parseManifest(document);
+    return [
+      ...service.doValidation(document, manifest),
+      ...code.manifestDiagnostics(document, manifest),
+    ];
+  }
+
+  /** The documents this server publishes diagnostics for. */
+  function diagnosed(uri: string): boolean {
+    return isManifestUri(uri) || code.isSourceUri(uri);
   }
 
   function cancelPending(uri: string): void {
@@ -41,7 +57,7 @@ export function registerDiagnostics(context: ServerContext): DiagnosticsSchedule
   }
 
   function schedulePush(document: TextDocument, delay = PUSH_DELAY_MS): void {
-    if (context.shuttingDown || context.support.pullDiagnostics || !isManifestUri(document.uri)) {
+    if (context.shuttingDown || context.support.pullDiagnostics || !diagnosed(document.uri)) {
       return;
     }
     cancelPending(document.uri);
@@ -93,7 +109,7 @@ export function registerDiagnostics(context: ServerContext): DiagnosticsSchedule
     cancelPending(uri);
     context.forgetActive(uri);
     service.forget(uri);
-    if (!context.support.pullDiagnostics && isManifestUri(uri)) {
+    if (!context.support.pullDiagnostics && diagnosed(uri)) {
       connection.sendDiagnostics({ uri, diagnostics: [] }).catch((error: unknown) => {
         context.logError(formatError(`Could not clear the diagnostics of ${uri}`, error));
       });
@@ -101,13 +117,19 @@ export function registerDiagnostics(context: ServerContext): DiagnosticsSchedule
   });
 
   connection.languages.diagnostics.on((params, token) =>
-    context.forDocument<FullDocumentDiagnosticReport, DiagnosticServerCancellationData>(
-      'diagnostics',
-      uriOf(params),
-      'the diagnostics',
+    context.safe<FullDocumentDiagnosticReport, DiagnosticServerCancellationData>(
+      async () => {
+        await context.settingsReady;
+        const uri = uriOf(params);
+        const document = context.documents.get(uri);
+        return {
+          kind: DocumentDiagnosticReportKind.Full,
+          items: document && diagnosed(uri) ? validate(document) : [],
+        };
+      },
       { kind: DocumentDiagnosticReportKind.Full, items: [] },
+      `Error computing the diagnostics of ${uriOf(params)}`,
       token,
-      (found) => ({ kind: DocumentDiagnosticReportKind.Full, items: validate(found.document) }),
     ),
   );
 

@@ -16,18 +16,18 @@ export function workspaceEdit(
   };
 }
 
-/** A code action's plain edit of this one document, made versioned when the client takes it. */
-export function withVersionedEdit(
-  context: ServerContext,
-  document: TextDocument,
-  action: CodeAction,
-): CodeAction {
+/**
+ * A code action's plain edit of one document, made versioned when the client takes that and the
+ * document is open (an edit of a manifest that is not open stays a plain `changes` map).
+ */
+export function withVersionedEdit(context: ServerContext, action: CodeAction): CodeAction {
   const changes = action.edit?.changes;
   if (!context.support.documentChanges || !changes || action.edit?.documentChanges) return action;
-  const uris = Object.keys(changes);
-  const own = changes[document.uri];
-  if (uris.length !== 1 || !own) return action;
-  return { ...action, edit: workspaceEdit(context, document, own) };
+  const [uri, ...others] = Object.keys(changes);
+  const document = uri === undefined ? undefined : context.documents.get(uri);
+  const edits = uri === undefined ? undefined : changes[uri];
+  if (!document || !edits || others.length > 0) return action;
+  return { ...action, edit: workspaceEdit(context, document, edits) };
 }
 
 /** Applies edits made against `document`'s version; answers the failure, if any. */
