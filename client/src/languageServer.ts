@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import {
   ExecuteCommandRequest,
   LanguageClient,
@@ -20,9 +20,15 @@ import {
   type ManifestInfoParams,
   type ManifestInfoResult,
   type PermissionCommandResult,
+  type PermissionListPath,
   type RevokePermissionParams,
 } from '../../server/src/protocol';
-import { MANIFEST_SELECTOR } from './manifestFiles';
+import {
+  ANY_MANIFEST_GLOB,
+  MANIFEST_SELECTOR,
+  SOURCE_GLOB,
+  SOURCE_SELECTOR,
+} from './manifestFiles';
 
 export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
 
@@ -35,6 +41,7 @@ export class ManifestLanguageServer implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<LanguageClient> | undefined;
   private readonly stateListeners: ((state: ServerState) => void)[] = [];
+  private watchers: vscode.FileSystemWatcher[] = [];
 
   constructor(
     private readonly extensionPath: string,
@@ -100,11 +107,12 @@ export class ManifestLanguageServer implements vscode.Disposable {
   revokeAll(
     document: vscode.TextDocument,
     permissions: readonly string[],
+    list?: PermissionListPath,
   ): Promise<PermissionCommandResult[] | null> {
     return this.executeCommand<PermissionCommandResult[]>(
       ServerCommands.revokePermissions,
       document,
-      { permissions },
+      { permissions, ...(list && { list }) },
     );
   }
 
@@ -113,6 +121,7 @@ export class ManifestLanguageServer implements vscode.Disposable {
     this.client = undefined;
     this.starting = undefined;
     if (client?.needsStop()) await client.stop();
+    this.disposeWatchers();
   }
 
   dispose(): void {
@@ -151,8 +160,17 @@ export class ManifestLanguageServer implements vscode.Disposable {
       },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: MANIFEST_SELECTOR,
-      synchronize: { configurationSection: 'stripeApps' },
+      // Manifests, and the app's UI extension code: the server finds the calls in the open
+      // source files of an app folder and publishes its findings on them (issue 14). The
+      // server is only started once there is a manifest, so no TypeScript workspace without a
+      // Stripe app pays for this.
+      documentSelector: [...MANIFEST_SELECTOR, ...SOURCE_SELECTOR],
+      synchronize: {
+        configurationSection: 'stripeApps',
+        // `workspace/didChangeWatchedFiles` for manifests and source files changed on disk
+        // (a branch switch, a formatter, another editor), which the editor's sync never sees.
+        fileEvents: this.watchFiles(),
+      },
       // This client runs VS Code's commands (the server gives other editors its own), and has
       // the select-text command the server may then put in quick fixes.
       initializationOptions: {
@@ -178,6 +196,20 @@ export class ManifestLanguageServer implements vscode.Disposable {
     this.output.info('Stripe Apps language server is ready');
     this.emit('running');
     return client;
+  }
+
+  /** The watchers live as long as the client: a restart makes new ones. */
+  private watchFiles(): vscode.FileSystemWatcher[] {
+    this.disposeWatchers();
+    this.watchers = [ANY_MANIFEST_GLOB, SOURCE_GLOB].map((glob) =>
+      vscode.workspace.createFileSystemWatcher(glob),
+    );
+    return this.watchers;
+  }
+
+  private disposeWatchers(): void {
+    for (const watcher of this.watchers) watcher.dispose();
+    this.watchers = [];
   }
 
   private emit(state: ServerState): void {
