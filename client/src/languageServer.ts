@@ -25,6 +25,7 @@ import {
 } from '../../server/src/protocol';
 import {
   ANY_MANIFEST_GLOB,
+  isManifestDocument,
   MANIFEST_SELECTOR,
   SOURCE_GLOB,
   SOURCE_SELECTOR,
@@ -177,6 +178,14 @@ export class ManifestLanguageServer implements vscode.Disposable {
         vscodeClient: true,
         selectTextCommand: true,
       } satisfies InitializationOptions,
+      // Source files get the findings, hovers and quick fixes of the code analysis; completion
+      // (triggered by every `"` and `:` typed) and code lenses are the manifest's only.
+      middleware: {
+        provideCompletionItem: (document, position, context, token, next) =>
+          isManifestDocument(document) ? next(document, position, context, token) : undefined,
+        provideCodeLenses: (document, token, next) =>
+          isManifestDocument(document) ? next(document, token) : [],
+      },
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
     };

@@ -68,5 +68,14 @@ describe("Red Hat's YAML extension on stripe-app.yaml", { skip }, () => {
     };
     assert.deepEqual(await validate('id: x\n'), ['Missing property "name".']);
     assert.deepEqual(await validate('$schema: https://example.test/other\nid: x\n'), []);
+    // The README's way out of Stripe's schema for one file: a modeline wins over `$schema:`.
+    assert.deepEqual(
+      await validate(`# yaml-language-server: $schema=file:///strict.json\n$schema: x\nid: x\n`),
+      ['Missing property "name".'],
+    );
+    assert.deepEqual(
+      await validate(`# yaml-language-server: $schema=none\n$schema: file:///strict.json\nid: x\n`),
+      [],
+    );
   });
 });
