@@ -186,8 +186,8 @@ describe('YAML grammar injection', () => {
       '  purpose: customer_read',
       '- permission:customer_read',
       '- xpermission: customer_read',
+      '- my_permission: customer_read',
       '- permission: customer.created',
-      '# - permission: customer_read',
     ]) {
       assert.equal(scopeOf(line), undefined, line);
     }
