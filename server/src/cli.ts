@@ -3,7 +3,15 @@
  * Exit codes: 0 no error-severity finding / done, 1 error findings (or more warnings than
  * --max-warnings) / refused, 2 usage or I/O error.
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -20,6 +28,8 @@ import {
   type ManifestDocument,
   type ManifestLanguageService,
 } from './service';
+import type { ValuePath } from './service/edits';
+import { lastProperty } from './service/manifestDocument';
 
 const NAME = 'stripe-apps-manifest';
 const BOM = '\uFEFF';
@@ -37,6 +47,8 @@ Commands:
   grant permission NAME EXPLANATION       Add NAME with EXPLANATION as its purpose, or update
                                           the purpose when NAME is already granted
   revoke permission NAME                  Remove every entry of NAME
+                                          (both edit the app's own list; in stripe-app.yaml
+                                          --extension ID edits that extension's list)
   catalog                                 List the permission catalog
 
 Options:
@@ -45,9 +57,13 @@ Options:
                             or github when GITHUB_ACTIONS=true
   --sarif-file PATH         lint also writes SARIF 2.1.0 to PATH
   --max-warnings N          lint exits 1 when it finds more than N warnings
-  --manifest PATH           The manifest grant and revoke edit (default: ./stripe-app.json);
-                            for lint and usage, the one the code is compared with (a local
-                            stripe-app.<name>.json inherits the base list unless it has its own)
+  --manifest PATH           The manifest grant and revoke edit (default: ./stripe-app.json,
+                            else ./stripe-app.yaml); for lint and usage, the one the code is
+                            compared with (a local stripe-app.<name>.json inherits the base
+                            list unless it has its own)
+  --extension ID            grant and revoke edit the permissions of the extension ID of a
+                            stripe-app.yaml (default: the app's own list,
+                            declarations.stripe_api_access.permissions)
   --app DIR                 The app folder whose code lint and usage read (default: .)
   --ui-folder DIR           A folder of the app holding UI extension code (repeatable;
                             default: src)
@@ -119,6 +135,7 @@ function run(
         'sarif-file': { type: 'string' },
         'max-warnings': { type: 'string' },
         manifest: { type: 'string' },
+        extension: { type: 'string' },
         app: { type: 'string' },
         'ui-folder': { type: 'string', multiple: true },
         'client-name': { type: 'string', multiple: true },
@@ -691,6 +708,7 @@ function printUsage(
 
 interface EditValues {
   manifest?: string | undefined;
+  extension?: string | undefined;
   force?: boolean | undefined;
 }
 
@@ -718,6 +736,74 @@ function editManifest(
   return ok ? 0 : 1;
 }
 
+/**
+ * The manifest grant and revoke edit: `--manifest`, else the folder's stripe-app.json, else its
+ * stripe-app.yaml. With both and no `--manifest` the choice is the user's.
+ */
+function editedManifest(values: EditValues, cwd: string): string {
+  if (values.manifest !== undefined) return resolve(cwd, values.manifest);
+  const v1 = resolve(cwd, 'stripe-app.json');
+  const v2 = resolve(cwd, 'stripe-app.yaml');
+  if (existsSync(v1) && existsSync(v2)) {
+    throw new UsageError(
+      'both stripe-app.json and stripe-app.yaml are here: say which to edit with --manifest',
+    );
+  }
+  return existsSync(v2) && !existsSync(v1) ? v2 : v1;
+}
+
+/**
+ * The list `--extension ID` names (the path of its value), undefined for the app's own list; or
+ * why it cannot be edited (the CLI then changes nothing and exits 1).
+ */
+function targetList(
+  manifest: ManifestDocument,
+  extension: string | undefined,
+): { list?: ValuePath } | { refused: string } {
+  if (extension === undefined) return {};
+  const file = basename(fileURLToPath(manifest.uri));
+  if (manifest.format !== 'yaml') {
+    return {
+      refused: `--extension works on a v2 manifest (stripe-app.yaml); ${file} has one permission list.`,
+    };
+  }
+  const extensions = lastProperty(manifest.rootProperties, 'extensions')?.value;
+  const items = extensions?.type === 'array' ? (extensions.items ?? []) : [];
+  const ids = items.map((item) => {
+    const id = lastProperty(item.properties ?? [], 'id')?.value;
+    return id?.type === 'string' ? String(id.value) : undefined;
+  });
+  const matches = ids.flatMap((id, index) => (id === extension ? [index] : []));
+  const known = ids.filter((id): id is string => id !== undefined);
+  if (matches.length === 0) {
+    return {
+      refused:
+        known.length === 0
+          ? `${file} has no extension with an id, so no extension "${extension}".`
+          : `${file} has no extension "${extension}"; its extensions are ${listFormat.format(known.map((id) => `"${id}"`))}.`,
+    };
+  }
+  const [index, ...others] = matches;
+  if (index === undefined || others.length > 0) {
+    return {
+      refused: `${file} has ${matches.length} extensions with the id "${extension}"; give each its own id first.`,
+    };
+  }
+  const path: ValuePath = ['extensions', index, 'permissions'];
+  if (!manifest.lists.some((list) => list.path.join('/') === path.join('/'))) {
+    return {
+      refused: `The extension "${extension}" has no permissions list; add "permissions: []" to it first.`,
+    };
+  }
+  return { list: path };
+}
+
+const listFormat = new Intl.ListFormat('en', { type: 'conjunction' });
+
+function refusal(message: string): EditOutcome {
+  return { status: 'invalid', edits: [], message };
+}
+
 function grant(
   service: ManifestLanguageService,
   name: string,
@@ -728,9 +814,15 @@ function grant(
 ): number {
   return editManifest(
     service,
-    resolve(cwd, values.manifest ?? 'stripe-app.json'),
-    (document, manifest) =>
-      service.grant(document, manifest, name, explanation, { force: values.force === true }),
+    editedManifest(values, cwd),
+    (document, manifest) => {
+      const target = targetList(manifest, values.extension);
+      if ('refused' in target) return refusal(`Cannot grant ${name}: ${target.refused}`);
+      return service.grant(document, manifest, name, explanation, {
+        force: values.force === true,
+        ...target,
+      });
+    },
     (status) => status === 'granted' || status === 'updated' || status === 'unchanged',
     output,
   );
@@ -745,8 +837,12 @@ function revoke(
 ): number {
   return editManifest(
     service,
-    resolve(cwd, values.manifest ?? 'stripe-app.json'),
-    (document, manifest) => service.revoke(document, manifest, name),
+    editedManifest(values, cwd),
+    (document, manifest) => {
+      const target = targetList(manifest, values.extension);
+      if ('refused' in target) return refusal(`Cannot revoke ${name}: ${target.refused}`);
+      return service.revoke(document, manifest, name, target.list);
+    },
     // Revoking a name that is not granted changes nothing and is not a failure (as `rm -f`).
     (status) => status !== 'invalid',
     output,

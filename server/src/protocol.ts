@@ -60,32 +60,29 @@ export interface GrantPermissionParams {
   /** Grant a name that is not in the catalog. */
   force?: boolean;
   /**
-   * The list to act on in a v2 manifest, as a path (`["extensions", 0, "permissions"]`); the
-   * app's own list by default. `stripeApps/manifestInfo` lists the paths.
+   * The permission list to edit, by the path of its value (`ManifestInfoResult.lists[i].path`,
+   * e.g. a v2 extension's `["extensions", 0, "permissions"]`); the app's own list when absent.
    */
-  list?: (string | number)[];
+  list?: PermissionListPath;
 }
+
+/** Where a permission list lives in the manifest: keys and item indexes from the top. */
+export type PermissionListPath = (string | number)[];
 
 export interface RevokePermissionParams {
   uri: string;
   version?: number;
   permission: string;
-  /**
-   * The list to act on in a v2 manifest, as a path (`["extensions", 0, "permissions"]`); the
-   * app's own list by default. `stripeApps/manifestInfo` lists the paths.
-   */
-  list?: (string | number)[];
+  /** As `GrantPermissionParams.list`. */
+  list?: PermissionListPath;
 }
 
 export interface RevokePermissionsParams {
   uri: string;
   version?: number;
   permissions: string[];
-  /**
-   * The list to act on in a v2 manifest, as a path (`["extensions", 0, "permissions"]`); the
-   * app's own list by default. `stripeApps/manifestInfo` lists the paths.
-   */
-  list?: (string | number)[];
+  /** As `GrantPermissionParams.list`. */
+  list?: PermissionListPath;
 }
 
 export type PermissionCommandStatus =
@@ -144,15 +141,13 @@ export interface ManifestInfoParams {
 
 export interface ManifestInfoResult {
   version: number;
-  /** The app's own list (the top-level `permissions`; v2 `declarations.stripe_api_access`). */
+  /** What the app's own list grants. */
   granted: { permission: string; purpose?: string }[];
-  /** Every permission list, the app's first (v2 adds one per extension). */
-  lists: {
-    label: string;
-    path: (string | number)[];
-    scope: 'app' | 'extension';
-    granted: { permission: string; purpose?: string }[];
-  }[];
+  /**
+   * Every permission list of the manifest, the app's first (a v2 manifest also has one per
+   * extension). Absent from a server that edits only the app's list.
+   */
+  lists?: PermissionListInfo[];
   catalog: {
     source: { title: string; url: string; copied: string };
     permissions: {
@@ -163,6 +158,14 @@ export interface ManifestInfoResult {
       description: string;
     }[];
   };
+}
+
+export interface PermissionListInfo {
+  path: PermissionListPath;
+  scope: 'app' | 'extension';
+  /** How to name the list to a user: `permissions`, or `extension "id"`. */
+  label: string;
+  granted: { permission: string; purpose?: string }[];
 }
 
 /** Custom request: judge a purpose text as the diagnostics would (input box validation). */

@@ -176,6 +176,7 @@ describe('the npm package', () => {
       'dist/server.js',
       'images/icon.png',
       'package.json',
+      'syntaxes/stripe-app-permissions-yaml.tmLanguage.json',
       'syntaxes/stripe-app-permissions.tmLanguage.json',
     ]);
   });

@@ -106,6 +106,7 @@ describe('the .vsix', () => {
       'extension/package.json',
       'extension/readme.md',
       'extension/schemas/stripe-app.schema.json',
+      'extension/syntaxes/stripe-app-permissions-yaml.tmLanguage.json',
       'extension/syntaxes/stripe-app-permissions.tmLanguage.json',
     ]);
   });

@@ -10,7 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type * as Analysis from '../analysis';
 import type { CallAnalyzer } from '../analysis';
 import { readPathAliases } from '../analysis/pathAliases';
-import { DEFAULT_SCAN_LIMITS, readSourceFiles } from '../analysis/sourceFiles';
+import { DEFAULT_SCAN_LIMITS, isUiSourceFileIn, readSourceFiles } from '../analysis/sourceFiles';
 import { formatError, runSafeNotification } from '../runner';
 import type { CodeUsage } from '../service/codeUsage';
 import type { ManifestAtHand, SourceLocator } from '../service/codeUsageFeatures';
@@ -226,9 +226,11 @@ export function registerCodeAnalysis(
     return { app: appAt(folder), file: path.relative(folder, filePath).split(path.sep).join('/') };
   }
 
+  /** The app and path of a UI source file (in a UI folder; not a test, not node_modules). */
   function sourceOf(uri: string): { app: AppState; file: string } | undefined {
     if (!settings().enabled || isManifestUri(uri) || !SOURCE_FILE.test(uri)) return undefined;
-    return locate(uri);
+    const found = locate(uri);
+    return found && isUiSourceFileIn(found.file, settings().uiFolders) ? found : undefined;
   }
 
   /** Reads a file that is not open again (changed on disk, or closed with its edits dropped). */

@@ -2,6 +2,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
 import type { ValuePath } from './edits';
 import { parseJsonManifest } from './json/jsonManifest';
+import { isManifestFileName, manifestFileOf } from './manifestFileNames';
 import { parseYamlManifest } from './yaml/yamlManifest';
 
 /*
@@ -143,29 +144,18 @@ export interface ManifestDocument {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Manifest files: the one definition (the client's selector, package.json and the CLI use it)
+// Manifest files: defined once in manifestFileNames.ts (the client, package.json and the CLI too)
 
-const LOCAL_MANIFEST = /(?:^|[\\/])stripe-app\.[^\\/]+\.json$/i;
-const BASE_MANIFEST = /(?:^|[\\/])stripe-app\.json$/i;
-const V2_MANIFEST = /(?:^|[\\/])stripe-app\.yaml$/i;
-
-/**
- * True for the file names this tool is for: stripe-app.json, stripe-app.<name>.json and
- * stripe-app.yaml (the CLI reads no `.yml` and no local v2 manifest).
- */
-export function isManifestFileName(path: string): boolean {
-  return BASE_MANIFEST.test(path) || LOCAL_MANIFEST.test(path) || V2_MANIFEST.test(path);
-}
+export { isManifestFileName };
 
 /** The format of a manifest by its file name: YAML for stripe-app.yaml, else JSON. */
 export function manifestFormat(uri: string): ManifestFormat {
-  return V2_MANIFEST.test(safeDecode(uri.split(/[?#]/)[0] ?? uri)) ? 'yaml' : 'json';
+  return manifestFileOf(safeDecode(uri.split(/[?#]/)[0] ?? uri))?.format ?? 'json';
 }
 
 function manifestKind(uri: string, hasExtends: boolean): ManifestKind {
-  const path = safeDecode(uri.split(/[?#]/)[0] ?? uri);
-  if (BASE_MANIFEST.test(path)) return 'base';
-  if (LOCAL_MANIFEST.test(path)) return 'local';
+  const file = manifestFileOf(safeDecode(uri.split(/[?#]/)[0] ?? uri));
+  if (file && file.format === 'json') return file.kind;
   return hasExtends ? 'local' : 'base';
 }
 
