@@ -171,6 +171,7 @@ describe('the npm package', () => {
       'CHANGELOG.md',
       'LICENSE',
       'README.md',
+      'dist/analysis.js',
       'dist/cli.js',
       'dist/extension.js',
       'dist/server.js',
