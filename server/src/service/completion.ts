@@ -294,7 +294,7 @@ function candidateNames(
     }
   }
   const grantedNames = new Set([...granted.keys()].filter((name) => name !== keep));
-  return rankPermissions(typed, permissions, grantedNames).map(({ permission }, rank) => ({
+  return rankPermissions(span.query ?? typed, permissions, grantedNames).map(({ permission }, rank) => ({
     name: permission.name,
     allowed: allowed.has(permission.name),
     typed,

@@ -17,6 +17,11 @@ export interface ReplaceSpan {
   readonly end: number;
   /** The span starts at an opening quote (VS Code then filters on text starting with it). */
   readonly quoted: boolean;
+  /**
+   * What ranks the names when it is not the text from the span's start to the cursor (the span
+   * then starts before what the user typed, e.g. at the `[` of an empty list it replaces).
+   */
+  readonly query?: string;
 }
 
 /** Snippet syntax, or plain text for clients without snippets. */

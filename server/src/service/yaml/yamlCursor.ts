@@ -214,7 +214,7 @@ function inFlowList(text: string, list: PermissionList, offset: number): CursorC
     kind: 'new-entry',
     list,
     entry: undefined,
-    span: { start: colon + 1, end: array.offset + array.length, quoted: false },
+    span: { start: colon + 1, end: array.offset + array.length, quoted: false, query: '' },
     write: (name, purpose, snippet) =>
       style.eol + entrySnippet(name, purpose, column, style, snippet),
   };
