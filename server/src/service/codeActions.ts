@@ -866,12 +866,14 @@ function grantedElsewhere(
 
 /** Two entries of the same name that say the same (names compared trimmed). */
 function sameEntry(text: string, a: PermissionEntry, b: PermissionEntry): boolean {
-  const normalised = (entry: PermissionEntry): string => {
+  const normalised = (entry: PermissionEntry): string | undefined => {
     const { offset, length } = entry.node;
     const value = parse(text.slice(offset, offset + length), [], PARSE_OPTIONS) as unknown;
     return JSON.stringify(isRecord(value) ? { ...value, permission: entry.name?.trim() } : value);
   };
-  return normalised(a) === normalised(b);
+  const first = normalised(a);
+  // A YAML entry is no JSON value: nothing parsed is no proof that both say the same.
+  return first !== undefined && first === normalised(b);
 }
 
 /**
