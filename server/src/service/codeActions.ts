@@ -428,7 +428,9 @@ function fixesAt(
     case 'purpose-whitespace':
       return purposeTextFixes(manifest, entry, offset, code, settings);
     case 'redundant-permission': {
-      const impliedBy = catalog.impliedBy(name).filter((other) => grantedWith(manifest, entry).has(other));
+      const impliedBy = catalog
+        .impliedBy(name)
+        .filter((other) => grantedWith(manifest, entry).has(other));
       if (impliedBy.length === 0) return [];
       return [
         removal(

@@ -3,12 +3,7 @@ import type { CodeLens, Range } from 'vscode-languageserver-types';
 import { ClientCommands, ServerCommands } from '../protocol';
 import { getSortEntriesEdits } from './codeActions';
 import { countPermissions, permissionCountsText } from './hover';
-import {
-  keySpan,
-  nodeRange,
-  type ManifestDocument,
-  type PermissionList,
-} from './manifestDocument';
+import { keySpan, nodeRange, type ManifestDocument, type PermissionList } from './manifestDocument';
 import type { ManifestServiceSettings } from './settings';
 
 /**

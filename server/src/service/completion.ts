@@ -191,12 +191,7 @@ function entryKeyCompletions(context: Context, at: EntryKeyContext): CompletionI
 
   if (!at.present.has('permission')) {
     result.push(
-      property(
-        'permission',
-        '',
-        'The permission name, from the catalog',
-        triggerSuggest(context),
-      ),
+      property('permission', '', 'The permission name, from the catalog', triggerSuggest(context)),
     );
   }
   if (!at.present.has('purpose')) {
@@ -294,12 +289,14 @@ function candidateNames(
     }
   }
   const grantedNames = new Set([...granted.keys()].filter((name) => name !== keep));
-  return rankPermissions(span.query ?? typed, permissions, grantedNames).map(({ permission }, rank) => ({
-    name: permission.name,
-    allowed: allowed.has(permission.name),
-    typed,
-    rank,
-  }));
+  return rankPermissions(span.query ?? typed, permissions, grantedNames).map(
+    ({ permission }, rank) => ({
+      name: permission.name,
+      allowed: allowed.has(permission.name),
+      typed,
+      rank,
+    }),
+  );
 }
 
 function permissionItemBase(context: Context, candidate: Candidate): CompletionItem {
@@ -375,11 +372,7 @@ function triggerSuggest(context: Context): { command?: Command } {
  * `filterText` starts with that quote. Other editors match the word at the cursor against the
  * label, which is the same text without the quote.
  */
-function filterTextFor(
-  context: Context,
-  span: ReplaceSpan,
-  text: string,
-): { filterText?: string } {
+function filterTextFor(context: Context, span: ReplaceSpan, text: string): { filterText?: string } {
   if (!context.features.vscodeClient) return {};
   const quote = span.quoted ? context.manifest.text.charAt(span.start) : '';
   return { filterText: `${quote}${text}` };

@@ -89,11 +89,7 @@ export interface RootKeyContext {
 }
 
 export type CursorContext =
-  | PermissionValueContext
-  | PurposeValueContext
-  | EntryKeyContext
-  | NewEntryContext
-  | RootKeyContext;
+  PermissionValueContext | PurposeValueContext | EntryKeyContext | NewEntryContext | RootKeyContext;
 
 /** The context at `offset`, from the manifest's format adapter; undefined where none applies. */
 export function cursorContext(

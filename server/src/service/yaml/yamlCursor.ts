@@ -83,7 +83,7 @@ function inList(text: string, list: PermissionList, offset: number): boolean {
   if (offset <= end) return true;
   // From the line after the list's last one to the cursor's: every line still belongs to it.
   const cursorLine = lineAround(text, offset).start;
-  for (let start = nextLineStart(text, lineAround(text, end).end); start <= cursorLine; ) {
+  for (let start = nextLineStart(text, lineAround(text, end).end); start <= cursorLine;) {
     const line = lineAround(text, start);
     const content = text.slice(line.start, line.end);
     const indent = /^ */.exec(content)?.[0].length ?? 0;
@@ -152,7 +152,13 @@ function inValue(
       write: (name) => lead + quoted(name, quote),
     };
   }
-  return { kind: 'purpose-value', list, entry, span, write: (purpose) => lead + quoted(purpose, quote) };
+  return {
+    kind: 'purpose-value',
+    list,
+    entry,
+    span,
+    write: (purpose) => lead + quoted(purpose, quote),
+  };
 }
 
 function entryKey(
@@ -174,7 +180,9 @@ function entryKey(
     present,
     keyOnly,
     write: (key, value, snippet) =>
-      keyOnly ? key : `${key}: ${value === '' ? snippet.tabStop(1, '') : scalarSnippet(value, snippet)}`,
+      keyOnly
+        ? key
+        : `${key}: ${value === '' ? snippet.tabStop(1, '') : scalarSnippet(value, snippet)}`,
   };
 }
 

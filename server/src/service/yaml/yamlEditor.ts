@@ -10,7 +10,12 @@ import {
   type YAMLSeq,
 } from 'yaml';
 import type { FormatEditor, RawEdit, ValuePath } from '../edits';
-import { detectYamlStyle, newItemColumn, yamlBlockText as blockText, type YamlStyle } from './yamlStyle';
+import {
+  detectYamlStyle,
+  newItemColumn,
+  yamlBlockText as blockText,
+  type YamlStyle,
+} from './yamlStyle';
 
 /*
  * The YAML side of the edit port (manifest v2). Every change is written from the exact source
