@@ -97,7 +97,10 @@ export function cursorContext(
   offset: number,
 ): CursorContext | undefined {
   if (manifest.limit || manifest.root === undefined || !Number.isFinite(offset)) return undefined;
+  // A malformed position (a fractional character) gives a fractional offset: no character is
+  // at it, and a scan for the line's start would never meet a line break.
+  const at = Math.floor(offset);
   return manifest.format === 'yaml'
-    ? cursorContextInYaml(manifest, offset)
-    : cursorContextInJson(manifest, offset);
+    ? cursorContextInYaml(manifest, at)
+    : cursorContextInJson(manifest, at);
 }
