@@ -48,7 +48,9 @@ interface Occurrence {
  */
 export function checkPurposes(context: RuleContext): Finding[] {
   const found: Finding[] = [];
-  for (const list of context.manifest.lists) found.push(...checkList(context, list));
+  for (const list of context.manifest.lists) {
+    for (const finding of checkList(context, list)) found.push(finding);
+  }
   return found;
 }
 
@@ -91,7 +93,9 @@ function checkList(context: RuleContext, list: PermissionList): Finding[] {
       }
     }
   }
-  for (const group of groups.values()) found.push(...reused(context, list, group));
+  for (const group of groups.values()) {
+    for (const finding of reused(context, list, group)) found.push(finding);
+  }
   return found;
 }
 
