@@ -394,7 +394,11 @@ function everyFeature(text: string): Map<string, number> {
   const diagnostics = timed('diagnostics', () =>
     local.doValidation(document, manifest, { syntaxErrors: true }),
   );
-  const offsets = [0, 1, Math.floor(text.length / 3), Math.floor(text.length / 2), text.length];
+  // Every offset of a small text (the cursor anywhere); a few of a large one.
+  const offsets =
+    text.length <= 2_000
+      ? Array.from({ length: text.length + 1 }, (_, offset) => offset)
+      : [0, 1, Math.floor(text.length / 3), Math.floor(text.length / 2), text.length];
   for (const marker of ['permission: ', 'purpose: ', '- ', '\n']) {
     const at = text.indexOf(marker);
     if (at >= 0) offsets.push(at + marker.length);
