@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { MarkupKind } from 'vscode-languageserver-types';
 import {
   InsertTextFormat,
@@ -16,7 +17,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ClientFeatures } from '../../server/src/service/clientFeatures';
 import { createManifestLanguageService } from '../../server/src/service/languageService';
 import { suggestPurpose } from '../../server/src/service/purposeSuggestion';
-import { applyEdits, rangeOf, withCursor } from './util';
+import { assertProperty, runs } from './fuzzUtil';
+import { applyEdits, doc, rangeOf, withCursor } from './util';
 
 const URI = 'file:///app/stripe-app.yaml';
 const PLAIN_TEXT_CLIENT: ClientFeatures = {
@@ -434,6 +436,73 @@ describe('YAML completion: a suggested purpose', () => {
         'permissions: []',
         `permissions:\n      - permission: invoice_read\n        purpose: "${PURPOSE('invoice_read')}"`,
       ),
+    );
+  });
+});
+
+describe('YAML completion: locale maps and any text', () => {
+  it('an English locale of a purpose map gets the suggestion; another locale nothing', () => {
+    const text = (locale: string, value: string): string =>
+      handWritten(
+        `      - permission: charge_read\n        purpose:\n          ${locale}: ${value}`,
+      );
+    const { document, list } = complete(text('en-US', '|'));
+    assert.equal(
+      accept(document, item(list, PURPOSE('charge_read'))),
+      text('en-US', PURPOSE('charge_read')),
+    );
+    assert.deepEqual(complete(text('fr-FR', '|')).list.items, []);
+  });
+
+  it('lines of manifest pieces, the cursor anywhere: every edit inside the text, no throw', () => {
+    const piece = fc.constantFrom(
+      'declarations:',
+      '  stripe_api_access:',
+      '    permissions:',
+      '    permissions: []',
+      '    permissions: [',
+      '      - permission: customer_read',
+      "      - permission: 'cust",
+      '      - permission: "',
+      '        purpose: Shows the plan.',
+      '        purpose: |',
+      '          en-US: ',
+      '      - ',
+      '      -',
+      '    - permission: x',
+      '\t- permission: y',
+      'extensions:',
+      '  - id: ext',
+      '    permissions:',
+      '      - purpose: "a',
+      '',
+      '  ',
+      '# comment',
+      '---',
+      'a: &a [1]',
+      'b: *a',
+    );
+    const eol = fc.constantFrom('\n', '\r\n', '\r');
+    assertProperty(
+      fc.property(fc.array(piece, { maxLength: 14 }), eol, fc.nat(), (lines, lineBreak, at) => {
+        const text = lines.join(lineBreak);
+        const document = doc(text, URI);
+        const service = createManifestLanguageService();
+        const offset = text.length === 0 ? 0 : at % (text.length + 1);
+        const list = service.doComplete(
+          document,
+          document.positionAt(offset),
+          service.parseManifest(document),
+        );
+        for (const candidate of list.items) {
+          const { range } = edit(candidate);
+          const start = document.offsetAt(range.start);
+          const end = document.offsetAt(range.end);
+          assert.ok(start <= offset && offset <= end, `${candidate.label} covers the cursor`);
+          assert.ok(end <= text.length);
+        }
+      }),
+      runs(300),
     );
   });
 });

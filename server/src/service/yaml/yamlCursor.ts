@@ -33,6 +33,8 @@ export function cursorContextInYaml(
     const keyOffset = line.start + (value[1]?.length ?? 0) + (value[2]?.length ?? 0);
     return inValue(text, list, offset, line, keyOffset, value[3] === 'permission');
   }
+  const locale = /^( *)([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)[ \t]*:/.exec(before);
+  if (locale) return inLocaleValue(text, list, offset, line, line.start + (locale[1]?.length ?? 0));
   const key = /^( *)(- +)?([A-Za-z_][\w.-]*)?$/.exec(before);
   const rest = /^([\w.-]*)(.*)$/.exec(after);
   if (!key || !rest) return undefined;
@@ -127,6 +129,7 @@ function inValue(
   line: Line,
   keyOffset: number,
   isPermission: boolean,
+  known?: PermissionEntry,
 ): CursorContext | undefined {
   const colon = text.indexOf(':', keyOffset);
   let start = colon + 1;
@@ -138,6 +141,7 @@ function inValue(
   const lead = text.charAt(span.start - 1) === ':' ? ' ' : '';
   const column = columnOf(text, keyOffset);
   const entry =
+    known ??
     list.entries.find((candidate) => candidate.node.offset === keyOffset) ??
     ((): PermissionEntry | undefined => {
       const above = entryAbove(list, keyOffset);
@@ -159,6 +163,25 @@ function inValue(
     span,
     write: (purpose) => lead + quoted(purpose, quote),
   };
+}
+
+/**
+ * In the text of a purpose written as a locale map (`purpose:` then `en-US: …`): a suggested
+ * purpose for an English locale, as in JSON.
+ */
+function inLocaleValue(
+  text: string,
+  list: PermissionList,
+  offset: number,
+  line: Line,
+  keyOffset: number,
+): CursorContext | undefined {
+  const entry = entryAbove(list, keyOffset);
+  const property = entry?.purposeValue?.properties?.find(
+    (candidate) => candidate.keyOffset === keyOffset,
+  );
+  if (!entry || !property || !/^en\b/i.test(property.key)) return undefined;
+  return inValue(text, list, offset, line, keyOffset, false, entry);
 }
 
 function entryKey(
