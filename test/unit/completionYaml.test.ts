@@ -60,12 +60,12 @@ function ranked(list: CompletionList): string[] {
     .map((candidate) => candidate.label);
 }
 
-/** A snippet as the editor inserts it with its tab stops left as they are. */
+/**
+ * A snippet as the editor inserts it, its tab stops' text left in place: one pass, since an
+ * escaped character (`\\`, `\$`, `\}`) stands for itself and a bare `}` closes a tab stop.
+ */
 function expand(snippet: string): string {
-  return snippet
-    .replace(/\$\{\d+:((?:\\.|[^\\}])*)\}/g, (_, text: string) => text.replace(/\\(.)/g, '$1'))
-    .replace(/\$\d+/g, '')
-    .replace(/\\([\\$}])/g, '$1');
+  return snippet.replace(/\\(.)|\$\{\d+:|\$\d+|\}/g, (_, escaped?: string) => escaped ?? '');
 }
 
 /** The document after accepting an item, its snippet expanded. */
@@ -503,6 +503,37 @@ describe('YAML completion: locale maps and any text', () => {
         }
       }),
       runs(300),
+    );
+  });
+
+  it('a new entry is the text grant writes, whatever the app name', () => {
+    const name = fc
+      .array(
+        fc.constantFrom('a', 'Z', '0', ' ', "'", ':', '#', '-', ',', '.', '"', '\\', '$', '}'),
+        {
+          minLength: 1,
+          maxLength: 12,
+        },
+      )
+      .map((chars) => chars.join(''));
+    assertProperty(
+      fc.property(name, (appName) => {
+        const text = `name: ${JSON.stringify(appName)}\nextensions:\n  - id: ext\n    permissions: [|]\n`;
+        const { document, list } = complete(text);
+        const accepted = accept(document, item(list, 'coupon_read'));
+        const service = createManifestLanguageService();
+        const plain = withCursor(text, URI).document;
+        const manifest = service.parseManifest(plain);
+        const granted = service.grant(
+          plain,
+          manifest,
+          'coupon_read',
+          service.suggestPurpose('coupon_read', manifest),
+          { list: ['extensions', 0, 'permissions'] },
+        );
+        assert.equal(accepted, applyEdits(plain, granted.edits));
+      }),
+      runs(100),
     );
   });
 });

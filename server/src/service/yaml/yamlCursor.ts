@@ -221,13 +221,14 @@ function newEntry(
   withDash: boolean,
   style: YamlStyle = detectYamlStyle(text),
 ): CursorContext {
+  const template = entryTemplate(Math.max(0, column), style);
   return {
     kind: 'new-entry',
     list,
     entry: undefined,
     span: { ...span, quoted: false },
     write: (name, purpose, snippet) => {
-      const item = entrySnippet(name, purpose, Math.max(0, column), style, snippet);
+      const item = entrySnippet(template, name, purpose, snippet);
       return withDash ? item : item.slice(Math.max(0, column) + 2);
     },
   };
@@ -241,38 +242,61 @@ function inFlowList(text: string, list: PermissionList, offset: number): CursorC
   if (text.slice(array.offset + 1, offset).trim() !== '') return undefined;
   const style = detectYamlStyle(text);
   const column = newItemColumn(columnOf(text, list.property.keyOffset), style);
+  const template = entryTemplate(column, style);
   return {
     kind: 'new-entry',
     list,
     entry: undefined,
     span: { start: colon + 1, end: array.offset + array.length, quoted: false, query: '' },
-    write: (name, purpose, snippet) =>
-      style.eol + entrySnippet(name, purpose, column, style, snippet),
+    write: (name, purpose, snippet) => style.eol + entrySnippet(template, name, purpose, snippet),
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Text
 
-/**
- * The entry grant would insert (yamlStyle.ts), as a snippet: its purpose's scalar becomes tab
- * stop 1 (inside its quotes when it has some), everything else is literal.
- */
-function entrySnippet(
-  name: string,
-  purpose: string,
-  column: number,
-  style: YamlStyle,
-  snippet: SnippetWriter,
-): string {
-  const text = yamlEntryText(name, purpose, column, style);
-  const at = text.lastIndexOf('purpose: ') + 'purpose: '.length;
-  return snippet.literal(text.slice(0, at)) + scalarSnippet(text.slice(at), snippet, true);
+/** The text around an entry's name and purpose, as grant writes an entry (yamlStyle.ts). */
+interface EntryTemplate {
+  readonly beforeName: string;
+  readonly beforePurpose: string;
+  readonly after: string;
 }
 
-/** A purpose as a YAML scalar whose text is tab stop 1 (`rendered`: already a scalar). */
-function scalarSnippet(value: string, snippet: SnippetWriter, rendered = false): string {
-  const scalar = rendered ? value : plainOrQuoted(value);
+const NAME_MARK = 'name_mark';
+const PURPOSE_MARK = 'purpose_mark';
+
+/** Laid out once per completion with two plain markers, then filled in for each name. */
+function entryTemplate(column: number, style: YamlStyle): EntryTemplate {
+  const text = yamlEntryText(NAME_MARK, PURPOSE_MARK, column, style);
+  const name = text.indexOf(NAME_MARK);
+  const purpose = text.indexOf(PURPOSE_MARK);
+  return {
+    beforeName: text.slice(0, name),
+    beforePurpose: text.slice(name + NAME_MARK.length, purpose),
+    after: text.slice(purpose + PURPOSE_MARK.length),
+  };
+}
+
+/**
+ * The entry grant would insert, as a snippet: its purpose's scalar becomes tab stop 1 (inside
+ * its quotes when it has some), everything else is literal.
+ */
+function entrySnippet(
+  template: EntryTemplate,
+  name: string,
+  purpose: string,
+  snippet: SnippetWriter,
+): string {
+  return (
+    snippet.literal(template.beforeName + plainOrQuoted(name) + template.beforePurpose) +
+    scalarSnippet(purpose, snippet) +
+    snippet.literal(template.after)
+  );
+}
+
+/** A purpose as a YAML scalar whose text is tab stop 1. */
+function scalarSnippet(value: string, snippet: SnippetWriter): string {
+  const scalar = plainOrQuoted(value);
   const quote = scalar.charAt(0);
   if ((quote === '"' || quote === "'") && scalar.length >= 2 && scalar.endsWith(quote)) {
     return quote + snippet.tabStop(1, scalar.slice(1, -1)) + snippet.literal(quote);
@@ -287,8 +311,13 @@ function quoted(value: string, quote: string): string {
   return plainOrQuoted(value);
 }
 
+/** Words and sentences any YAML writer leaves plain (`stringify` is slow for 136 names). */
+const SURELY_PLAIN = /^[A-Za-z][\w ,.'()/-]*$/;
+const KEYWORD = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
+
 /** The `yaml` package's own choice: plain when the text allows it, else quoted. */
 function plainOrQuoted(value: string): string {
+  if (SURELY_PLAIN.test(value) && !value.endsWith(' ') && !KEYWORD.test(value)) return value;
   return stringify(value, { lineWidth: 0 }).replace(/\n$/, '');
 }
 
