@@ -20,6 +20,7 @@ import {
   containsOffset,
   parseManifest,
   entryAtOffset,
+  grantedWith,
   propertySpan,
   type ManifestDocument,
   type PermissionEntry,
@@ -427,7 +428,9 @@ function fixesAt(
     case 'purpose-whitespace':
       return purposeTextFixes(manifest, entry, offset, code, settings);
     case 'redundant-permission': {
-      const impliedBy = catalog.impliedBy(name).filter((other) => manifest.granted.has(other));
+      const impliedBy = catalog
+        .impliedBy(name)
+        .filter((other) => grantedWith(manifest, entry).has(other));
       if (impliedBy.length === 0) return [];
       return [
         removal(
@@ -497,7 +500,7 @@ function eventTypeFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix
   const permissions = catalog.eventPermissions(name);
   if (!permissions) return [];
   const needed = [...new Set(['event_read', ...permissions.filter((p) => catalog.has(p))])];
-  const missing = needed.filter((permission) => !manifest.granted.has(permission));
+  const missing = needed.filter((permission) => !grantedWith(manifest, entry).has(permission));
   if (missing.length === 0) {
     return [removal(entry, `Remove "${name}" (${quoted(needed)} already granted)`, true)];
   }
@@ -520,7 +523,7 @@ function combinedEntryFixes(
   const parts = [...new Set(name.split(/[\s,;|]+/).filter((part) => part !== ''))];
   if (parts.length < 2) return [];
   const allowed = new Set(settings.allowedPermissions);
-  const missing = parts.filter((part) => !manifest.granted.has(part));
+  const missing = parts.filter((part) => !grantedWith(manifest, entry).has(part));
   if (missing.length === 0) {
     return [removal(entry, `Remove the entry (${quoted(parts)} already granted)`, true)];
   }
@@ -552,7 +555,7 @@ function duplicateFixes(
   settings: ManifestServiceSettings,
 ): Fix[] {
   const name = entry.name?.trim() ?? '';
-  const first = manifest.granted.get(name)?.[0];
+  const first = grantedWith(manifest, entry).get(name)?.[0];
   if (!first || first === entry) return [];
   const same =
     entry.purposeValue === undefined ||
@@ -860,17 +863,19 @@ function grantedElsewhere(
   name: string,
   entry: PermissionEntry,
 ): boolean {
-  return (manifest.granted.get(name) ?? []).some((other) => other !== entry);
+  return (grantedWith(manifest, entry).get(name) ?? []).some((other) => other !== entry);
 }
 
 /** Two entries of the same name that say the same (names compared trimmed). */
 function sameEntry(text: string, a: PermissionEntry, b: PermissionEntry): boolean {
-  const normalised = (entry: PermissionEntry): string => {
+  const normalised = (entry: PermissionEntry): string | undefined => {
     const { offset, length } = entry.node;
     const value = parse(text.slice(offset, offset + length), [], PARSE_OPTIONS) as unknown;
     return JSON.stringify(isRecord(value) ? { ...value, permission: entry.name?.trim() } : value);
   };
-  return normalised(a) === normalised(b);
+  const first = normalised(a);
+  // A YAML entry is no JSON value: nothing parsed is no proof that both say the same.
+  return first !== undefined && first === normalised(b);
 }
 
 /**

@@ -357,15 +357,29 @@ export function containsOffset(
   return offset >= span.offset && offset < span.offset + span.length;
 }
 
-/** The entry whose element holds `offset`, by binary search: entries are in document order. */
+/**
+ * The entry whose element holds `offset`, in any permission list (v2 has the app's and one per
+ * extension), by binary search in each: a list's entries are in document order.
+ */
 export function entryAtOffset(
   manifest: ManifestDocument,
   offset: number,
   edge: OffsetEdge = 'cursor',
 ): PermissionEntry | undefined {
-  const { entries } = manifest;
   // A malformed position gives NaN, which every comparison below would let through.
   if (!Number.isFinite(offset)) return undefined;
+  for (const list of manifest.lists) {
+    const found = entryInList(list.entries, offset, edge);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function entryInList(
+  entries: readonly PermissionEntry[],
+  offset: number,
+  edge: OffsetEdge,
+): PermissionEntry | undefined {
   // A cursor is at an element from one past its start; a character, from its start.
   const at = edge === 'cursor' ? offset - 1 : offset;
   let low = 0;
@@ -379,6 +393,27 @@ export function entryAtOffset(
     else return entry;
   }
   return undefined;
+}
+
+/** The list an entry belongs to (its names are the ones granted "with" it). */
+export function listOfEntry(
+  manifest: ManifestDocument,
+  entry: PermissionEntry,
+): PermissionList | undefined {
+  return manifest.lists.find((list) => list.entries[entry.index] === entry);
+}
+
+/** The names granted in an entry's own list (duplicates and implied names are per list). */
+export function grantedWith(
+  manifest: ManifestDocument,
+  entry: PermissionEntry,
+): ReadonlyMap<string, readonly PermissionEntry[]> {
+  return listOfEntry(manifest, entry)?.granted ?? manifest.granted;
+}
+
+/** The list whose key holds `offset` (the character at it). */
+export function listAtKey(manifest: ManifestDocument, offset: number): PermissionList | undefined {
+  return manifest.lists.find((list) => containsOffset(keySpan(list.property), offset));
 }
 
 function stringValue(properties: readonly PropertySpan[], key: string): string | undefined {

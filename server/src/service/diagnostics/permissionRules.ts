@@ -1,6 +1,11 @@
 import { DiagnosticTag } from 'vscode-languageserver-types';
 import { catalog } from '../catalog';
-import { nodeRange, type PermissionEntry, type ValueSpan } from '../manifestDocument';
+import {
+  nodeRange,
+  type PermissionEntry,
+  type PermissionList,
+  type ValueSpan,
+} from '../manifestDocument';
 import { suggestPermissionNames } from '../nameSuggestions';
 import {
   PERMISSIONS_REFERENCE_URL,
@@ -20,19 +25,33 @@ export function isAcceptedName(name: string, allowed: ReadonlySet<string>): bool
   return catalog.has(name) || allowed.has(name) || catalog.retired(name) !== undefined;
 }
 
-/** The permission names: unknown, retired, combined, event types, duplicates and annotations. */
+/**
+ * The permission names of every list (v2: the app's and each extension's): unknown, retired,
+ * combined, event types, duplicates and annotations. Each list stands alone: a name granted by
+ * the app and again by an extension is no duplicate, and implies nothing across lists.
+ */
 export function checkPermissions(context: RuleContext): Finding[] {
   const found: Finding[] = [];
-  for (const entry of context.manifest.entries) {
-    if (entry.name === undefined || entry.name.trim() === '') continue;
-    const node = entry.permissionValue;
-    if (node?.type !== 'string') continue;
-    for (const finding of checkName(context, entry, entry.name, node)) {
-      if (finding) found.push(finding);
+  for (const list of context.manifest.lists) {
+    for (const entry of list.entries) {
+      if (entry.name === undefined || entry.name.trim() === '') continue;
+      const node = entry.permissionValue;
+      if (node?.type !== 'string') continue;
+      for (const finding of checkName(context, list, entry, entry.name, node)) {
+        if (finding) found.push(finding);
+      }
     }
+    checkDuplicates(context, list, found);
   }
-  checkDuplicates(context, found);
   return found;
+}
+
+/**
+ * Where a finding's entry is: its index, and the list's path when it is an extension's (the
+ * app's list is the default, so v1 data is unchanged).
+ */
+export function entryData(list: PermissionList, entry: PermissionEntry): Record<string, unknown> {
+  return list.scope === 'app' ? { index: entry.index } : { index: entry.index, list: list.path };
 }
 
 // Most names are valid and have nothing to report: one shared empty answer for them.
@@ -40,18 +59,19 @@ const NOTHING: readonly (Finding | undefined)[] = Object.freeze([]);
 
 function checkName(
   context: RuleContext,
+  list: PermissionList,
   entry: PermissionEntry,
   name: string,
   node: ValueSpan,
 ): readonly (Finding | undefined)[] {
   const { allowed } = context;
   const span = nodeSpan(node);
-  const index = entry.index;
+  const at = entryData(list, entry);
   const info = catalog.get(name);
   if (info) {
     const restricted = catalog.restricted(name);
     const legacy = catalog.legacy(name);
-    const { granted } = context.manifest;
+    const { granted } = list;
     const implying = catalog.impliedBy(name);
     if (!restricted && !legacy && !implying.some((other) => granted.has(other))) return NOTHING;
     const href = info.docsUrl ?? PERMISSIONS_REFERENCE_URL;
@@ -63,7 +83,7 @@ function checkName(
           'restricted-permission',
           span,
           `Restricted permission "${name}": remove it unless Stripe enabled it.`,
-          { href: PERMISSIONS_REFERENCE_URL, data: { index, name } },
+          { href: PERMISSIONS_REFERENCE_URL, data: { ...at, name } },
         ),
       );
     }
@@ -74,7 +94,7 @@ function checkName(
           'legacy-permission',
           span,
           `Legacy API (${info.resource}): keep "${name}" only if the app still uses it.`,
-          { href, tags: [DiagnosticTag.Deprecated], data: { index, name } },
+          { href, tags: [DiagnosticTag.Deprecated], data: { ...at, name } },
         ),
       );
     }
@@ -89,7 +109,7 @@ function checkName(
           {
             href: PERMISSIONS_REFERENCE_URL,
             tags: [DiagnosticTag.Unnecessary],
-            data: { index, name, impliedBy },
+            data: { ...at, name, impliedBy },
           },
         ),
       );
@@ -113,7 +133,7 @@ function checkName(
         {
           href: PERMISSIONS_REFERENCE_URL,
           tags: [DiagnosticTag.Deprecated],
-          data: { index, name, replacements: [...retired.replacements] },
+          data: { ...at, name, replacements: [...retired.replacements] },
         },
       ),
     ];
@@ -127,13 +147,13 @@ function checkName(
         'unknown-permission',
         span,
         `White space makes ${JSON.stringify(name)} unknown: write "${trimmed}".`,
-        { href: PERMISSIONS_REFERENCE_URL, data: { index, name, suggestions: [trimmed] } },
+        { href: PERMISSIONS_REFERENCE_URL, data: { ...at, name, suggestions: [trimmed] } },
       ),
     ];
   }
 
   const needed = catalog.eventPermissions(trimmed);
-  if (needed) return [eventType(context, entry, trimmed, needed, node)];
+  if (needed) return [eventType(context, list, entry, trimmed, needed, node)];
 
   const parts = trimmed.split(SEPARATORS).filter((part) => part !== '');
   const nameLike = parts.filter(
@@ -146,7 +166,7 @@ function checkName(
         'multiple-permissions-in-entry',
         span,
         `${parts.length} permissions in one string: give each its own entry.`,
-        { href: PERMISSIONS_REFERENCE_URL, data: { index, name, names: parts } },
+        { href: PERMISSIONS_REFERENCE_URL, data: { ...at, name, names: parts } },
       ),
     ];
   }
@@ -162,7 +182,7 @@ function checkName(
   return [
     makeFinding(context, 'unknown-permission', span, message, {
       href: PERMISSIONS_REFERENCE_URL,
-      data: { index, name, suggestions },
+      data: { ...at, name, suggestions },
     }),
   ];
 }
@@ -170,6 +190,7 @@ function checkName(
 /** An event type given as a permission: name what that event needs instead. */
 function eventType(
   context: RuleContext,
+  list: PermissionList,
   entry: PermissionEntry,
   eventName: string,
   eventPermissions: readonly string[],
@@ -180,7 +201,7 @@ function eventType(
   const needed = [
     ...new Set(['event_read', ...eventPermissions.filter((name) => catalog.has(name))]),
   ];
-  const { granted } = context.manifest;
+  const { granted } = list;
   const suggestions = needed.filter((name) => !granted.has(name));
   const advice =
     suggestions.length === 0
@@ -193,15 +214,18 @@ function eventType(
     `Event type, not a permission: ${advice}.`,
     {
       href: PERMISSIONS_REFERENCE_URL,
-      data: { index: entry.index, name: entry.name ?? eventName, needed, suggestions },
+      data: { ...entryData(list, entry), name: entry.name ?? eventName, needed, suggestions },
     },
   );
 }
 
-/** Every later entry of a name granted twice, pointing back at the first; added to `found`. */
-function checkDuplicates(context: RuleContext, found: Finding[]): void {
-  const { document, manifest } = context;
-  for (const [name, entries] of manifest.granted) {
+/**
+ * Every later entry of a name granted twice in one list, pointing back at the first; added to
+ * `found`.
+ */
+function checkDuplicates(context: RuleContext, list: PermissionList, found: Finding[]): void {
+  const { document } = context;
+  for (const [name, entries] of list.granted) {
     if (entries.length < 2) continue;
     const first = entries[0]?.permissionValue;
     if (!first) continue;
@@ -229,7 +253,7 @@ function checkDuplicates(context: RuleContext, found: Finding[]): void {
       const finding = makeFinding(context, 'duplicate-permission', nodeSpan(node), message, {
         href: PERMISSIONS_REFERENCE_URL,
         relatedInformation,
-        data: { index: entry.index, name, firstIndex },
+        data: { ...entryData(list, entry), name, firstIndex },
       });
       if (finding) found.push(finding);
     }

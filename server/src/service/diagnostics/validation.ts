@@ -55,13 +55,10 @@ export function validateManifest(
     return finding ? [toDiagnostic(document, finding)] : [];
   }
   const findings: Finding[] = [];
-  if (options.syntaxErrors) findings.push(...syntaxFindings(context));
-  findings.push(
-    ...checkStructure(context),
-    ...checkVersion(context),
-    ...checkPermissions(context),
-    ...checkPurposes(context),
-  );
+  const families = [checkStructure, checkVersion, checkPermissions, checkPurposes];
+  if (options.syntaxErrors) families.unshift(syntaxFindings);
+  // A loop, not a spread: a large file has more findings than a call takes arguments.
+  for (const family of families) for (const finding of family(context)) findings.push(finding);
   // Document order; the sort is stable, so one place keeps the rule families' order.
   findings.sort((a, b) => a.start - b.start);
   const reported = mostSevere(findings, options.maxProblems ?? 0);
