@@ -26,7 +26,10 @@ const common = {
 const analysisApart = {
   name: 'analysis-apart',
   setup(build) {
-    build.onResolve({ filter: /^\.\.?\/analysis$/ }, () => ({ path: './analysis.js', external: true }));
+    build.onResolve({ filter: /^\.\.?\/analysis$/ }, () => ({
+      path: './analysis.js',
+      external: true,
+    }));
   },
 };
 
