@@ -140,6 +140,12 @@ function workbench(page, folder) {
     editorText() {
       return editor.locator('.view-lines');
     },
+    /** A token rendered as exactly `text` (not a comment or string holding it), for clicking. */
+    exactToken(text) {
+      return editor
+        .locator('.view-line span span', { hasText: new RegExp(`^${escapeRegExp(text)}$`) })
+        .first();
+    },
     /** The word `text` rendered in the editor (first match), for hovering and clicking. */
     token(text) {
       return editor.locator('.view-line span span', { hasText: text }).first();
@@ -154,7 +160,7 @@ function workbench(page, folder) {
       try {
         await page.waitForFunction(
           () =>
-            /Stripe Apps: (ready|\d+ permissions)/.test(
+            /Stripe Apps( \(manifest v2\))?: (ready|\d+ permissions)/.test(
               document.getElementById('status.languageStatus')?.getAttribute('aria-label') ?? '',
             ),
           undefined,
@@ -691,12 +697,12 @@ const scenarios = [
       await ui.see(page.locator('.monaco-editor .squiggly-warning'), 'a warning squiggle', 60_000);
       await page.keyboard.press('Control+Shift+M');
       const problem = page.locator('.markers-panel .monaco-list-row', {
-        hasText: 'needs customer_read',
+        hasText: /customers\.list. needs .customer_read/,
       });
       await ui.see(problem, 'a Problems entry: customers.list needs customer_read');
       log(`  problem: ${(await problem.first().getAttribute('aria-label')) ?? ''}`);
       await page.screenshot({ path: screenshotPath('i14-code-problems') });
-      await ui.token('customers').click();
+      await ui.token('list').click();
       const bulb = page.locator('.lightBulbWidget');
       await ui.see(bulb, 'the light bulb');
       await bulb.first().click();
@@ -737,30 +743,49 @@ const scenarios = [
       const label = (await problem.first().getAttribute('aria-label')) ?? '';
       log(`  problem: ${label}`);
       expect(
-        /unused-permission|no code/i.test(label),
-        `expected an unused-permission entry: ${label}`,
+        /No UI call needs invoice_read; revoke it/.test(label),
+        `expected the unused-permission entry: ${label}`,
       );
       await page.screenshot({ path: screenshotPath('i14-unused-problems') });
+      await ui.token('invoice_read').click();
+      const bulb = page.locator('.lightBulbWidget');
+      await ui.see(bulb, 'the light bulb');
+      await bulb.first().click();
+      const fix = page.locator('.action-widget').locator('.action-list-item, .monaco-list-row', {
+        hasText: 'Revoke invoice_read',
+      });
+      await ui.see(fix, 'the quick fix "Revoke invoice_read"');
+      await fix.first().click();
+      await ui.waitForLine('invoice_read', 'invoice_read gone from the editor', { absent: true });
+      await page.keyboard.press('Control+S');
+      const disk = await ui.waitForDisk(
+        'stripe-app.json',
+        (text) => parses(text) && !text.includes('invoice_read'),
+        'invoice_read revoked on disk',
+      );
+      expect(
+        JSON.stringify(JSON.parse(disk).permissions) === '[]',
+        `an empty permissions array remains:\n${disk}`,
+      );
+      await ui.gone(problem, 'the unused-permission entry in Problems');
+      await page.screenshot({ path: screenshotPath('i14-unused-revoked') });
     },
   },
   {
     name: 'i15-v2',
     fixture: 'v2',
-    title: 'stripe-app.yaml: completion, hover, a quick fix and Grant, the file on disk checked',
+    title: 'stripe-app.yaml: hover, a quick fix, completion and Grant, the file on disk checked',
     async run(ui) {
       const { page } = ui;
       const quickInput = page.locator('.quick-input-widget');
       const box = quickInput.locator('input');
       await ui.openFile('stripe-app.yaml');
       await ui.waitForServerReady();
-      await ui.see(
-        page.locator(
-          '[id="status.languageStatus"][aria-label*="manifest v2"], .language-status-hover, [id="status.languageStatus"]',
-        ),
-        'the language status item',
-      );
+      const status = await page.locator('[id="status.languageStatus"]').getAttribute('aria-label');
+      log(`  status: ${status ?? ''}`);
+      expect(/manifest v2/.test(status ?? ''), `the status item says "manifest v2": ${status}`);
       // Hover on a granted name.
-      const token = ui.token('customer_read');
+      const token = ui.exactToken('customer_read');
       await ui.see(token, 'customer_read in the editor');
       await token.hover();
       await ui.see(
@@ -768,8 +793,9 @@ const scenarios = [
         'a hover for customer_read',
       );
       await page.screenshot({ path: screenshotPath('i15-v2-hover') });
+      await page.keyboard.press('Escape');
       // The misspelled name: its quick fix.
-      await ui.token('invoice_wrte').click();
+      await ui.exactToken('invoice_wrte').click();
       const bulb = page.locator('.lightBulbWidget');
       await ui.see(bulb, 'the light bulb');
       await bulb.first().click();
@@ -777,18 +803,15 @@ const scenarios = [
         hasText: 'invoice_write',
       });
       await ui.see(fix, 'a quick fix offering invoice_write');
+      await page.screenshot({ path: screenshotPath('i15-v2-quick-fix') });
       await fix.first().click();
       await ui.waitForLine(
         /^ {6}- permission: invoice_write$/,
         'the name replaced by invoice_write',
       );
-      // Completion in a new entry, typed at the end of the app's list (line 12).
-      await ui.goTo(12, 1);
-      await page.keyboard.press('End');
-      await page.keyboard.press('Enter');
-      await page.keyboard.press('Home');
-      await page.keyboard.press('Shift+End');
-      await page.keyboard.type('      - permission: payout_r');
+      // Completion: the name charge_read retyped as a partial word.
+      await ui.exactToken('charge_read').dblclick();
+      await page.keyboard.type('payout_r');
       const suggest = page.locator('.editor-widget.suggest-widget.visible');
       try {
         await suggest.waitFor({ state: 'visible', timeout: 5_000 });
@@ -799,6 +822,8 @@ const scenarios = [
         suggest.locator('.monaco-list-row.focused', { hasText: 'payout_read' }),
         'payout_read focused in the suggest widget',
       );
+      const rows = await suggestRows(suggest);
+      log(`  suggest rows: ${rows.map((row) => row.label).join(', ')}`);
       await page.screenshot({ path: screenshotPath('i15-v2-completion') });
       await page.keyboard.press('Enter');
       await ui.waitForLine(
@@ -806,8 +831,15 @@ const scenarios = [
         'the partial name replaced by payout_read',
       );
       await page.keyboard.press('Control+S');
-      // Grant from the command palette, into the app's list.
+      // Grant: the list first (the app's, preselected), then the name and the purpose.
       await ui.runCommand('Stripe Apps: Grant Permission');
+      await ui.see(
+        quickInput.locator('.quick-input-list .monaco-list-row.focused', {
+          hasText: 'App permissions',
+        }),
+        'the app-level list preselected',
+      );
+      await page.keyboard.press('Enter');
       await box.fill('product_read');
       await ui.see(
         quickInput.locator('.quick-input-list .monaco-list-row.focused', {
@@ -816,28 +848,18 @@ const scenarios = [
         'product_read focused in the Quick Pick',
       );
       await page.keyboard.press('Enter');
-      // v2 with an extension list: the list is picked (the app's is first) when asked.
-      const appListRow = quickInput.locator('.quick-input-list .monaco-list-row', {
-        hasText: /app|declarations/i,
-      });
-      if (
-        await appListRow
-          .first()
-          .isVisible()
-          .catch(() => false)
-      )
-        await page.keyboard.press('Enter');
       await box.fill('Lists the products a merchant can attach to an order note.');
       await page.keyboard.press('Enter');
       await ui.gone(box, 'the purpose box');
       const entry =
-        '      - permission: product_read\n        purpose: Lists the products a merchant can attach to an order note.\n';
+        '      - permission: product_read\n        purpose: Lists the products a merchant can attach to an order note.\nui_extension:';
       const disk = await ui.waitForDisk(
         'stripe-app.yaml',
-        (text) => text.includes(entry) && text.includes('extensions:\n  - id: notes'),
-        'the entry in YAML style, saved, before extensions',
+        (text) => text.includes(entry),
+        'the entry in YAML style, saved at the end of the app list',
       );
-      expect(disk.startsWith('# A v2 manifest'), `the comment stays first:\n${disk}`);
+      expect(disk.startsWith('# A v2 workspace'), `the comments stay first:\n${disk}`);
+      expect(disk.includes('- permission: payout_read\n'), `the completed name saved:\n${disk}`);
       await page.screenshot({ path: screenshotPath('i15-v2-grant') });
     },
   },

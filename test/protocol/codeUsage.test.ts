@@ -9,6 +9,7 @@ import {
   CodeLensRequest,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticRequest,
+  ExecuteCommandRequest,
   FileChangeType,
   HoverRequest,
   type CodeAction,
@@ -16,7 +17,9 @@ import {
   type DocumentDiagnosticReport,
   type Hover,
 } from 'vscode-languageserver-protocol/node';
+import { ClientCommands, ServerCommands } from '../../server/src/protocol';
 import { TestClient, editsOf } from './client';
+import { NEOVIM_0_7_CAPABILITIES } from './otherEditors';
 
 /*
  * The app's code against its manifest, across files: a source file's findings follow the
@@ -106,14 +109,27 @@ describe('code usage across files (pull diagnostics)', () => {
       context: { diagnostics },
     })) as CodeAction[];
     const grant = actions.find((action) => action.title === 'Grant customer_read');
-    assert.ok(grant?.edit, `a Grant fix: ${JSON.stringify(actions.map((a) => a.title))}`);
-    // A versioned edit of the open manifest, which the client applies.
-    assert.deepEqual(
-      editsOf(grant.edit).map(([uri, version]) => [uri, version]),
-      [[app.manifestUri, client.version(app.manifestUri)]],
-    );
+    // VS Code runs its Grant command, which grants through the server and saves the manifest.
+    assert.deepEqual(grant?.command, {
+      title: 'Grant customer_read',
+      command: ClientCommands.grantPermission,
+      arguments: [
+        'customer_read',
+        'Allows Code App to list and retrieve customer details when you use it in the Stripe Dashboard.',
+        app.manifestUri,
+      ],
+    });
+    assert.equal(grant.edit, undefined);
     const since = client.refreshes.mark();
-    for (const [target, , edits] of editsOf(grant.edit)) await client.edit(target, edits);
+    const result: unknown = await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: ServerCommands.grantPermission,
+      arguments: grant.command.arguments,
+    });
+    assert.deepEqual(result, {
+      status: 'granted',
+      permission: 'customer_read',
+      message: 'Granted customer_read.',
+    });
     assert.match(client.text(app.manifestUri), /"permission": "customer_read"/);
     await client.refreshes.next(() => true, since, 'a refresh after the manifest changed');
     assert.deepEqual((await pull(app.appUri)).map(summary), []);
@@ -188,6 +204,49 @@ describe('code usage across files (push diagnostics)', () => {
     const since = client.diagnostics.mark();
     await client.close(app.appUri);
     const cleared = await client.nextDiagnostics(app.appUri, since);
+    assert.deepEqual(cleared.diagnostics, []);
+  });
+});
+
+describe('code usage in another editor (Neovim 0.7: push, no VS Code commands)', () => {
+  let client: TestClient;
+  let app: ReturnType<typeof makeApp>;
+  before(async () => {
+    app = makeApp();
+    client = await TestClient.start({ pull: false, capabilities: NEOVIM_0_7_CAPABILITIES });
+  });
+  after(() => {
+    client.dispose();
+    rmSync(app.folder, { recursive: true, force: true });
+  });
+
+  it('the Grant fix is an edit of the manifest, which turns the finding off', async () => {
+    const since = client.diagnostics.mark();
+    await client.open(app.manifestUri, MANIFEST);
+    await client.open(app.appUri, APP, 'typescriptreact');
+    const source = await client.nextDiagnostics(
+      app.appUri,
+      since,
+      (params) => params.diagnostics.length > 0,
+    );
+    const [missing] = source.diagnostics;
+    assert.ok(missing);
+    // Neovim asks for the actions of a range without the diagnostics: the server finds its own.
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: app.appUri },
+      range: missing.range,
+      context: { diagnostics: [] },
+    })) as CodeAction[];
+    const grant = actions.find((action) => action.title === 'Grant customer_read');
+    assert.ok(grant?.edit, `a Grant edit: ${JSON.stringify(actions)}`);
+    assert.equal(grant.command, undefined);
+    const after = client.diagnostics.mark();
+    for (const [target, , edits] of editsOf(grant.edit)) await client.edit(target, edits);
+    const cleared = await client.nextDiagnostics(
+      app.appUri,
+      after,
+      (params) => params.diagnostics.length === 0,
+    );
     assert.deepEqual(cleared.diagnostics, []);
   });
 });

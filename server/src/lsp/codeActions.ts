@@ -5,7 +5,7 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ClientInternalCommands } from '../protocol';
+import { ClientCommands, ClientInternalCommands } from '../protocol';
 import { SOURCE } from '../service/diagnostics/common';
 import type { ManifestDocument } from '../service/manifestDocument';
 import { isRecord } from '../service/settings';
@@ -45,8 +45,13 @@ export function registerCodeActions(
   /** A source file's fixes: grants in the manifest its findings name. */
   function sourceActions(params: CodeActionParams, document: TextDocument): CodeAction[] {
     const { diagnostics } = withOwnDiagnostics(params, document);
+    // VS Code's Grant command grants the same way and saves the manifest (an edit of another
+    // file would be left unsaved); other editors get the edit.
+    const options = context.support.features.vscodeClient
+      ? { grantCommand: ClientCommands.grantPermission }
+      : {};
     return service
-      .grantActions(diagnostics, (uri) => code.manifestByUri(uri))
+      .grantActions(diagnostics, (uri) => code.manifestByUri(uri), options)
       .map((action) => withVersionedEdit(context, action));
   }
 

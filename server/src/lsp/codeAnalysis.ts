@@ -47,6 +47,8 @@ interface AppState {
   scannedWith?: string;
   /** The base manifest as on disk, for when it is not open. */
   diskManifest?: ManifestAtHand;
+  /** The names the base manifest granted when last looked at (see `grantsChanged`). */
+  grantedKey?: string;
   /** Positions in files that are not open, from the texts the analyzer holds. */
   readonly lineTables: Map<string, TextDocument>;
 }
@@ -215,6 +217,19 @@ export function registerCodeAnalysis(
     return grants && service.codeUsage(app.analyzer.current(), grants);
   }
 
+  /**
+   * Whether what the base manifest grants changed since last asked: the source files' findings
+   * depend on nothing else of it, so other keystrokes in the manifest refresh nothing.
+   */
+  function grantsChanged(app: AppState): boolean {
+    const base = baseManifest(app);
+    const grants = base && service.effectivePermissions(base.manifest);
+    const key = grants ? [...grants.names].sort().join(' ') : '';
+    if (key === app.grantedKey) return false;
+    app.grantedKey = key;
+    return true;
+  }
+
   /** The app a manifest or source URI belongs to, and the file's path there. */
   function locate(uri: string): { app: AppState; file: string } | undefined {
     const filePath = filePathOf(uri);
@@ -259,7 +274,8 @@ export function registerCodeAnalysis(
       scheduleRefresh();
     } else if (isManifestUri(document.uri) && settings().enabled) {
       // Start reading the app's code when its manifest opens; its edits re-judge, never re-read.
-      locate(document.uri);
+      const found = locate(document.uri);
+      if (found && grantsChanged(found.app)) scheduleRefresh();
     }
   });
   documents.onDidClose(({ document }) => {

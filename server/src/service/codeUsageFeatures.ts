@@ -55,6 +55,15 @@ export interface ManifestAtHand {
   readonly manifest: ManifestDocument;
 }
 
+export interface GrantActionOptions {
+  /**
+   * The client's Grant command `(permission, purpose, manifestUri)`, to run instead of a plain
+   * edit: it grants through the same path and saves the manifest, which an edit of another
+   * file than the one being fixed would leave unsaved.
+   */
+  readonly grantCommand?: string;
+}
+
 /**
  * Quick fixes for the `missing-permission` and `read-via-write` diagnostics of a source file:
  * one "Grant NAME" per name that would satisfy the need (the first preferred), each a workspace
@@ -65,6 +74,7 @@ export function grantActions(
   diagnostics: readonly Diagnostic[],
   manifestAt: (uri: string) => ManifestAtHand | undefined,
   settings: ManifestServiceSettings,
+  options: GrantActionOptions = {},
 ): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
@@ -76,12 +86,22 @@ export function grantActions(
     data.permissions.forEach((permission, index) => {
       const result = grantForCode(target.manifest, target.document, permission, settings);
       if (result.status !== 'granted' || result.edits.length === 0) return;
+      const title = `Grant ${permission}`;
+      const purpose = suggestPurpose(permission, target.manifest.appName);
       actions.push({
-        title: `Grant ${permission}`,
+        title,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         ...(index === 0 ? { isPreferred: true } : {}),
-        edit: { changes: { [target.document.uri]: result.edits } },
+        ...(options.grantCommand
+          ? {
+              command: {
+                title,
+                command: options.grantCommand,
+                arguments: [permission, purpose, target.document.uri],
+              },
+            }
+          : { edit: { changes: { [target.document.uri]: result.edits } } }),
       });
     });
   }

@@ -35,6 +35,7 @@ import {
   permissionUsageHover,
   permissionUsageLenses,
   revokeUnusedActions,
+  type GrantActionOptions,
   type ManifestAtHand,
   type PermissionUsageLens,
   type SourceLocator,
@@ -169,6 +170,7 @@ export interface ManifestLanguageService {
   grantActions(
     diagnostics: readonly Diagnostic[],
     manifestAt: (uri: string) => ManifestAtHand | undefined,
+    options?: GrantActionOptions,
   ): CodeAction[];
   /** "Revoke NAME" fixes of the manifest's `unused-permission` diagnostics. */
   revokeUnusedActions(
@@ -286,7 +288,8 @@ export function createManifestLanguageService(
       codeUsageDiagnostics(usage, file, document, current),
     unusedPermissionDiagnostics: (usage, manifest, document) =>
       unusedPermissionDiagnostics(usage, manifest, document, current),
-    grantActions: (diagnostics, manifestAt) => grantActions(diagnostics, manifestAt, current),
+    grantActions: (diagnostics, manifestAt, options) =>
+      grantActions(diagnostics, manifestAt, current, options),
     revokeUnusedActions: (diagnostics, manifest, document) =>
       revokeUnusedActions(diagnostics, manifest, document),
     callHover: (usage, file, document, position) => {
