@@ -14,6 +14,8 @@ export type {
   ValueSpan,
 } from './manifestDocument';
 export { DIAGNOSTIC_CODES, DEFAULT_SEVERITY, DEFAULT_SETTINGS, resolveSettings } from './settings';
+export { CODE_INFO, isDiagnosticCode } from './diagnostics/registry';
+export type { CodeInfo } from './diagnostics/common';
 export type {
   DiagnosticCode,
   ManifestServiceSettings,

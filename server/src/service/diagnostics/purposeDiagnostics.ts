@@ -6,18 +6,19 @@ import {
   type PurposeText,
   type ValueSpan,
 } from '../manifestDocument';
-import { isRecord } from '../settings';
 import {
+  isRecord,
   MANIFEST_REFERENCE_URL,
   makeFinding,
-  wouldReport,
   type Finding,
   nodeSpan,
   type RuleContext,
   type Span,
+  type CodeInfo,
+  type Rule,
 } from './common';
 import { isAcceptedName } from './permissionRules';
-import { checkPurposeText } from './purposeRules';
+import { PURPOSE_TEXT_CODES, checkPurposeText } from './purposeRules';
 
 // Findings that already say the text must be rewritten: such a text is not also "reused".
 export const REWRITE_CODES: ReadonlySet<string> = new Set([
@@ -53,8 +54,6 @@ export function checkPurposes(context: RuleContext): Finding[] {
     for (const [text, purpose] of texts.entries()) {
       const findings = checkPurposeText(name, purpose.text, settings, manifest);
       for (const finding of findings) {
-        // Findings the cut would drop are counted, not built.
-        if (!wouldReport(context, finding.code)) continue;
         const data: Record<string, unknown> = { index: entry.index, permission: name };
         if (purpose.locale !== undefined) data.locale = purpose.locale;
         if (isRecord(finding.data)) Object.assign(data, finding.data);
@@ -105,9 +104,7 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Finding[] {
   });
   const names = [...new Set(group.map((occurrence) => occurrence.name))];
   for (const occurrence of group) {
-    // Most of a large file's reused purposes are cut by maxNumberOfProblems: not built at all.
     // The other names are in the related information and `data`, not the message (short).
-    if (!wouldReport(context, 'reused-purpose')) continue;
     const purpose = purposeOf(occurrence);
     if (!purpose) continue;
     const otherNames = names.filter((name) => name !== occurrence.name);
@@ -220,3 +217,21 @@ function valueToSourceOffsets(
   // A malformed escape (the parser reported it) leaves the two out of step: no mapping.
   return offsets.length === value.length + 1 ? offsets : undefined;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The rule: its codes (those of the purpose text rules and reuse), its check and its fixes
+
+export const PURPOSE_CODES = {
+  ...PURPOSE_TEXT_CODES,
+  'reused-purpose': {
+    severity: 'information',
+    description: 'The same purpose given for many permissions.',
+    docs: 'the same text explains several different permissions.',
+    reference: 'manifest',
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export const purposeRule: Rule<keyof typeof PURPOSE_CODES> = {
+  codes: PURPOSE_CODES,
+  check: checkPurposes,
+};

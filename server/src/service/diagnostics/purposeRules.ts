@@ -1,8 +1,63 @@
 import { catalog } from '../catalog';
 import type { ManifestDocument } from '../manifestDocument';
 import { normalizePermissionName, singular } from '../nameSuggestions';
-import type { DiagnosticCode, ManifestServiceSettings, SeverityName } from '../settings';
-import { severityFor } from './common';
+import type { ManifestServiceSettings, SeverityName } from '../settings';
+import { severityFor, type CodeInfo } from './common';
+import type { DiagnosticCode } from './registry';
+
+/** The codes of the rules on one purpose text (purposeDiagnostics.ts runs them on a manifest). */
+export const PURPOSE_TEXT_CODES = {
+  'empty-purpose': {
+    severity: 'error',
+    description: 'An empty purpose.',
+    docs: 'the purpose is empty or only white space.',
+    reference: 'manifest',
+  },
+  'placeholder-purpose': {
+    severity: 'warning',
+    description: 'A placeholder left as the purpose.',
+    docs: 'a placeholder purpose (`TODO`, `test`, `EXPLANATION`, `[YOUR APP]`…).',
+    reference: 'manifest',
+  },
+  'purpose-restates-permission': {
+    severity: 'warning',
+    description: 'A purpose that only restates the permission name.',
+    docs: 'the purpose only restates the name (`"Payment intent read"`).',
+    reference: 'manifest',
+  },
+  'short-purpose': {
+    severity: 'warning',
+    description: 'A purpose too short to say what the app does with the permission.',
+    docs: 'a purpose with fewer words than `#stripeApps.purpose.minWords#`.',
+    reference: 'manifest',
+  },
+  'long-purpose': {
+    severity: 'warning',
+    description: 'A purpose longer than the install dialog shows well.',
+    docs: 'a purpose longer than `#stripeApps.purpose.maxLength#` characters.',
+    reference: 'manifest',
+  },
+  'purpose-control-characters': {
+    severity: 'error',
+    description: 'Control characters in a purpose.',
+    docs: 'control characters (ESC, NUL, line breaks…) in a purpose.',
+    reference: 'manifest',
+  },
+  'purpose-escape-leftover': {
+    severity: 'warning',
+    description: 'Leftovers of a terminal escape sequence (such as ";5B") in a purpose.',
+    docs: 'what a terminal left of an escape sequence without its ESC byte (`;5B`, `[200~`) in a purpose.',
+    reference: 'manifest',
+  },
+  'purpose-whitespace': {
+    severity: 'hint',
+    description: 'Leading, trailing or repeated white space in a purpose.',
+    docs: 'leading or trailing white space in a purpose.',
+    reference: 'manifest',
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export type PurposeTextCode = keyof typeof PURPOSE_TEXT_CODES;
 
 /**
  * The purpose rules, on one text: the diagnostics map the findings into the string node, and
@@ -155,13 +210,13 @@ function judgePurposeText(
 ): PurposeFinding[] {
   const findings: PurposeFinding[] = [];
   const emit = (
-    code: DiagnosticCode,
+    code: PurposeTextCode,
     start: number,
     end: number,
     message: string,
     data?: unknown,
   ): boolean => {
-    const severity = severityFor(code, settings);
+    const severity = severityFor(code, settings, PURPOSE_TEXT_CODES);
     if (!severity) return false;
     findings.push({ code, message, severity, start, end, ...(data !== undefined ? { data } : {}) });
     return true;

@@ -3,7 +3,9 @@ import {
   MANIFEST_REFERENCE_URL,
   makeFinding,
   nodeSpan,
+  type CodeInfo,
   type Finding,
+  type Rule,
   type RuleContext,
 } from './common';
 
@@ -263,3 +265,56 @@ function describe(node: ValueSpan): string {
 function compact(list: readonly (Finding | undefined)[]): Finding[] {
   return list.filter((item): item is Finding => item !== undefined);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The rule: its codes, its check and its fixes
+
+export const STRUCTURE_CODES = {
+  'missing-permission-name': {
+    severity: 'error',
+    description: 'A permissions entry without a permission name.',
+    docs: 'an entry has no `permission`.',
+    reference: 'manifest',
+  },
+  'invalid-permission-entry': {
+    severity: 'error',
+    description: 'A permissions entry that is not an object, or a value of the wrong type.',
+    docs: 'an entry is not an object, or `permission`/`purpose` has the wrong type.',
+    reference: 'manifest',
+  },
+  'unexpected-entry-property': {
+    severity: 'warning',
+    description: 'A key other than permission and purpose in a permissions entry.',
+    docs: 'a key other than `permission` and `purpose` in an entry.',
+    reference: 'manifest',
+  },
+  'duplicate-entry-property': {
+    severity: 'warning',
+    description: 'The same key twice in one permissions entry (the last one wins).',
+    docs: 'an entry has two `permission` (or two `purpose`) keys; only the last one counts.',
+    reference: 'manifest',
+  },
+  'permissions-not-array': {
+    severity: 'error',
+    description: 'The permissions value is not an array.',
+    docs: '`permissions` is not an array.',
+    reference: 'manifest',
+  },
+  'missing-permissions': {
+    severity: 'error',
+    description: 'A base manifest without permissions.',
+    docs: 'a base manifest has no `permissions` (local manifests inherit it).',
+    reference: 'manifest',
+  },
+  'missing-purpose': {
+    severity: 'error',
+    description: 'A permission without a purpose.',
+    docs: 'an entry has no `purpose`.',
+    reference: 'manifest',
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export const structureRule: Rule<keyof typeof STRUCTURE_CODES> = {
+  codes: STRUCTURE_CODES,
+  check: checkStructure,
+};

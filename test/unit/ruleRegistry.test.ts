@@ -1,0 +1,62 @@
+/**
+ * The registry of diagnostic codes: every code is declared once, by one rule module, and
+ * package.json's severity settings are generated from the declarations.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { withSeverityProperties } from '../../scripts/generate-severity-settings';
+import {
+  CODE_INFO,
+  DEFAULT_SEVERITY,
+  DIAGNOSTIC_CODES,
+  RULES,
+  fixesOf,
+} from '../../server/src/service/diagnostics/registry';
+
+describe('rule registry', () => {
+  it('declares each code in exactly one rule module (or the validation run)', () => {
+    const declared = RULES.flatMap((rule) => Object.keys(rule.codes));
+    assert.equal(new Set(declared).size, declared.length);
+    assert.deepEqual(
+      [...DIAGNOSTIC_CODES].sort(),
+      [...declared, 'syntax-error', 'document-too-large', 'too-many-problems'].sort(),
+    );
+    assert.equal(DIAGNOSTIC_CODES.length, 29);
+  });
+
+  it('gives every code a default severity, a description, docs and a reference', () => {
+    for (const code of DIAGNOSTIC_CODES) {
+      const info = CODE_INFO[code];
+      assert.equal(DEFAULT_SEVERITY[code], info.severity, code);
+      assert.match(info.description, /^[A-Z].*\.$/, code);
+      assert.match(info.docs, /\.$/, code);
+      assert.match(info.reference, /^(?:permissions|manifest)$/, code);
+    }
+    assert.equal(DEFAULT_SEVERITY['unknown-permission'], 'error');
+    assert.equal(DEFAULT_SEVERITY['purpose-whitespace'], 'hint');
+    assert.equal(CODE_INFO['redundant-permission'].reference, 'permissions');
+  });
+
+  it('offers fixes only for codes with a fix, each from the module that declares the code', () => {
+    for (const rule of RULES) {
+      for (const code of Object.keys(rule.fixes ?? {})) {
+        assert.ok(Object.hasOwn(rule.codes, code), code);
+        assert.equal(fixesOf(code), rule.fixes?.[code], code);
+      }
+    }
+    assert.equal(fixesOf('long-purpose'), undefined);
+    assert.equal(fixesOf('not-a-code'), undefined);
+  });
+});
+
+describe('package.json severity settings', () => {
+  it('are what `npm run generate:severity-settings` writes from the registry', () => {
+    const text = readFileSync('package.json', 'utf8');
+    assert.equal(
+      withSeverityProperties(text),
+      text,
+      'package.json is stale: run `npm run generate:severity-settings`',
+    );
+  });
+});
