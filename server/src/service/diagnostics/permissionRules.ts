@@ -1,7 +1,7 @@
 import { DiagnosticTag } from 'vscode-languageserver-types';
 import { catalog } from '../catalog';
 import { nodeRange, type PermissionEntry, type ValueSpan } from '../manifestDocument';
-import { suggestPermissionNames } from '../nameSuggestions';
+import { normalizePermissionName, singular, suggestPermissionNames } from '../nameSuggestions';
 import {
   PERMISSIONS_REFERENCE_URL,
   makeFinding,
@@ -10,8 +10,22 @@ import {
   quotedList,
   type RuleContext,
   type CodeInfo,
+  type Fix,
+  type FixTarget,
   type Rule,
 } from './common';
+import {
+  findingEntry,
+  grantedElsewhere,
+  nameOf,
+  quoted,
+  removal,
+  renameEntry,
+  sameEntry,
+  splitEntry,
+  stringsOf,
+} from './fixes';
+import { REWRITE_CODES, checkPurposeText } from './purposeRules';
 
 const SEPARATORS = /[\s,;|]+/;
 const LOOKS_LIKE_NAME = /^[a-z0-9_]+_(?:read|write)$/i;
@@ -311,4 +325,187 @@ export const PERMISSION_CODES = {
 export const permissionRule: Rule<keyof typeof PERMISSION_CODES> = {
   codes: PERMISSION_CODES,
   check: checkPermissions,
+  fixes: {
+    'unknown-permission': unknownNameFixes,
+    'retired-permission': retiredFixes,
+    'event-type-as-permission': eventTypeFixes,
+    'multiple-permissions-in-entry': combinedEntryFixes,
+    'duplicate-permission': duplicateFixes,
+    'redundant-permission': redundantFixes,
+    'restricted-permission': (target) => {
+      const entry = findingEntry(target);
+      if (!entry || !catalog.restricted(nameOf(entry))) return [];
+      return [removal(entry, `Remove restricted permission "${nameOf(entry)}"`, false)];
+    },
+  },
 };
+
+/**
+ * The finding's suggestions (`data.suggestions`); the one a wrong name certainly means, unless
+ * granted elsewhere already, is preferred and safe for fix-all.
+ */
+function unknownNameFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  const name = entry?.name;
+  if (!entry || name === undefined || entry.permissionValue?.type !== 'string') return [];
+  const allowed = new Set(target.settings.allowedPermissions);
+  // Accepted since (the settings allow it now): nothing to fix.
+  if (isAcceptedName(name, allowed)) return [];
+  const certain = certainRename(name, allowed);
+  return stringsOf(target.data.suggestions).map((suggestion) => {
+    const safe = suggestion === certain && !grantedElsewhere(target.manifest, suggestion, entry);
+    return {
+      title: `Replace with "${suggestion}"`,
+      preferred: safe,
+      safe,
+      apply: (edit) => renameEntry(edit, entry, suggestion),
+    };
+  });
+}
+
+/** The finding's replacements (`data.replacements`); a single one is safe, else removal. */
+function retiredFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry) return [];
+  const replacements = stringsOf(target.data.replacements);
+  if (replacements.length === 0) {
+    return [removal(entry, `Remove retired permission "${nameOf(entry)}"`, false)];
+  }
+  return replacements.map((replacement) => {
+    const single =
+      replacements.length === 1 && !grantedElsewhere(target.manifest, replacement, entry);
+    return {
+      title: `Replace with "${replacement}"`,
+      preferred: single,
+      safe: single,
+      apply: (edit) => renameEntry(edit, entry, replacement),
+    };
+  });
+}
+
+/** The event's permissions (`data.needed`) not granted yet replace it; none left: remove it. */
+function eventTypeFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry) return [];
+  const needed = stringsOf(target.data.needed);
+  const missing = needed.filter((permission) => !target.manifest.granted.has(permission));
+  if (needed.length === 0) return [];
+  if (missing.length === 0) {
+    return [removal(entry, `Remove "${nameOf(entry)}" (${quoted(needed)} already granted)`, true)];
+  }
+  return [
+    {
+      title: `Replace with ${quoted(missing)}`,
+      preferred: true,
+      safe: false,
+      apply: (edit) => splitEntry(edit, entry, missing),
+    },
+  ];
+}
+
+/** One entry per name of the string (`data.names`); safe when all are known and new. */
+function combinedEntryFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry) return [];
+  const parts = [...new Set(stringsOf(target.data.names))];
+  if (parts.length < 2) return [];
+  const { granted } = target.manifest;
+  const missing = parts.filter((part) => !granted.has(part));
+  if (missing.length === 0) {
+    return [removal(entry, `Remove the entry (${quoted(parts)} already granted)`, true)];
+  }
+  const allowed = new Set(target.settings.allowedPermissions);
+  const safe =
+    missing.length === parts.length &&
+    parts.every((part) => catalog.has(part) || allowed.has(part));
+  const kept = parts.filter((part) => !missing.includes(part));
+  return [
+    {
+      title:
+        kept.length === 0
+          ? 'Split into one entry per permission'
+          : `Split into one entry per permission (without ${quoted(kept)}, already granted)`,
+      preferred: true,
+      safe,
+      apply: (edit) => splitEntry(edit, entry, missing),
+    },
+  ];
+}
+
+/**
+ * Removing a later duplicate is safe (fix-all) when nothing is lost: it has no purpose, the same
+ * purpose as the first (up to case, spacing and final punctuation), or a purpose the rules say
+ * must be rewritten (empty, placeholder, restatement) while the first's is not. Otherwise two
+ * different reasons exist and a person chooses: the diagnostic says "another purpose".
+ */
+function duplicateFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry) return [];
+  const { manifest, settings } = target;
+  const name = nameOf(entry);
+  const first = manifest.granted.get(name)?.[0];
+  if (!first || first === entry) return [];
+  const same =
+    entry.purposeValue === undefined ||
+    sameEntry(manifest.text, first, entry) ||
+    (entry.purposeTexts.length > 0 && purposeKey(entry) === purposeKey(first));
+  const needsRewrite = (text: string): boolean =>
+    checkPurposeText(name, text, settings, manifest).some((finding) =>
+      REWRITE_CODES.has(finding.code),
+    );
+  const worse =
+    !same &&
+    entry.purposeTexts.length > 0 &&
+    first.purposeTexts.length > 0 &&
+    entry.purposeTexts.every((purpose) => needsRewrite(purpose.text)) &&
+    !first.purposeTexts.some((purpose) => needsRewrite(purpose.text));
+  return [
+    removal(
+      entry,
+      same ? `Remove duplicate "${name}"` : `Remove duplicate "${name}" (and its purpose)`,
+      same || worse,
+      same || worse,
+    ),
+  ];
+}
+
+/** The names that grant this one (`data.impliedBy`), while one of them is still granted. */
+function redundantFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry) return [];
+  const impliedBy = stringsOf(target.data.impliedBy).filter((other) =>
+    target.manifest.granted.has(other),
+  );
+  if (impliedBy.length === 0) return [];
+  const verb = impliedBy.length === 1 ? 'grants' : 'grant';
+  return [
+    removal(entry, `Remove "${nameOf(entry)}" (${quoted(impliedBy)} already ${verb} it)`, true),
+  ];
+}
+
+/** Catalog names by their normalised form (case, separators and plurals left out). */
+const NORMALISED = (() => {
+  const byForm = new Map<string, string[]>();
+  for (const { name } of catalog.permissions) {
+    const form = normalisedForm(name);
+    byForm.set(form, [...(byForm.get(form) ?? []), name]);
+  }
+  return byForm;
+})();
+
+function normalisedForm(name: string): string {
+  return normalizePermissionName(name).split('_').map(singular).join('_');
+}
+
+/**
+ * The one name a wrong name certainly means: itself without white space, Stripe's schema's
+ * spelling fixed, or the only catalog name equal to it up to case, separators and plurals.
+ */
+function certainRename(name: string, allowed: ReadonlySet<string>): string | undefined {
+  const trimmed = name.trim();
+  if (trimmed !== name && isAcceptedName(trimmed, allowed)) return trimmed;
+  const misspelling = catalog.schemaMisspelling(trimmed);
+  if (misspelling) return misspelling.correct;
+  const matches = NORMALISED.get(normalisedForm(trimmed)) ?? [];
+  return matches.length === 1 ? matches[0] : undefined;
+}

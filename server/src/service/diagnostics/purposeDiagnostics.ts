@@ -15,17 +15,19 @@ import {
   type RuleContext,
   type Span,
   type CodeInfo,
+  type Fix,
+  type FixTarget,
   type Rule,
 } from './common';
 import { isAcceptedName } from './permissionRules';
-import { PURPOSE_TEXT_CODES, checkPurposeText } from './purposeRules';
-
-// Findings that already say the text must be rewritten: such a text is not also "reused".
-export const REWRITE_CODES: ReadonlySet<string> = new Set([
-  'empty-purpose',
-  'placeholder-purpose',
-  'purpose-restates-permission',
-]);
+import { suggestPurpose } from '../purposeSuggestion';
+import { findingEntry, findingPurpose, nameOf, setPurposeText } from './fixes';
+import {
+  PURPOSE_TEXT_CODES,
+  REWRITE_CODES,
+  checkPurposeText,
+  withoutControls,
+} from './purposeRules';
 
 // One sentence for two related resources ("Required to read pricing data" for prices and
 // products) is often honest; for three or more it is boilerplate (a real file explains 20
@@ -234,4 +236,103 @@ export const PURPOSE_CODES = {
 export const purposeRule: Rule<keyof typeof PURPOSE_CODES> = {
   codes: PURPOSE_CODES,
   check: checkPurposes,
+  fixes: {
+    'purpose-control-characters': (target) =>
+      cleanupFixes(target, 'Remove the control characters from the purpose'),
+    'purpose-escape-leftover': (target) =>
+      cleanupFixes(target, 'Remove the terminal leftover from the purpose'),
+    'purpose-whitespace': whitespaceFixes,
+    // Only while the text is still empty: the suggestion replaces it.
+    'empty-purpose': (target) =>
+      findingText(target)?.purpose.text.trim() === '' ? suggestionFixes(target) : [],
+    'placeholder-purpose': placeholderFixes,
+  },
 };
+
+/** The purpose text a finding is on, with its entry and the title's locale. */
+function findingText(
+  target: FixTarget,
+): { entry: PermissionEntry; purpose: PurposeText; where: string } | undefined {
+  const entry = findingEntry(target);
+  const purpose = entry && findingPurpose(entry, target.offset);
+  if (!entry || !purpose || (target.data.locale ?? undefined) !== purpose.locale) return undefined;
+  return { entry, purpose, where: purpose.locale !== undefined ? ` (${purpose.locale})` : '' };
+}
+
+/**
+ * The text without its control characters or terminal leftovers (`data.cleaned`), while it is
+ * still what the text gives. A leftover is printable text: a person confirms it is not meant,
+ * so neither is safe for fix-all.
+ */
+function cleanupFixes(target: FixTarget, title: string): Fix[] {
+  const found = findingText(target);
+  const cleaned = target.data.cleaned;
+  if (!found || typeof cleaned !== 'string' || cleaned.trim() === '') return [];
+  const { entry, purpose, where } = found;
+  if (withoutControls(purpose.text) !== cleaned) return [];
+  return [
+    {
+      title: `${title}${where}`,
+      preferred: true,
+      safe: false,
+      apply: (edit) => setPurposeText(edit, entry, purpose, cleaned),
+    },
+  ];
+}
+
+function whitespaceFixes(target: FixTarget): Fix[] {
+  const found = findingText(target);
+  if (!found) return [];
+  const { entry, purpose, where } = found;
+  const trimmed = purpose.text.trim();
+  if (trimmed !== target.data.trimmed) return [];
+  return [
+    {
+      title: `Trim white space from the purpose${where}`,
+      preferred: true,
+      safe: true,
+      apply: (edit) => setPurposeText(edit, entry, purpose, trimmed),
+    },
+  ];
+}
+
+/** The suggested purpose instead of the text, left selected for the user to rewrite. */
+function suggestionFixes(target: FixTarget, preferred = true): Fix[] {
+  const found = findingText(target);
+  if (!found) return [];
+  const { entry, purpose, where } = found;
+  const suggested = suggestPurpose(nameOf(entry), target.manifest.appName);
+  return [
+    {
+      title: `Replace with suggested purpose "${suggested}"${where}`,
+      preferred,
+      safe: false,
+      apply: (edit) => setPurposeText(edit, entry, purpose, suggested),
+      selects: { literal: JSON.stringify(suggested), from: purpose.node.offset },
+    },
+  ];
+}
+
+/** A placeholder about the app inside a sentence (`data.placeholder`): the app's name instead. */
+function placeholderFixes(target: FixTarget): Fix[] {
+  const found = findingText(target);
+  const placeholder = target.data.placeholder;
+  if (!found || typeof placeholder !== 'string') return [];
+  const { entry, purpose, where } = found;
+  const at = purpose.text.indexOf(placeholder);
+  const appName = target.manifest.appName;
+  if (at === -1) return [];
+  if (placeholder.trim() === purpose.text.trim() || !appName || !/app/i.test(placeholder)) {
+    return suggestionFixes(target);
+  }
+  const filled = purpose.text.slice(0, at) + appName + purpose.text.slice(at + placeholder.length);
+  return [
+    {
+      title: `Replace "${placeholder}" with "${appName}"${where}`,
+      preferred: true,
+      safe: false,
+      apply: (edit) => setPurposeText(edit, entry, purpose, filled),
+    },
+    ...suggestionFixes(target, false),
+  ];
+}

@@ -59,6 +59,13 @@ export const PURPOSE_TEXT_CODES = {
 
 export type PurposeTextCode = keyof typeof PURPOSE_TEXT_CODES;
 
+/** Findings that say the text must be rewritten (such a text is not also "reused"). */
+export const REWRITE_CODES: ReadonlySet<string> = new Set([
+  'empty-purpose',
+  'placeholder-purpose',
+  'purpose-restates-permission',
+]);
+
 /**
  * The purpose rules, on one text: the diagnostics map the findings into the string node, and
  * the grant command checks what the user typed with the same function.
@@ -375,6 +382,13 @@ interface ControlScan {
  * at either end are only white space, left to purpose-whitespace; inside the text they are
  * flagged, because the purpose is shown as one line of prose to the administrator.
  */
+/** A text without its control characters and terminal leftovers: what their fixes write. */
+export function withoutControls(text: string): string {
+  const leading = /^\s*/.exec(text)?.[0].length ?? 0;
+  const trailingStart = leading === text.length ? text.length : text.trimEnd().length;
+  return findControls(text, leading, trailingStart).cleaned;
+}
+
 function findControls(text: string, trimmedStart: number, trimmedEnd: number): ControlScan {
   const spans: { start: number; end: number; kind: ControlKind }[] = [];
   // Which offsets a span already covers: one look-up per match, however many spans there are.

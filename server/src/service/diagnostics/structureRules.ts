@@ -1,13 +1,24 @@
-import { keySpan, type PermissionEntry, type ValueSpan } from '../manifestDocument';
+import { ClientCommands } from '../../protocol';
+import {
+  containsOffset,
+  keySpan,
+  propertySpan,
+  type PermissionEntry,
+  type ValueSpan,
+} from '../manifestDocument';
+import { suggestPurpose } from '../purposeSuggestion';
 import {
   MANIFEST_REFERENCE_URL,
   makeFinding,
   nodeSpan,
   type CodeInfo,
   type Finding,
+  type Fix,
+  type FixTarget,
   type Rule,
   type RuleContext,
 } from './common';
+import { clipTitle, findingEntry, nameOf } from './fixes';
 
 /** Why an entry is malformed, for `invalid-permission-entry` quick fixes. */
 export type InvalidEntryReason = 'entry-not-object' | 'permission-not-string' | 'purpose-not-text';
@@ -317,4 +328,83 @@ export const STRUCTURE_CODES = {
 export const structureRule: Rule<keyof typeof STRUCTURE_CODES> = {
   codes: STRUCTURE_CODES,
   check: checkStructure,
+  fixes: {
+    'duplicate-entry-property': duplicatePropertyFixes,
+    'missing-permissions': missingPermissionsFixes,
+    'missing-purpose': missingPurposeFixes,
+  },
 };
+
+/**
+ * Two `permission` (or `purpose`) keys in one entry: remove the earlier one, which JSON.parse
+ * and Stripe ignore already (the value does not change). Safe for fix-all only when both say
+ * the same; else the user may have meant the earlier one, so it is a quick fix only.
+ */
+function duplicatePropertyFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry) return [];
+  const at = entry.properties.findIndex((property) =>
+    containsOffset(propertySpan(property), target.offset),
+  );
+  const property = entry.properties[at];
+  if (!property || property.key !== target.data.key) return [];
+  const key = property.key;
+  const last = [...entry.properties].reverse().find((other) => other.key === key);
+  if (!last || last === property) return [];
+  const text = target.manifest.text;
+  const valueText = (candidate: typeof property): string =>
+    candidate.value
+      ? text.slice(candidate.value.offset, candidate.value.offset + candidate.value.length)
+      : '';
+  return [
+    {
+      title: `Remove the earlier "${key}" (${clipTitle(valueText(property))})`,
+      preferred: true,
+      safe: valueText(property) === valueText(last),
+      // The earlier key is ignored already: the document's value must not change at all.
+      apply: (edit) =>
+        edit.apply({ kind: 'remove-property', object: entry.path, index: at, shadowed: true }),
+    },
+  ];
+}
+
+/**
+ * No `permissions` key: add an empty array (the user then grants into it), or run Grant
+ * Permission…, which creates the array with its first entry.
+ */
+function missingPermissionsFixes({ manifest }: FixTarget): Fix[] {
+  if (manifest.permissionsProperty || manifest.root?.type !== 'object') return [];
+  return [
+    {
+      title: 'Add "permissions": []',
+      preferred: true,
+      safe: false,
+      apply: (edit) =>
+        edit.apply({ kind: 'add-property', object: [], key: 'permissions', value: [] }),
+    },
+    {
+      title: 'Grant Permission…',
+      preferred: false,
+      safe: false,
+      apply: () => false,
+      command: ClientCommands.grantPermission,
+    },
+  ];
+}
+
+/** A generic suggestion, left selected so that the user writes the app's own reason. */
+function missingPurposeFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry?.isObject || entry.purposeProperty) return [];
+  const purpose = suggestPurpose(nameOf(entry), target.manifest.appName);
+  return [
+    {
+      title: `Add purpose "${purpose}"`,
+      preferred: true,
+      safe: false,
+      selects: { literal: JSON.stringify(purpose), from: entry.node.offset },
+      apply: (edit) =>
+        edit.apply({ kind: 'add-property', object: entry.path, key: 'purpose', value: purpose }),
+    },
+  ];
+}
