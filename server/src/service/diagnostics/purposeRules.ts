@@ -162,54 +162,8 @@ const WORD_SEGMENTER = new Intl.Segmenter('en', { granularity: 'word' });
 // which the segmenter skips inside a word).
 const PLAIN_WORD = /(?<![^ \t\n\r])[A-Za-z]+(?![^ \t\n\r])/g;
 
-// Every keystroke re-validates texts that did not change; findings depend only on the
-// permission, the text, the app's name and the settings (a new settings object on every
-// configure, so the WeakMap drops stale results by itself). Nested maps, not a joined key:
-// building a key string per purpose was itself a cost on large manifests.
-type FindingsByText = Map<string, readonly PurposeFinding[]>;
-const memo = new WeakMap<ManifestServiceSettings, Map<string, Map<string, FindingsByText>>>();
-let remembered = 0;
-const MEMO_LIMIT = 20_000;
-const NO_FINDINGS: readonly PurposeFinding[] = Object.freeze([]);
-
 /** Judges one purpose text. One finding per rule at most, the most important first. */
 export function checkPurposeText(
-  permission: string,
-  text: string,
-  settings: ManifestServiceSettings,
-  manifest?: ManifestDocument,
-): readonly PurposeFinding[] {
-  let byApp = memo.get(settings);
-  if (!byApp || remembered >= MEMO_LIMIT) {
-    byApp = new Map();
-    memo.set(settings, byApp);
-    remembered = 0;
-  }
-  const appName = manifest?.appName ?? '';
-  let byPermission = byApp.get(appName);
-  if (!byPermission) {
-    byPermission = new Map();
-    byApp.set(appName, byPermission);
-  }
-  let byText = byPermission.get(permission);
-  if (!byText) {
-    byText = new Map();
-    byPermission.set(permission, byText);
-  }
-  const known = byText.get(text);
-  if (known) return known;
-  const judged = judgePurposeText(permission, text, settings, manifest);
-  // Most texts have no finding: one shared empty list for all of them.
-  const findings = judged.length === 0 ? NO_FINDINGS : judged;
-  // Huge texts are rare and would pin memory: only ordinary ones are remembered.
-  if (text.length <= 10_000) {
-    byText.set(text, findings);
-    remembered++;
-  }
-  return findings;
-}
-
-function judgePurposeText(
   permission: string,
   text: string,
   settings: ManifestServiceSettings,
@@ -486,15 +440,8 @@ function textWords(text: string): string[] {
     .map(singular);
 }
 
-// The words of catalog names (at most one set per catalog name) and of the last app name: the
-// diagnostics ask for the same few on every entry.
-const CATALOG_OWN_WORDS = new Map<string, ReadonlySet<string>>();
-let lastApp: { name: string | undefined; words: ReadonlySet<string> } | undefined;
-
 /** The words of a normalised permission name, and of its resource and product when known. */
 function ownWords(normalized: string): ReadonlySet<string> {
-  const cached = CATALOG_OWN_WORDS.get(normalized);
-  if (cached) return cached;
   const own = new Set(
     normalized
       .split('_')
@@ -502,18 +449,8 @@ function ownWords(normalized: string): ReadonlySet<string> {
       .map(singular),
   );
   const info = catalog.get(normalized);
-  if (info) {
-    for (const word of textWords(`${info.resource} ${info.product}`)) own.add(word);
-    CATALOG_OWN_WORDS.set(normalized, own);
-  }
+  if (info) for (const word of textWords(`${info.resource} ${info.product}`)) own.add(word);
   return own;
-}
-
-function appWords(appName: string | undefined): ReadonlySet<string> {
-  if (lastApp !== undefined && lastApp.name === appName) return lastApp.words;
-  const words = new Set(appName ? textWords(appName) : []);
-  lastApp = { name: appName, words };
-  return words;
 }
 
 // "Allows <an app> to …", "Lets <an app> …": the subject slot of the docs' own template. A
@@ -537,7 +474,7 @@ export function restatement(
   if (words.length === 0 && !slot) return undefined;
   const normalized = normalizePermissionName(permission);
   const own = ownWords(normalized);
-  const app = appWords(appName);
+  const app = new Set(appName ? textWords(appName) : []);
   const isWrite = !normalized.endsWith('_read');
   const filler = (word: string): boolean => FILLER.has(word) || (isWrite && WRITE_FILLER.has(word));
   // A text of the app's name ("schedules" in an app called Subscription Schedules) restates
