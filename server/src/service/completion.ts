@@ -15,6 +15,8 @@ import {
 import { catalog } from './catalog';
 import { VSCODE_FEATURES, type ClientFeatures } from './clientFeatures';
 import { detectFormatting } from './formatting';
+import { JsonScanError, JsonToken as Token } from './json/jsoncTokens';
+import { ONE_LINE_SPACING, objectText } from './json/objectLayout';
 import {
   entryAtOffset,
   propertySpan,
@@ -51,23 +53,6 @@ import type { ManifestServiceSettings } from './settings';
  * or the label: their items carry no `filterText`, so the label (the name) is matched. Without
  * snippet support, items are plain text: the suggested purpose is written out, with no tab stop.
  */
-
-/**
- * jsonc-parser's `SyntaxKind` and `ScanError` values: they are declared as ambient const enums,
- * which cannot be read under `isolatedModules`.
- */
-const Token = {
-  OpenBrace: 1,
-  OpenBracket: 3,
-  Comma: 5,
-  Null: 7,
-  True: 8,
-  False: 9,
-  String: 10,
-  Number: 11,
-  EOF: 17,
-} as const;
-const UNEXPECTED_END_OF_STRING = 2;
 
 /** Lets the editor reopen suggestions right after a property snippet, for its value. */
 const TRIGGER_SUGGEST: Command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
@@ -222,15 +207,13 @@ function entryCompletions(context: Context): CompletionItem[] {
   return candidateNames(context, undefined, span).map((candidate) => {
     const purpose = `"${tabStop(context, 1, jsonStringBody(suggestPurpose(candidate.name, manifest.appName)))}"`;
     const name = literal(context, JSON.stringify(candidate.name));
-    const body =
-      layout.kind === 'inline'
-        ? `{ "permission": ${name}, "purpose": ${purpose} }`
-        : [
-            '{',
-            `${layout.indent}${unit}"permission": ${name},`,
-            `${layout.indent}${unit}"purpose": ${purpose}`,
-            `${layout.indent}}`,
-          ].join(eol);
+    const body = objectText([`"permission": ${name}`, `"purpose": ${purpose}`], {
+      multiline: layout.kind !== 'inline',
+      indent: layout.kind === 'inline' ? '' : layout.indent,
+      step: unit,
+      eol,
+      ...ONE_LINE_SPACING,
+    });
     const insert =
       layout.kind === 'expand'
         ? `${eol}${layout.indent}${body}${eol}${layout.closingIndent}`
@@ -480,7 +463,7 @@ function stringSpan(context: Context, node: Node): Span | undefined {
   const kind: number = scanner.scan();
   if (kind !== Token.String) return undefined;
   const error: number = scanner.getTokenError();
-  const terminated = error !== UNEXPECTED_END_OF_STRING;
+  const terminated = error !== JsonScanError.UnexpectedEndOfString;
   const end = scanner.getTokenOffset() + scanner.getTokenLength();
   if (terminated) return offset < end ? { start, end, quoted: true } : undefined;
   if (offset > end) return undefined;
