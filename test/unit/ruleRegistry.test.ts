@@ -12,6 +12,7 @@ import {
   DIAGNOSTIC_CODES,
   RULES,
   fixesOf,
+  leftToYouOf,
 } from '../../server/src/service/diagnostics/registry';
 
 describe('rule registry', () => {
@@ -45,6 +46,13 @@ describe('rule registry', () => {
         assert.equal(fixesOf(code), rule.fixes?.[code], code);
       }
     }
+    for (const rule of RULES) {
+      for (const code of Object.keys(rule.leftToYou ?? {})) {
+        assert.ok(Object.hasOwn(rule.codes, code), code);
+      }
+    }
+    assert.equal(leftToYouOf('duplicate-permission')?.(2), '2 duplicates with another purpose');
+    assert.equal(leftToYouOf('unknown-permission'), undefined);
     assert.equal(fixesOf('long-purpose'), undefined);
     assert.equal(fixesOf('not-a-code'), undefined);
   });
@@ -58,5 +66,20 @@ describe('package.json severity settings', () => {
       text,
       'package.json is stale: run `npm run generate:severity-settings`',
     );
+  });
+});
+
+describe('README', () => {
+  it('lists every code with its default severity in the Diagnostics table', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Diagnostics\n'));
+    const rows = [...section.matchAll(/^\| `([a-z-]+)` +\| ([a-z]+) +\|/gm)].map(
+      (match) => [match[1], match[2]] as const,
+    );
+    assert.deepEqual(
+      Object.fromEntries(rows),
+      Object.fromEntries(DIAGNOSTIC_CODES.map((code) => [code, DEFAULT_SEVERITY[code]])),
+    );
+    assert.equal(rows.length, DIAGNOSTIC_CODES.length);
   });
 });

@@ -8,12 +8,12 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-types';
 import type { Fix } from './diagnostics/common';
-import { fixesOf } from './diagnostics/registry';
+import { fixesOf, leftToYouOf } from './diagnostics/registry';
 import { validateManifest } from './diagnostics/validation';
 import type { ManifestEdit } from './edits';
 import { beginEdit, editBlocker } from './grantRevoke';
 import { parseManifest, propertySpan, type ManifestDocument } from './manifestDocument';
-import { isRecord, type DiagnosticCode, type ManifestServiceSettings } from './settings';
+import { isRecord, type ManifestServiceSettings } from './settings';
 
 /*
  * The code actions: the quick fixes of the diagnostics, which each rule module declares for its
@@ -265,22 +265,9 @@ export function getFixAllEdits(
   return fixAll(manifest, document, settings).edits;
 }
 
-/**
- * What fix-all leaves to a person, and why, by code: said in its title ("Source Action…"
- * shows it) so that a duplicate still there after a fix-all is not a mystery.
- */
-const LEFT_TO_YOU: Partial<Record<DiagnosticCode, (count: number) => string>> = {
-  'duplicate-permission': (count) =>
-    `${count} duplicate${count === 1 ? '' : 's'} with another purpose`,
-  'redundant-permission': (count) =>
-    `${count} redundant entr${count === 1 ? 'y' : 'ies'} with ${count === 1 ? 'its' : 'their'} own purpose`,
-  'duplicate-entry-property': (count) =>
-    `${count} repeated key${count === 1 ? '' : 's'} with another value`,
-};
-
-function fixAllTitle(left: ReadonlyMap<DiagnosticCode, number>): string {
+function fixAllTitle(left: ReadonlyMap<string, number>): string {
   const parts = [...left].flatMap(([code, count]) => {
-    const describe = LEFT_TO_YOU[code];
+    const describe = leftToYouOf(code);
     return describe ? [describe(count)] : [];
   });
   return parts.length === 0 ? FIX_ALL_TITLE : `${FIX_ALL_TITLE}; left to you: ${parts.join(', ')}`;
@@ -290,8 +277,8 @@ function fixAll(
   manifest: ManifestDocument,
   document: TextDocument,
   settings: ManifestServiceSettings,
-): { edits: TextEdit[]; left: Map<DiagnosticCode, number> } {
-  const left = new Map<DiagnosticCode, number>();
+): { edits: TextEdit[]; left: Map<string, number> } {
+  const left = new Map<string, number>();
   if (editBlocker(manifest, document) !== undefined) return { edits: [], left };
   const edit = beginEdit(manifest, document);
   const failed = new Set<string>();
@@ -316,8 +303,8 @@ function fixAll(
     }
     if (!applied) {
       for (const diagnostic of diagnostics) {
-        const code = diagnostic.code as DiagnosticCode;
-        if (diagnostic.source === SOURCE && LEFT_TO_YOU[code]) {
+        const code = diagnostic.code;
+        if (diagnostic.source === SOURCE && typeof code === 'string' && leftToYouOf(code)) {
           left.set(code, (left.get(code) ?? 0) + 1);
         }
       }

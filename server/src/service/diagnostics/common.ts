@@ -187,4 +187,9 @@ export interface Rule<Code extends string = string> {
   readonly codes: Readonly<Record<Code, CodeInfo>>;
   readonly check?: (context: RuleContext) => Finding[];
   readonly fixes?: Partial<Record<Code, FixProvider>>;
+  /**
+   * What fix-all leaves to a person, by code, said in its title ("Source Action…" shows it) so
+   * that a duplicate still there after a fix-all is not a mystery.
+   */
+  readonly leftToYou?: Partial<Record<Code, (count: number) => string>>;
 }

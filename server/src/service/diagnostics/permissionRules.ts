@@ -338,6 +338,12 @@ export const permissionRule: Rule<keyof typeof PERMISSION_CODES> = {
       return [removal(entry, `Remove restricted permission "${nameOf(entry)}"`, false)];
     },
   },
+  leftToYou: {
+    'duplicate-permission': (count) =>
+      `${count} duplicate${count === 1 ? '' : 's'} with another purpose`,
+    'redundant-permission': (count) =>
+      `${count} redundant entr${count === 1 ? 'y' : 'ies'} with ${count === 1 ? 'its' : 'their'} own purpose`,
+  },
 };
 
 /**

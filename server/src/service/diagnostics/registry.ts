@@ -73,3 +73,14 @@ const FIXES = new Map<string, FixProvider>(
 export function fixesOf(code: string): FixProvider | undefined {
   return FIXES.get(code);
 }
+
+const LEFT_TO_YOU = new Map(
+  RULES.flatMap((rule) => Object.entries(rule.leftToYou ?? {})).filter(
+    (pair): pair is [string, (count: number) => string] => pair[1] !== undefined,
+  ),
+);
+
+/** How fix-all's title says that `count` findings of a code are left to a person, if it does. */
+export function leftToYouOf(code: string): ((count: number) => string) | undefined {
+  return LEFT_TO_YOU.get(code);
+}

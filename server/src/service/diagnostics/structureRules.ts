@@ -333,6 +333,10 @@ export const structureRule: Rule<keyof typeof STRUCTURE_CODES> = {
     'missing-permissions': missingPermissionsFixes,
     'missing-purpose': missingPurposeFixes,
   },
+  leftToYou: {
+    'duplicate-entry-property': (count) =>
+      `${count} repeated key${count === 1 ? '' : 's'} with another value`,
+  },
 };
 
 /**
