@@ -83,9 +83,14 @@ export function removal(
   };
 }
 
-/** Replaces the entry's permission name. */
-export function renameEntry(edit: ManifestEdit, entry: PermissionEntry, name: string): boolean {
-  return edit.apply({ kind: 'set', path: [...entry.path, 'permission'], value: name });
+/** Replaces the entry's permission name; a certain one is preferred and safe for fix-all. */
+export function renaming(entry: PermissionEntry, name: string, certain: boolean): Fix {
+  return {
+    title: `Replace with "${name}"`,
+    preferred: certain,
+    safe: certain,
+    apply: (edit) => edit.apply({ kind: 'set', path: [...entry.path, 'permission'], value: name }),
+  };
 }
 
 /** Replaces an entry by one entry per name, each a copy of it (same purpose). */

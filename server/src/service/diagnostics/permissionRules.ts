@@ -20,7 +20,7 @@ import {
   nameOf,
   quoted,
   removal,
-  renameEntry,
+  renaming,
   sameEntry,
   splitEntry,
   stringsOf,
@@ -358,15 +358,13 @@ function unknownNameFixes(target: FixTarget): Fix[] {
   // Accepted since (the settings allow it now): nothing to fix.
   if (isAcceptedName(name, allowed)) return [];
   const certain = certainRename(name, allowed);
-  return stringsOf(target.data.suggestions).map((suggestion) => {
-    const safe = suggestion === certain && !grantedElsewhere(target.manifest, suggestion, entry);
-    return {
-      title: `Replace with "${suggestion}"`,
-      preferred: safe,
-      safe,
-      apply: (edit) => renameEntry(edit, entry, suggestion),
-    };
-  });
+  return stringsOf(target.data.suggestions).map((suggestion) =>
+    renaming(
+      entry,
+      suggestion,
+      suggestion === certain && !grantedElsewhere(target.manifest, suggestion, entry),
+    ),
+  );
 }
 
 /** The finding's replacements (`data.replacements`); a single one is safe, else removal. */
@@ -377,16 +375,13 @@ function retiredFixes(target: FixTarget): Fix[] {
   if (replacements.length === 0) {
     return [removal(entry, `Remove retired permission "${nameOf(entry)}"`, false)];
   }
-  return replacements.map((replacement) => {
-    const single =
-      replacements.length === 1 && !grantedElsewhere(target.manifest, replacement, entry);
-    return {
-      title: `Replace with "${replacement}"`,
-      preferred: single,
-      safe: single,
-      apply: (edit) => renameEntry(edit, entry, replacement),
-    };
-  });
+  return replacements.map((replacement) =>
+    renaming(
+      entry,
+      replacement,
+      replacements.length === 1 && !grantedElsewhere(target.manifest, replacement, entry),
+    ),
+  );
 }
 
 /** The event's permissions (`data.needed`) not granted yet replace it; none left: remove it. */
