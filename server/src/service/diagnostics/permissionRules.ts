@@ -50,9 +50,6 @@ export function checkPermissions(context: RuleContext): Finding[] {
   return found;
 }
 
-// Most names are valid and have nothing to report: one shared empty answer for them.
-const NOTHING: readonly (Finding | undefined)[] = Object.freeze([]);
-
 function checkName(
   context: RuleContext,
   entry: PermissionEntry,
@@ -68,7 +65,7 @@ function checkName(
     const legacy = catalog.legacy(name);
     const { granted } = context.manifest;
     const implying = catalog.impliedBy(name);
-    if (!restricted && !legacy && !implying.some((other) => granted.has(other))) return NOTHING;
+    if (!restricted && !legacy && !implying.some((other) => granted.has(other))) return [];
     const href = info.docsUrl ?? PERMISSIONS_REFERENCE_URL;
     const found: (Finding | undefined)[] = [];
     if (restricted) {
@@ -111,7 +108,7 @@ function checkName(
     }
     return found;
   }
-  if (allowed.has(name)) return NOTHING;
+  if (allowed.has(name)) return [];
 
   const retired = catalog.retired(name);
   if (retired) {
