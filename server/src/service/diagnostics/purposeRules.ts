@@ -162,8 +162,53 @@ const WORD_SEGMENTER = new Intl.Segmenter('en', { granularity: 'word' });
 // which the segmenter skips inside a word).
 const PLAIN_WORD = /(?<![^ \t\n\r])[A-Za-z]+(?![^ \t\n\r])/g;
 
+// Every keystroke re-validates texts that did not change; findings depend only on the
+// permission, the text, the app's name and the settings (a new settings object on every
+// configure, so the WeakMap drops stale results by itself). Kept because it is measured: without
+// it, diagnostics of a realistic 100-entry manifest take about 3× as long (the purpose rules are
+// most of their cost). Nested maps, not a joined key: building a key string per purpose was
+// itself a cost on large manifests.
+type FindingsByText = Map<string, readonly PurposeFinding[]>;
+const memo = new WeakMap<ManifestServiceSettings, Map<string, Map<string, FindingsByText>>>();
+let remembered = 0;
+const MEMO_LIMIT = 20_000;
+
 /** Judges one purpose text. One finding per rule at most, the most important first. */
 export function checkPurposeText(
+  permission: string,
+  text: string,
+  settings: ManifestServiceSettings,
+  manifest?: ManifestDocument,
+): readonly PurposeFinding[] {
+  let byApp = memo.get(settings);
+  if (!byApp || remembered >= MEMO_LIMIT) {
+    byApp = new Map();
+    memo.set(settings, byApp);
+    remembered = 0;
+  }
+  const appName = manifest?.appName ?? '';
+  let byPermission = byApp.get(appName);
+  if (!byPermission) {
+    byPermission = new Map();
+    byApp.set(appName, byPermission);
+  }
+  let byText = byPermission.get(permission);
+  if (!byText) {
+    byText = new Map();
+    byPermission.set(permission, byText);
+  }
+  const known = byText.get(text);
+  if (known) return known;
+  const findings = judgePurposeText(permission, text, settings, manifest);
+  // Huge texts are rare and would pin memory: only ordinary ones are remembered.
+  if (text.length <= 10_000) {
+    byText.set(text, findings);
+    remembered++;
+  }
+  return findings;
+}
+
+function judgePurposeText(
   permission: string,
   text: string,
   settings: ManifestServiceSettings,
