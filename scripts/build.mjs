@@ -19,15 +19,36 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+/**
+ * The call analysis (TypeScript's parser, ~9 MB) is a bundle of its own, `dist/analysis.js`: the
+ * CLI and the server load it only when they read an app's code, so neither compiles it at start.
+ */
+const analysisApart = {
+  name: 'analysis-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\/analysis$/ }, () => ({
+      path: './analysis.js',
+      external: true,
+    }));
+  },
+};
+
 await Promise.all([
   build({
     ...common,
+    entryPoints: ['server/src/analysis/index.ts'],
+    outfile: 'dist/analysis.js',
+  }),
+  build({
+    ...common,
+    plugins: [analysisApart],
     entryPoints: ['server/src/cli.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   }),
   build({
     ...common,
+    plugins: [analysisApart],
     entryPoints: ['server/src/node.ts'],
     outfile: 'dist/server.js',
     banner: { js: '#!/usr/bin/env node' },

@@ -4,6 +4,7 @@ import { registerGrantPermission } from './commands/grantPermission';
 import { reportFailure } from './commands/permissionEdits';
 import { registerRevokePermission } from './commands/revokePermission';
 import { registerSelectText } from './commands/selectText';
+import { registerShowReferences } from './commands/showReferences';
 import { ManifestLanguageServer } from './languageServer';
 import { ManifestContext } from './manifestContext';
 import { ANY_MANIFEST_GLOB, MANIFEST_EXCLUDE_GLOB, isManifestDocument } from './manifestFiles';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerGrantPermission(services),
     registerRevokePermission(services),
     registerSelectText(),
+    registerShowReferences(),
     vscode.commands.registerCommand(ClientCommands.showOutput, () => {
       output.show();
     }),

@@ -20,9 +20,10 @@ import {
   type ManifestInfoParams,
   type ManifestInfoResult,
   type PermissionCommandResult,
+  type PermissionListPath,
   type RevokePermissionParams,
 } from '../../server/src/protocol';
-import { MANIFEST_SELECTOR } from './manifestFiles';
+import { isManifestDocument, MANIFEST_SELECTOR, SOURCE_SELECTOR } from './manifestFiles';
 
 export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
 
@@ -100,11 +101,12 @@ export class ManifestLanguageServer implements vscode.Disposable {
   revokeAll(
     document: vscode.TextDocument,
     permissions: readonly string[],
+    list?: PermissionListPath,
   ): Promise<PermissionCommandResult[] | null> {
     return this.executeCommand<PermissionCommandResult[]>(
       ServerCommands.revokePermissions,
       document,
-      { permissions },
+      { permissions, ...(list && { list }) },
     );
   }
 
@@ -151,7 +153,13 @@ export class ManifestLanguageServer implements vscode.Disposable {
       },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: MANIFEST_SELECTOR,
+      // Manifests, and the app's UI extension code: the server finds the calls in the open
+      // source files of an app folder and publishes its findings on them (issue 14). The
+      // server is only started once there is a manifest, so no TypeScript workspace without a
+      // Stripe app pays for this.
+      documentSelector: [...MANIFEST_SELECTOR, ...SOURCE_SELECTOR],
+      // The server asks for the file events it needs (manifests and source files changed on
+      // disk) by registering watchers itself, as it does with every client that can.
       synchronize: { configurationSection: 'stripeApps' },
       // This client runs VS Code's commands (the server gives other editors its own), and has
       // the select-text command the server may then put in quick fixes.
@@ -159,6 +167,14 @@ export class ManifestLanguageServer implements vscode.Disposable {
         vscodeClient: true,
         selectTextCommand: true,
       } satisfies InitializationOptions,
+      // Source files get the findings, hovers and quick fixes of the code analysis; completion
+      // (triggered by every `"` and `:` typed) and code lenses are the manifest's only.
+      middleware: {
+        provideCompletionItem: (document, position, context, token, next) =>
+          isManifestDocument(document) ? next(document, position, context, token) : undefined,
+        provideCodeLenses: (document, token, next) =>
+          isManifestDocument(document) ? next(document, token) : [],
+      },
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
     };

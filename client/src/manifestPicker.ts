@@ -4,9 +4,10 @@ import { BASE_MANIFEST_GLOB, MANIFEST_EXCLUDE_GLOB, isManifestDocument } from '.
 
 /**
  * The manifest a command works on: the one named by the caller; else the active editor's
- * document when it is a manifest; else the workspace's `stripe-app.json` (outside
- * `node_modules`), asking which when there are several. A manifest that is not open is opened in
- * the background (no editor is shown). Tells the user and answers `undefined` when there is none.
+ * document when it is a manifest; else the workspace's `stripe-app.json` or `stripe-app.yaml`
+ * (outside `node_modules`), asking which when there are several. A manifest that is not open is
+ * opened in the background (no editor is shown). Tells the user and answers `undefined` when
+ * there is none.
  */
 export async function pickManifest(
   target: vscode.Uri | undefined,
@@ -20,7 +21,7 @@ export async function pickManifest(
   const found = await vscode.workspace.findFiles(BASE_MANIFEST_GLOB, MANIFEST_EXCLUDE_GLOB);
   if (found.length === 0) {
     void vscode.window.showErrorMessage(
-      'No Stripe Apps manifest: open a stripe-app.json (or stripe-app.*.json) file, or open the folder of a Stripe app.',
+      'No Stripe Apps manifest: open a stripe-app.json, stripe-app.*.json or stripe-app.yaml file, or open the folder of a Stripe app.',
     );
     return undefined;
   }
@@ -47,7 +48,7 @@ async function openManifest(uri: vscode.Uri): Promise<vscode.TextDocument | unde
   }
   if (!isManifestDocument(document)) {
     void vscode.window.showErrorMessage(
-      `${vscode.workspace.asRelativePath(uri)} is not a Stripe Apps manifest: the file must be named stripe-app.json or stripe-app.<name>.json and be open as JSON (it is ${document.languageId}).`,
+      `${vscode.workspace.asRelativePath(uri)} is not a Stripe Apps manifest: the file must be named stripe-app.json or stripe-app.<name>.json and be open as JSON, or stripe-app.yaml open as YAML (it is ${document.languageId}).`,
     );
     return undefined;
   }

@@ -1,28 +1,39 @@
 import * as vscode from 'vscode';
-import { ClientCommands, type ManifestInfoResult } from '../../server/src/protocol';
+import { ClientCommands } from '../../server/src/protocol';
 import type { ServerState } from './languageServer';
-import { MANIFEST_SELECTOR } from './manifestFiles';
+import { V1_MANIFEST_SELECTOR, V2_MANIFEST_SELECTOR } from './manifestFiles';
+import { statusText, type CatalogSummary, type StatusState } from './statusText';
 
-type CatalogSummary = ManifestInfoResult['catalog'];
+const SEVERITIES = {
+  information: vscode.LanguageStatusSeverity.Information,
+  warning: vscode.LanguageStatusSeverity.Warning,
+  error: vscode.LanguageStatusSeverity.Error,
+} as const;
 
 /**
- * The language status item of manifest documents ("{ }" in the status bar): the catalog in use
- * and the server's state, with a link to the server's log.
+ * The language status items of manifest documents ("{ }" in the status bar): the catalog in use
+ * and the server's state, with a link to the server's log. One item per manifest version, as an
+ * item has one text for every document its selector matches: "Stripe Apps: 136 permissions" on
+ * a stripe-app.json, "Stripe Apps (manifest v2): 136 permissions" on a stripe-app.yaml.
  *
- * Its text says "starting" until `LanguageClient.start()` has resolved, then
- * "Stripe Apps: 136 permissions" (or "Stripe Apps: ready" until the catalog is known): tests
- * wait on that instead of sleeping. Text and detail stay short: the language status hover is a
- * row of text, detail and link, and a long row pushed *Show Output* past a 1 400 px window.
+ * The text says "starting" until `LanguageClient.start()` has resolved, then the catalog's size
+ * (or "ready" until the catalog is known): tests wait on that instead of sleeping.
  */
 export class ManifestStatusItem implements vscode.Disposable {
-  private readonly item: vscode.LanguageStatusItem;
-  private state: ServerState | 'not-started' = 'not-started';
+  private readonly items: { item: vscode.LanguageStatusItem; version: 1 | 2 }[];
+  private state: StatusState = 'not-started';
   private catalog: CatalogSummary | undefined;
 
   constructor() {
-    this.item = vscode.languages.createLanguageStatusItem('stripeApps.status', MANIFEST_SELECTOR);
-    this.item.name = 'Stripe Apps';
-    this.item.command = { title: 'Show Output', command: ClientCommands.showOutput };
+    this.items = [
+      { id: 'stripeApps.status', selector: V1_MANIFEST_SELECTOR, version: 1 as const },
+      { id: 'stripeApps.statusV2', selector: V2_MANIFEST_SELECTOR, version: 2 as const },
+    ].map(({ id, selector, version }) => {
+      const item = vscode.languages.createLanguageStatusItem(id, selector);
+      item.name = version === 2 ? 'Stripe Apps (manifest v2)' : 'Stripe Apps';
+      item.command = { title: 'Show Output', command: ClientCommands.showOutput };
+      return { item, version };
+    });
     this.render();
   }
 
@@ -41,40 +52,16 @@ export class ManifestStatusItem implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.item.dispose();
+    for (const { item } of this.items) item.dispose();
   }
 
   private render(): void {
-    const item = this.item;
-    item.busy = this.state === 'starting';
-    item.severity = vscode.LanguageStatusSeverity.Information;
-    switch (this.state) {
-      case 'not-started':
-        item.text = 'Stripe Apps';
-        item.detail = 'not started';
-        break;
-      case 'starting':
-        item.text = 'Stripe Apps: starting';
-        item.detail = '';
-        break;
-      case 'running': {
-        const catalog = this.catalog;
-        item.text = catalog
-          ? `Stripe Apps: ${catalog.permissions.length} permissions`
-          : 'Stripe Apps: ready';
-        item.detail = catalog ? `reference of ${catalog.source.copied}` : '';
-        break;
-      }
-      case 'stopped':
-        item.text = 'Stripe Apps: stopped';
-        item.detail = '';
-        item.severity = vscode.LanguageStatusSeverity.Warning;
-        break;
-      case 'failed':
-        item.text = 'Stripe Apps: failed to start';
-        item.detail = 'see the output';
-        item.severity = vscode.LanguageStatusSeverity.Error;
-        break;
+    for (const { item, version } of this.items) {
+      const status = statusText(this.state, this.catalog, version);
+      item.text = status.text;
+      item.detail = status.detail;
+      item.severity = SEVERITIES[status.severity];
+      item.busy = status.busy;
     }
   }
 }

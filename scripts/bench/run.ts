@@ -10,6 +10,9 @@
  *   --build        run `npm run package` (or `npm run build`) first, so dist/ and the .vsix are fresh
  *   --profile      also write a V8 CPU profile (node --cpu-prof) to bench/profiles/
  *   --out=PATH     where to write the JSON results (default bench/results.json)
+ *   --v2           the v2 (stripe-app.yaml) rows instead: scripts/bench/benchV2.ts, against the
+ *                  `yaml` package's parseDocument and Red Hat's yaml-language-server
+ *                  (default --out bench/results-v2.json)
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -28,14 +31,22 @@ async function main(): Promise<number> {
     if (built.status !== 0) return built.status ?? 1;
   }
 
-  const outfile = join(tmpdir(), 'stripe-apps-bench', 'bench.cjs');
+  const v2 = args.includes('--v2');
+  // yaml-language-server is an ES module: the v2 bundle is one too.
+  const outfile = join(tmpdir(), 'stripe-apps-bench', v2 ? 'bench-v2.mjs' : 'bench.cjs');
   await build({
-    entryPoints: ['scripts/bench/bench.ts'],
+    entryPoints: [v2 ? 'scripts/bench/benchV2.ts' : 'scripts/bench/bench.ts'],
     outfile,
     bundle: true,
     platform: 'node',
     target: 'node20',
-    format: 'cjs',
+    format: v2 ? 'esm' : 'cjs',
+    // Bundled CommonJS code that calls `require` (node built-ins) inside an ES module.
+    ...(v2 && {
+      banner: {
+        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+      },
+    }),
     // The ES module builds of jsonc-parser and vscode-json-languageservice: the same code as their
     // UMD builds, but statically bundleable.
     mainFields: ['module', 'main'],

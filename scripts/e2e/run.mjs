@@ -211,7 +211,8 @@ async function runUi(runDir, env, vsix, extensionPath) {
     return await runScenarios({
       server,
       context,
-      newWorkspace: (name) => copyFixture('basic', path.join(runDir, 'ui', name)),
+      newWorkspace: (name, fixture = 'basic') =>
+        copyFixture(fixture, path.join(runDir, 'ui', name)),
       extensionPath: vsix ? undefined : extensionPath,
       only: option('scenario'),
       runDir,

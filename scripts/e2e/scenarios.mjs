@@ -680,6 +680,167 @@ const scenarios = [
       await page.screenshot({ path: screenshotPath('i12-add-purpose-typed') });
     },
   },
+  {
+    name: 'i14-code-missing-permission',
+    fixture: 'code-app',
+    title: 'a call the manifest does not cover: warning in the .tsx file, Grant from its quick fix',
+    async run(ui) {
+      const { page } = ui;
+      await ui.openFile('App.tsx');
+      // The app is analysed in the background; the warning comes when it is done.
+      await ui.see(page.locator('.monaco-editor .squiggly-warning'), 'a warning squiggle', 60_000);
+      await page.keyboard.press('Control+Shift+M');
+      const problem = page.locator('.markers-panel .monaco-list-row', {
+        hasText: 'needs customer_read',
+      });
+      await ui.see(problem, 'a Problems entry: customers.list needs customer_read');
+      log(`  problem: ${(await problem.first().getAttribute('aria-label')) ?? ''}`);
+      await page.screenshot({ path: screenshotPath('i14-code-problems') });
+      await ui.token('customers').click();
+      const bulb = page.locator('.lightBulbWidget');
+      await ui.see(bulb, 'the light bulb');
+      await bulb.first().click();
+      const fix = page.locator('.action-widget').locator('.action-list-item, .monaco-list-row', {
+        hasText: 'Grant customer_read',
+      });
+      await ui.see(fix, 'the quick fix "Grant customer_read"');
+      await page.screenshot({ path: screenshotPath('i14-code-quick-fix') });
+      await fix.first().click();
+      const disk = await ui.waitForDisk(
+        'stripe-app.json',
+        (text) => parses(text) && text.includes('"permission": "customer_read"'),
+        'customer_read granted in stripe-app.json',
+      );
+      const granted = JSON.parse(disk).permissions.map((entry) => entry.permission);
+      expect(
+        JSON.stringify(granted) === JSON.stringify(['invoice_read', 'customer_read']),
+        `expected invoice_read then customer_read on disk, got ${JSON.stringify(granted)}`,
+      );
+      await ui.gone(problem, 'the missing-permission entry in Problems');
+      await page.screenshot({ path: screenshotPath('i14-code-granted') });
+    },
+  },
+  {
+    name: 'i14-unused-permission',
+    fixture: 'code-app',
+    title:
+      'a granted permission no code uses: unused-permission in the manifest, revoked by its fix',
+    async run(ui) {
+      const { page } = ui;
+      await ui.openFile('stripe-app.json');
+      await ui.waitForServerReady();
+      await page.keyboard.press('Control+Shift+M');
+      const problem = page.locator('.markers-panel .monaco-list-row', {
+        hasText: 'invoice_read',
+      });
+      await ui.see(problem, 'a Problems entry for the unused invoice_read', 60_000);
+      const label = (await problem.first().getAttribute('aria-label')) ?? '';
+      log(`  problem: ${label}`);
+      expect(
+        /unused-permission|no code/i.test(label),
+        `expected an unused-permission entry: ${label}`,
+      );
+      await page.screenshot({ path: screenshotPath('i14-unused-problems') });
+    },
+  },
+  {
+    name: 'i15-v2',
+    fixture: 'v2',
+    title: 'stripe-app.yaml: completion, hover, a quick fix and Grant, the file on disk checked',
+    async run(ui) {
+      const { page } = ui;
+      const quickInput = page.locator('.quick-input-widget');
+      const box = quickInput.locator('input');
+      await ui.openFile('stripe-app.yaml');
+      await ui.waitForServerReady();
+      await ui.see(
+        page.locator(
+          '[id="status.languageStatus"][aria-label*="manifest v2"], .language-status-hover, [id="status.languageStatus"]',
+        ),
+        'the language status item',
+      );
+      // Hover on a granted name.
+      const token = ui.token('customer_read');
+      await ui.see(token, 'customer_read in the editor');
+      await token.hover();
+      await ui.see(
+        page.locator('.monaco-hover:not(.hidden)', { hasText: 'Customers store payment methods' }),
+        'a hover for customer_read',
+      );
+      await page.screenshot({ path: screenshotPath('i15-v2-hover') });
+      // The misspelled name: its quick fix.
+      await ui.token('invoice_wrte').click();
+      const bulb = page.locator('.lightBulbWidget');
+      await ui.see(bulb, 'the light bulb');
+      await bulb.first().click();
+      const fix = page.locator('.action-widget').locator('.action-list-item, .monaco-list-row', {
+        hasText: 'invoice_write',
+      });
+      await ui.see(fix, 'a quick fix offering invoice_write');
+      await fix.first().click();
+      await ui.waitForLine(
+        /^ {6}- permission: invoice_write$/,
+        'the name replaced by invoice_write',
+      );
+      // Completion in a new entry, typed at the end of the app's list (line 12).
+      await ui.goTo(12, 1);
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Shift+End');
+      await page.keyboard.type('      - permission: payout_r');
+      const suggest = page.locator('.editor-widget.suggest-widget.visible');
+      try {
+        await suggest.waitFor({ state: 'visible', timeout: 5_000 });
+      } catch {
+        await page.keyboard.press('Control+Space');
+      }
+      await ui.see(
+        suggest.locator('.monaco-list-row.focused', { hasText: 'payout_read' }),
+        'payout_read focused in the suggest widget',
+      );
+      await page.screenshot({ path: screenshotPath('i15-v2-completion') });
+      await page.keyboard.press('Enter');
+      await ui.waitForLine(
+        /^ {6}- permission: payout_read$/,
+        'the partial name replaced by payout_read',
+      );
+      await page.keyboard.press('Control+S');
+      // Grant from the command palette, into the app's list.
+      await ui.runCommand('Stripe Apps: Grant Permission');
+      await box.fill('product_read');
+      await ui.see(
+        quickInput.locator('.quick-input-list .monaco-list-row.focused', {
+          hasText: 'product_read',
+        }),
+        'product_read focused in the Quick Pick',
+      );
+      await page.keyboard.press('Enter');
+      // v2 with an extension list: the list is picked (the app's is first) when asked.
+      const appListRow = quickInput.locator('.quick-input-list .monaco-list-row', {
+        hasText: /app|declarations/i,
+      });
+      if (
+        await appListRow
+          .first()
+          .isVisible()
+          .catch(() => false)
+      )
+        await page.keyboard.press('Enter');
+      await box.fill('Lists the products a merchant can attach to an order note.');
+      await page.keyboard.press('Enter');
+      await ui.gone(box, 'the purpose box');
+      const entry =
+        '      - permission: product_read\n        purpose: Lists the products a merchant can attach to an order note.\n';
+      const disk = await ui.waitForDisk(
+        'stripe-app.yaml',
+        (text) => text.includes(entry) && text.includes('extensions:\n  - id: notes'),
+        'the entry in YAML style, saved, before extensions',
+      );
+      expect(disk.startsWith('# A v2 manifest'), `the comment stays first:\n${disk}`);
+      await page.screenshot({ path: screenshotPath('i15-v2-grant') });
+    },
+  },
 ];
 
 /** Runs each scenario on its own page and workspace copy; returns one result per scenario. */
@@ -688,7 +849,7 @@ export async function runScenarios({ server, context, newWorkspace, extensionPat
   for (const scenario of scenarios) {
     if (only && !scenario.name.includes(only)) continue;
     const t0 = Date.now();
-    const folder = newWorkspace(scenario.name);
+    const folder = newWorkspace(scenario.name, scenario.fixture);
     const page = await context.newPage();
     const consoleLog = fs.createWriteStream(path.join(runDir, `ui-${scenario.name}.console.log`));
     page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));

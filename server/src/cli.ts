@@ -3,20 +3,34 @@
  * Exit codes: 0 no error-severity finding / done, 1 error findings (or more warnings than
  * --max-warnings) / refused, 2 usage or I/O error.
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
 import { messageText, toGithubAnnotations, toSarif, type FileReport } from './lintReport';
 import { PACKAGE_VERSION } from './packageVersion';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type * as Analysis from './analysis';
+import { permissionSites, type SourceLocator } from './service/codeUsageFeatures';
+import type { CodeUsage, Verdict } from './service/codeUsage';
 import {
   createManifestLanguageService,
   isManifestFileName,
   type ManifestDocument,
   type ManifestLanguageService,
 } from './service';
+import type { ValuePath } from './service/edits';
+import { quotedList } from './service/listPhrase';
+import { lastProperty } from './service/manifestDocument';
 
 const NAME = 'stripe-apps-manifest';
 const BOM = '\uFEFF';
@@ -25,20 +39,37 @@ const USAGE = `Usage: ${NAME} <command> [options]
 
 Commands:
   lint [PATH...]                          Check manifests (files, or folders searched for
-                                          stripe-app.json and stripe-app.*.json). Default:
-                                          ./stripe-app.json
+                                          stripe-app.json and stripe-app.*.json). Without a
+                                          PATH: ./stripe-app.json (or ./stripe-app.yaml) and
+                                          the app's code against its permissions
+  lint --app DIR                          The same for the app in DIR
+  usage [--app DIR]                       Which calls of the UI code need which permission,
+                                          and which granted permission no call needs
   grant permission NAME EXPLANATION       Add NAME with EXPLANATION as its purpose, or update
                                           the purpose when NAME is already granted
   revoke permission NAME                  Remove every entry of NAME
+                                          (both edit the app's own list; in stripe-app.yaml
+                                          --extension ID edits that extension's list)
   catalog                                 List the permission catalog
 
 Options:
-  --format FORMAT           Output format: text or json (lint and catalog), sarif (SARIF 2.1.0)
+  --format FORMAT           Output format: text or json (lint, usage, catalog), sarif (SARIF 2.1.0)
                             or github (workflow-command annotations) for lint. Default: text,
                             or github when GITHUB_ACTIONS=true
   --sarif-file PATH         lint also writes SARIF 2.1.0 to PATH
   --max-warnings N          lint exits 1 when it finds more than N warnings
-  --manifest PATH           The manifest grant and revoke edit (default: ./stripe-app.json)
+  --manifest PATH           The manifest grant and revoke edit (default: ./stripe-app.json,
+                            else ./stripe-app.yaml); for lint and usage, the one the code is
+                            compared with (a local stripe-app.<name>.json inherits the base
+                            list unless it has its own)
+  --extension ID            grant and revoke edit the permissions of the extension ID of a
+                            stripe-app.yaml (default: the app's own list,
+                            declarations.stripe_api_access.permissions)
+  --app DIR                 The app folder whose code lint and usage read (default: .)
+  --ui-folder DIR           A folder of the app holding UI extension code (repeatable;
+                            default: src)
+  --client-name NAME        A name to take as the UI extension's Stripe client (repeatable)
+  --write-covers-read       Count a granted X_write as covering reads that need X_read
   --force                   Grant a name that is not in the catalog
   --allow NAME              Accept NAME as a permission (repeatable)
   --severity CODE=LEVEL     Change a rule's severity: error, warning, information, hint or off
@@ -105,6 +136,11 @@ function run(
         'sarif-file': { type: 'string' },
         'max-warnings': { type: 'string' },
         manifest: { type: 'string' },
+        extension: { type: 'string' },
+        app: { type: 'string' },
+        'ui-folder': { type: 'string', multiple: true },
+        'client-name': { type: 'string', multiple: true },
+        'write-covers-read': { type: 'boolean' },
         force: { type: 'boolean' },
         allow: { type: 'string', multiple: true },
         severity: { type: 'string', multiple: true },
@@ -133,15 +169,40 @@ function run(
   const service = createManifestLanguageService({
     allowedPermissions: values.allow ?? [],
     severity: parseSeverities(values.severity ?? []),
+    codeAnalysis: {
+      ...(values['ui-folder'] ? { uiFolders: values['ui-folder'] } : {}),
+      ...(values['client-name'] ? { clientNames: values['client-name'] } : {}),
+      writeCoversRead: values['write-covers-read'] === true,
+    },
   });
   const [command, ...rest] = positionals;
+  // `lint` without a path, or with --app, also reads the app's code.
+  const appFolder =
+    values.app !== undefined ? resolve(cwd, values.app) : rest.length === 0 ? cwd : undefined;
   switch (command) {
-    case 'lint':
-      return lint(service, rest.length > 0 ? rest : ['stripe-app.json'], output, cwd, {
+    case 'lint': {
+      const app =
+        appFolder === undefined ? undefined : openApp(service, appFolder, values.manifest, cwd);
+      const paths = rest.length > 0 ? rest : app ? [app.manifestPath] : ['stripe-app.json'];
+      return lint(service, paths, output, cwd, {
         format,
         maxWarnings,
         sarifFile: values['sarif-file'],
+        app,
       });
+    }
+    case 'usage': {
+      if (rest.length > 0) throw new UsageError('usage takes no PATH; give the app with --app DIR');
+      if (values.format !== undefined && format !== 'text' && format !== 'json') {
+        throw new UsageError('usage --format must be text or json');
+      }
+      const app = openApp(service, appFolder ?? cwd, values.manifest, cwd);
+      if (!app) {
+        output.err(`${NAME}: no stripe-app.json or stripe-app.yaml in ${appFolder ?? cwd}\n`);
+        return 2;
+      }
+      return printUsage(service, app, format === 'json' ? 'json' : 'text', output, cwd);
+    }
     case 'grant':
       expectWord(rest, 'permission', 'grant permission NAME EXPLANATION');
       if (rest.length !== 3) throw new UsageError('grant permission takes NAME and EXPLANATION');
@@ -248,6 +309,8 @@ interface LintOptions {
   format: LintFormat;
   maxWarnings: number | undefined;
   sarifFile: string | undefined;
+  /** The app whose code is compared with its manifest (lint without a path, or --app). */
+  app: AppAtHand | undefined;
 }
 
 function lint(
@@ -255,7 +318,7 @@ function lint(
   paths: readonly string[],
   output: Output,
   cwd: string,
-  { format, maxWarnings, sarifFile }: LintOptions,
+  { format, maxWarnings, sarifFile, app }: LintOptions,
 ): number {
   const files = collectManifests(paths, cwd);
   if (files.length === 0) {
@@ -272,6 +335,36 @@ function lint(
       diagnostics: service.doValidation(document, manifest, { syntaxErrors: true, maxProblems: 0 }),
     };
   });
+  let sourceCount = 0;
+  if (app) {
+    const code = analyzeApp(service, app);
+    if (code) {
+      sourceCount = code.sources.length;
+      const { manifest, document } =
+        code.usage.grants.manifest === app.manifest.manifest
+          ? app.manifest
+          : (app.base ?? app.manifest);
+      const unused = service.unusedPermissionDiagnostics(code.usage, manifest, document);
+      if (unused.length > 0) {
+        const path = fileURLToPath(document.uri);
+        let report = reports.find((candidate) => candidate.file === path);
+        if (!report) {
+          report = { file: path, diagnostics: [] };
+          reports.push(report);
+          documents.set(path, document);
+        }
+        report.diagnostics.push(...unused);
+        report.diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
+      }
+      for (const source of code.sources) {
+        const diagnostics = service.codeUsageDiagnostics(code.usage, source.file, source.document);
+        if (diagnostics.length === 0) continue;
+        const path = join(app.folder, ...source.file.split('/'));
+        documents.set(path, source.document);
+        reports.push({ file: path, diagnostics });
+      }
+    }
+  }
   const sarif = (): string =>
     toSarif(
       reports,
@@ -327,8 +420,10 @@ function lint(
     }
   }
   if (format !== 'json' && format !== 'sarif') {
+    const sources =
+      sourceCount > 0 ? ` and ${sourceCount} source file${sourceCount === 1 ? '' : 's'}` : '';
     output.err(
-      `${files.length} manifest${files.length === 1 ? '' : 's'} checked: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.other} other\n`,
+      `${files.length} manifest${files.length === 1 ? '' : 's'}${sources} checked: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.other} other\n`,
     );
   }
   const tooManyWarnings = maxWarnings !== undefined && counts.warning > maxWarnings;
@@ -357,8 +452,264 @@ function suggestionsOf(diagnostic: Diagnostic): { suggestions?: string[] } {
   return {};
 }
 
+/**
+ * The call analysis, loaded only by the commands that read code: it brings TypeScript's parser
+ * (bundled: 10 MB), which would otherwise cost every command about 0.5 s and 70 MB at start.
+ * The build keeps it a bundle of its own (dist/analysis.js), required here on first use.
+ */
+function loadAnalysis(): typeof Analysis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./analysis') as typeof Analysis;
+}
+
+function comparePositions(
+  a: { line: number; character: number },
+  b: { line: number; character: number },
+): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+interface ManifestFile {
+  document: TextDocument;
+  manifest: ManifestDocument;
+}
+
+/** An app folder with the manifest its code is compared with (and the base that one extends). */
+interface AppAtHand {
+  folder: string;
+  manifestPath: string;
+  manifest: ManifestFile;
+  base?: ManifestFile;
+}
+
+/**
+ * The app in `folder`: `--manifest` when given, else its stripe-app.json, else its
+ * stripe-app.yaml; undefined when there is none. A local manifest brings the base it extends.
+ */
+function openApp(
+  service: ManifestLanguageService,
+  folder: string,
+  manifestOption: string | undefined,
+  cwd: string,
+): AppAtHand | undefined {
+  const candidates =
+    manifestOption !== undefined
+      ? [resolve(cwd, manifestOption)]
+      : ['stripe-app.json', 'stripe-app.yaml'].map((name) => join(folder, name));
+  const manifestPath = candidates.find((path) => isFile(path));
+  if (manifestPath === undefined) return undefined;
+  const parse = (path: string): ManifestFile => {
+    const { document } = load(path);
+    return { document, manifest: service.parseManifest(document) };
+  };
+  const manifest = parse(manifestPath);
+  let base: ManifestFile | undefined;
+  if (manifest.manifest.kind === 'local') {
+    const basePath = resolve(dirname(manifestPath), manifest.manifest.extends ?? 'stripe-app.json');
+    if (isFile(basePath)) base = parse(basePath);
+  }
+  return { folder, manifestPath, manifest, ...(base ? { base } : {}) };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+interface SourceDocument {
+  /** Relative to the app folder, with `/` separators. */
+  file: string;
+  document: TextDocument;
+}
+
+/** The app's UI code read and judged against its effective permissions (undefined: not done). */
+function analyzeApp(
+  service: ManifestLanguageService,
+  app: AppAtHand,
+): { usage: CodeUsage; sources: SourceDocument[]; locator: SourceLocator } | undefined {
+  const settings = service.settings.codeAnalysis;
+  if (!settings.enabled) return undefined;
+  const grants = service.effectivePermissions(app.manifest.manifest, app.base?.manifest);
+  if (!grants) return undefined;
+  const { analyzeAppFolderSync, createCallAnalyzer } = loadAnalysis();
+  const analysis = analyzeAppFolderSync(app.folder, {
+    folders: settings.uiFolders,
+    analyzer: createCallAnalyzer({ clientNames: settings.clientNames }),
+  });
+  const sources = analysis.files.map(({ file, text }) => ({
+    file,
+    document: TextDocument.create(
+      pathToFileURL(join(app.folder, ...file.split('/'))).href,
+      /\.tsx?$/.test(file) ? 'typescript' : 'javascript',
+      1,
+      text,
+    ),
+  }));
+  const byFile = new Map(sources.map((source) => [source.file, source.document]));
+  const locator: SourceLocator = {
+    uri: (file) => byFile.get(file)?.uri ?? pathToFileURL(join(app.folder, file)).href,
+    position: (file, offset) => byFile.get(file)?.positionAt(offset),
+  };
+  return { usage: service.codeUsage(analysis, grants), sources, locator };
+}
+
+function verdictWords(verdict: Verdict | undefined): string {
+  switch (verdict?.kind) {
+    case undefined:
+      return 'not checked';
+    case 'granted':
+      return 'granted';
+    case 'implied':
+      return `granted through ${verdict.by.join(', ')}`;
+    case 'write-assumed':
+      return `granted as ${verdict.by.join(', ')} (assumed to cover reads)`;
+    case 'write-unconfirmed':
+      return `NOT GRANTED (${verdict.by.join(', ')} is; Stripe does not say it covers reads)`;
+    case 'missing':
+      return 'NOT GRANTED';
+  }
+}
+
+/** `usage`: permission → call sites, and call → permission, as text or JSON. */
+function printUsage(
+  service: ManifestLanguageService,
+  app: AppAtHand,
+  format: 'text' | 'json',
+  output: Output,
+  cwd: string,
+): number {
+  const code = analyzeApp(service, app);
+  if (!code) {
+    output.err(
+      `${NAME}: cannot tell what is granted: ${relative(cwd, app.manifestPath) || basename(app.manifestPath)} (or the manifest it extends) is missing, has syntax errors or is not an object; run lint\n`,
+    );
+    return 2;
+  }
+  const { usage, locator } = code;
+  const display = (file: string): string =>
+    relative(cwd, join(app.folder, ...file.split('/')))
+      .split(sep)
+      .join('/') || file;
+  const at = (file: string, offset: number) => {
+    const position = locator.position(file, offset) ?? { line: 0, character: 0 };
+    return { file: display(file), line: position.line + 1, column: position.character + 1 };
+  };
+  const granted = usage.grants.names;
+  const names = [...new Set([...granted, ...usage.neededBy.keys()])].sort();
+  const permissions = names.map((permission) => {
+    const sites = permissionSites(usage, permission, locator).map(({ site }) => ({
+      ...at(site.file, site.start),
+      accessor: site.accessor,
+      ...(site.expand !== undefined ? { expand: site.expand } : {}),
+    }));
+    const exempt = usage.exempt.get(permission);
+    const status = !granted.has(permission)
+      ? usage.usedBy.has(permission)
+        ? 'used'
+        : 'not-granted'
+      : usage.usedBy.has(permission)
+        ? 'used'
+        : usage.unused.includes(permission)
+          ? 'unused'
+          : 'not-checked';
+    return {
+      permission,
+      granted: granted.has(permission),
+      status,
+      ...(exempt ? { reason: exempt } : {}),
+      sites,
+    };
+  });
+  const calls = usage.needs.map((need) => ({
+    ...at(need.call.file, need.call.start),
+    accessor: need.call.accessor,
+    ...(need.method
+      ? {
+          endpoint: `${need.method.verb} ${need.method.path}`,
+          status: need.method.status,
+          permissions: need.method.permissions,
+        }
+      : { status: 'unknown-method' }),
+    verdict: need.verdict?.kind ?? 'not-checked',
+    expands: need.expands.map((expand) => ({
+      path: expand.path,
+      object: expand.object,
+      permissions: expand.permissions,
+      verdict: expand.verdict.kind,
+    })),
+  }));
+  const unresolved = usage.unresolved.map((call) => ({
+    ...at(call.file, call.start),
+    reason: call.reason,
+    knownPath: call.knownPath,
+  }));
+  const manifestFile =
+    relative(cwd, fileURLToPath(usage.grants.manifest.uri)).split(sep).join('/') ||
+    basename(app.manifestPath);
+  if (format === 'json') {
+    const json = {
+      manifest: manifestFile,
+      inherited: usage.grants.inherited,
+      writeCoversRead: usage.settings.writeCoversRead,
+      permissions,
+      calls,
+      unresolved,
+    };
+    output.out(`${JSON.stringify(json, null, 2)}\n`);
+    return 0;
+  }
+  output.out(`Permissions of ${manifestFile}${usage.grants.inherited ? ' (inherited)' : ''}\n`);
+  for (const entry of permissions) {
+    const state =
+      entry.status === 'used'
+        ? entry.granted
+          ? 'granted'
+          : 'not granted, used through another'
+        : entry.status === 'not-granted'
+          ? 'NOT GRANTED'
+          : entry.status === 'unused'
+            ? 'granted, no UI call needs it'
+            : `granted, not checked (${entry.reason ?? 'no calls'})`;
+    output.out(`  ${entry.permission}: ${state}\n`);
+    for (const site of entry.sites) {
+      const expand = site.expand !== undefined ? ` expand ${site.expand}` : '';
+      output.out(`    ${site.file}:${site.line}:${site.column} ${site.accessor}${expand}\n`);
+    }
+  }
+  output.out('Calls\n');
+  if (usage.needs.length === 0) output.out('  (no Stripe API call of a UI client found)\n');
+  for (const need of usage.needs) {
+    const site = at(need.call.file, need.call.start);
+    const method = need.method;
+    const needs =
+      method === undefined
+        ? 'not in the API table'
+        : method.status !== 'permission'
+          ? 'no app permission grants it'
+          : `${method.permissions.join(' or ')}: ${verdictWords(need.verdict)}`;
+    output.out(`  ${site.file}:${site.line}:${site.column} ${need.call.accessor} → ${needs}\n`);
+    for (const expand of need.expands) {
+      output.out(
+        `    expand ${expand.path} (${expand.object}) → ${expand.permissions.join(' or ')}: ${verdictWords(expand.verdict)}\n`,
+      );
+    }
+  }
+  if (unresolved.length > 0) {
+    output.out('Unresolved (not checked)\n');
+    for (const call of unresolved) {
+      const known = call.knownPath !== '' ? ` ${call.knownPath}` : '';
+      output.out(`  ${call.file}:${call.line}:${call.column} ${call.reason}${known}\n`);
+    }
+  }
+  return 0;
+}
+
 interface EditValues {
   manifest?: string | undefined;
+  extension?: string | undefined;
   force?: boolean | undefined;
 }
 
@@ -386,6 +737,72 @@ function editManifest(
   return ok ? 0 : 1;
 }
 
+/**
+ * The manifest grant and revoke edit: `--manifest`, else the folder's stripe-app.json, else its
+ * stripe-app.yaml. With both and no `--manifest` the choice is the user's.
+ */
+function editedManifest(values: EditValues, cwd: string): string {
+  if (values.manifest !== undefined) return resolve(cwd, values.manifest);
+  const v1 = resolve(cwd, 'stripe-app.json');
+  const v2 = resolve(cwd, 'stripe-app.yaml');
+  if (existsSync(v1) && existsSync(v2)) {
+    throw new UsageError(
+      'both stripe-app.json and stripe-app.yaml are here: say which to edit with --manifest',
+    );
+  }
+  return existsSync(v2) && !existsSync(v1) ? v2 : v1;
+}
+
+/**
+ * The list `--extension ID` names (the path of its value), undefined for the app's own list; or
+ * why it cannot be edited (the CLI then changes nothing and exits 1).
+ */
+function targetList(
+  manifest: ManifestDocument,
+  extension: string | undefined,
+): { list?: ValuePath } | { refused: string } {
+  if (extension === undefined) return {};
+  const file = basename(fileURLToPath(manifest.uri));
+  if (manifest.format !== 'yaml') {
+    return {
+      refused: `--extension works on a v2 manifest (stripe-app.yaml); ${file} has one permission list.`,
+    };
+  }
+  const extensions = lastProperty(manifest.rootProperties, 'extensions')?.value;
+  const items = extensions?.type === 'array' ? (extensions.items ?? []) : [];
+  const ids = items.map((item) => {
+    const id = lastProperty(item.properties ?? [], 'id')?.value;
+    return id?.type === 'string' ? String(id.value) : undefined;
+  });
+  const matches = ids.flatMap((id, index) => (id === extension ? [index] : []));
+  const known = ids.filter((id): id is string => id !== undefined);
+  if (matches.length === 0) {
+    return {
+      refused:
+        known.length === 0
+          ? `${file} has no extension with an id, so no extension "${extension}".`
+          : `${file} has no extension "${extension}"; its extensions are ${quotedList(known)}.`,
+    };
+  }
+  const [index, ...others] = matches;
+  if (index === undefined || others.length > 0) {
+    return {
+      refused: `${file} has ${matches.length} extensions with the id "${extension}"; give each its own id first.`,
+    };
+  }
+  const path: ValuePath = ['extensions', index, 'permissions'];
+  if (!manifest.lists.some((list) => list.path.join('/') === path.join('/'))) {
+    return {
+      refused: `The extension "${extension}" has no permissions list; add "permissions: []" to it first.`,
+    };
+  }
+  return { list: path };
+}
+
+function refusal(message: string): EditOutcome {
+  return { status: 'invalid', edits: [], message };
+}
+
 function grant(
   service: ManifestLanguageService,
   name: string,
@@ -396,9 +813,15 @@ function grant(
 ): number {
   return editManifest(
     service,
-    resolve(cwd, values.manifest ?? 'stripe-app.json'),
-    (document, manifest) =>
-      service.grant(document, manifest, name, explanation, { force: values.force === true }),
+    editedManifest(values, cwd),
+    (document, manifest) => {
+      const target = targetList(manifest, values.extension);
+      if ('refused' in target) return refusal(`Cannot grant ${name}: ${target.refused}`);
+      return service.grant(document, manifest, name, explanation, {
+        force: values.force === true,
+        ...target,
+      });
+    },
     (status) => status === 'granted' || status === 'updated' || status === 'unchanged',
     output,
   );
@@ -413,8 +836,12 @@ function revoke(
 ): number {
   return editManifest(
     service,
-    resolve(cwd, values.manifest ?? 'stripe-app.json'),
-    (document, manifest) => service.revoke(document, manifest, name),
+    editedManifest(values, cwd),
+    (document, manifest) => {
+      const target = targetList(manifest, values.extension);
+      if ('refused' in target) return refusal(`Cannot revoke ${name}: ${target.refused}`);
+      return service.revoke(document, manifest, name, target.list);
+    },
     // Revoking a name that is not granted changes nothing and is not a failure (as `rm -f`).
     (status) => status !== 'invalid',
     output,

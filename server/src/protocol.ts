@@ -12,6 +12,11 @@ export const ServerCommands = {
   sortPermissions: 'stripeApps.server.sortPermissions',
   /** Shows the granted permissions (`window/showMessage`): the count lens of other editors. */
   showPermissions: 'stripeApps.server.showPermissions',
+  /**
+   * `(uri, permission)`: shows the call sites of the app's code that use a granted permission
+   * (`window/showMessage`): the call-site lens of editors without a references view.
+   */
+  showPermissionUsage: 'stripeApps.server.showPermissionUsage',
 } as const;
 
 /** Client-side command ids (package.json `contributes.commands`). */
@@ -32,6 +37,11 @@ export const ClientInternalCommands = {
    * after `position`, so the user rewrites the suggested text the edit inserted.
    */
   selectText: 'stripeApps.selectText',
+  /**
+   * `(uri, position, locations)`: VS Code's references view at `position` of `uri`, listing
+   * `locations` (`{ uri, range }`): the call sites of a granted permission, from its code lens.
+   */
+  showReferences: 'stripeApps.showReferences',
 } as const;
 
 /**
@@ -49,18 +59,30 @@ export interface GrantPermissionParams {
   purpose?: string;
   /** Grant a name that is not in the catalog. */
   force?: boolean;
+  /**
+   * The permission list to edit, by the path of its value (`ManifestInfoResult.lists[i].path`,
+   * e.g. a v2 extension's `["extensions", 0, "permissions"]`); the app's own list when absent.
+   */
+  list?: PermissionListPath;
 }
+
+/** Where a permission list lives in the manifest: keys and item indexes from the top. */
+export type PermissionListPath = (string | number)[];
 
 export interface RevokePermissionParams {
   uri: string;
   version?: number;
   permission: string;
+  /** As `GrantPermissionParams.list`. */
+  list?: PermissionListPath;
 }
 
 export interface RevokePermissionsParams {
   uri: string;
   version?: number;
   permissions: string[];
+  /** As `GrantPermissionParams.list`. */
+  list?: PermissionListPath;
 }
 
 export type PermissionCommandStatus =
@@ -119,7 +141,13 @@ export interface ManifestInfoParams {
 
 export interface ManifestInfoResult {
   version: number;
+  /** What the app's own list grants. */
   granted: { permission: string; purpose?: string }[];
+  /**
+   * Every permission list of the manifest, the app's first (a v2 manifest also has one per
+   * extension). Absent from a server that edits only the app's list.
+   */
+  lists?: PermissionListInfo[];
   catalog: {
     source: { title: string; url: string; copied: string };
     permissions: {
@@ -130,6 +158,14 @@ export interface ManifestInfoResult {
       description: string;
     }[];
   };
+}
+
+export interface PermissionListInfo {
+  path: PermissionListPath;
+  scope: 'app' | 'extension';
+  /** How to name the list to a user: `permissions`, or `extension "id"`. */
+  label: string;
+  granted: { permission: string; purpose?: string }[];
 }
 
 /** Custom request: judge a purpose text as the diagnostics would (input box validation). */

@@ -285,3 +285,82 @@ describe('server commands for a client without documentChanges', () => {
     assert.equal(client.text(MANIFEST_URI), entries(CUSTOMER));
   });
 });
+
+describe('v2 manifests: manifestInfo lists every permission list, and grant/revoke take one', () => {
+  const V2_URI = 'file:///workspace/v2-app/stripe-app.yaml';
+  const V2 = [
+    'id: com.example.v2',
+    'version: 0.0.1',
+    'name: Example',
+    'declarations:',
+    '  stripe_api_access:',
+    '    permissions:',
+    '      - permission: customer_read',
+    '        purpose: Shows the customer in the drawer.',
+    'extensions:',
+    '  - id: billing',
+    '    permissions: []',
+    '',
+  ].join('\n');
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start({ pull: true });
+    await client.open(V2_URI, V2, 'yaml');
+  });
+  after(() => {
+    client.dispose();
+  });
+
+  it('answers each list with its label, path and granted names, the app list first', async () => {
+    const info = await client.connection.sendRequest<ManifestInfoResult | null>(
+      ManifestInfoRequest,
+      { uri: V2_URI },
+    );
+    assert.deepEqual(info?.lists, [
+      {
+        label: 'permissions',
+        path: ['declarations', 'stripe_api_access', 'permissions'],
+        scope: 'app',
+        granted: [{ permission: 'customer_read', purpose: 'Shows the customer in the drawer.' }],
+      },
+      {
+        label: 'extension "billing"',
+        path: ['extensions', 0, 'permissions'],
+        scope: 'extension',
+        granted: [],
+      },
+    ]);
+    assert.deepEqual(info.granted, info.lists[0]?.granted);
+  });
+
+  it("grants into an extension's list and revokes from it, giving back the bytes", async () => {
+    const list = ['extensions', 0, 'permissions'];
+    const granted = await grant(client, {
+      uri: V2_URI,
+      permission: 'invoice_read',
+      purpose: 'Reads invoices for the billing extension.',
+      list,
+    });
+    assert.equal(granted.status, 'granted');
+    assert.equal(
+      client.text(V2_URI),
+      V2.replace(
+        '    permissions: []\n',
+        '    permissions:\n      - permission: invoice_read\n        purpose: Reads invoices for the billing extension.\n',
+      ),
+    );
+    const revoked = await revoke(client, { uri: V2_URI, permission: 'invoice_read', list });
+    assert.equal(revoked.status, 'revoked');
+    assert.equal(client.text(V2_URI), V2);
+  });
+
+  it('refuses a list path that is not a path', async () => {
+    const result = await execute<PermissionCommandResult>(client, ServerCommands.revokePermission, {
+      uri: V2_URI,
+      permission: 'customer_read',
+      list: 'extensions',
+    });
+    assert.equal(result.status, 'invalid');
+    assert.match(result.message, /The list must be a path of keys and indexes/);
+  });
+});

@@ -139,7 +139,7 @@ describe('pull diagnostics (textDocument/diagnostic, as VS Code)', () => {
   it('advertises a diagnostic provider without workspace diagnostics', () => {
     assert.deepEqual(client.initializeResult.capabilities.diagnosticProvider, {
       identifier: 'stripe-apps',
-      interFileDependencies: false,
+      interFileDependencies: true,
       workspaceDiagnostics: false,
     });
   });

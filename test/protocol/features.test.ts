@@ -120,6 +120,7 @@ describe('language features over the protocol', () => {
       'stripeApps.server.revokePermissions',
       'stripeApps.server.sortPermissions',
       'stripeApps.server.showPermissions',
+      'stripeApps.server.showPermissionUsage',
     ]);
     assert.equal(capabilities.positionEncoding, 'utf-16');
   });

@@ -115,10 +115,14 @@ describe('package.json settings', () => {
   });
 
   it("associates the extension's own schema with manifests, never Stripe's stale one", () => {
-    // Any schema silences VS Code JSON's document-value proposals (see jsonSchema.test.ts).
+    // Any schema silences VS Code JSON's document-value proposals (see jsonSchema.test.ts). The
+    // file names are spelt case-insensitively, as everywhere (manifestFileNames.test.ts).
     assert.deepEqual(manifest.contributes.jsonValidation, [
       {
-        fileMatch: ['stripe-app.json', 'stripe-app.*.json'],
+        fileMatch: [
+          '[sS][tT][rR][iI][pP][eE]-[aA][pP][pP].[jJ][sS][oO][nN]',
+          '[sS][tT][rR][iI][pP][eE]-[aA][pP][pP].?*.[jJ][sS][oO][nN]',
+        ],
         url: './schemas/stripe-app.schema.json',
       },
     ]);
@@ -175,19 +179,29 @@ describe('package.json commands', () => {
       );
       for (const item of items) {
         assert.ok(contributed.has(item.command));
-        const match = /resourceFilename =~ \/(.+)\/i/.exec(item.when ?? '');
-        assert.ok(match?.[1], `${menu} ${item.command} has a file name condition`);
-        const pattern = new RegExp(match[1], 'i');
-        for (const name of ['stripe-app.json', 'stripe-app.dev.json', 'Stripe-App.Local.JSON']) {
-          assert.ok(pattern.test(name), `${name} is a manifest`);
+        // Each file-name condition of the clause; manifestFileNames.test.ts evaluates it whole.
+        const patterns = [...(item.when ?? '').matchAll(/resourceFilename =~ \/(.+?)\/i/g)].map(
+          (match) => new RegExp(match[1] ?? '', 'i'),
+        );
+        assert.equal(patterns.length, 2, `${menu} ${item.command} has file name conditions`);
+        const isManifest = (name: string): boolean =>
+          patterns.some((pattern) => pattern.test(name));
+        for (const name of [
+          'stripe-app.json',
+          'stripe-app.dev.json',
+          'Stripe-App.Local.JSON',
+          'stripe-app.yaml',
+        ]) {
+          assert.ok(isManifest(name), `${name} is a manifest`);
         }
         for (const name of [
           'stripe-app.jsonc',
           'package.json',
           'my-stripe-app.json',
           'stripe-app.',
+          'stripe-app.yml',
         ]) {
-          assert.ok(!pattern.test(name), `${name} is not a manifest`);
+          assert.ok(!isManifest(name), `${name} is not a manifest`);
         }
       }
     }
@@ -195,12 +209,15 @@ describe('package.json commands', () => {
 });
 
 describe('package.json activation and contributions', () => {
-  it('activates on manifests in the workspace and on JSON documents', () => {
+  it('activates on manifests in the workspace and on JSON and YAML documents', () => {
+    // Each manifest file name, spelt case-insensitively (manifestFileNames.test.ts).
     assert.deepEqual(manifest.activationEvents, [
-      'workspaceContains:**/stripe-app.json',
-      'workspaceContains:**/stripe-app.*.json',
+      'workspaceContains:**/[sS][tT][rR][iI][pP][eE]-[aA][pP][pP].[jJ][sS][oO][nN]',
+      'workspaceContains:**/[sS][tT][rR][iI][pP][eE]-[aA][pP][pP].?*.[jJ][sS][oO][nN]',
+      'workspaceContains:**/[sS][tT][rR][iI][pP][eE]-[aA][pP][pP].[yY][aA][mM][lL]',
       'onLanguage:json',
       'onLanguage:jsonc',
+      'onLanguage:yaml',
     ]);
     assert.equal(manifest.main, './dist/extension.js');
     assert.deepEqual(manifest.capabilities, {
@@ -209,20 +226,23 @@ describe('package.json activation and contributions', () => {
     });
   });
 
-  it('injects the permission grammar into JSON and JSON with comments', () => {
-    const [grammar, ...others] = manifest.contributes.grammars;
-    assert.equal(others.length, 0);
-    assert.ok(grammar);
-    assert.deepEqual(grammar.injectTo, ['source.json', 'source.json.comments']);
-    const file = JSON.parse(readFileSync(join(root, grammar.path), 'utf8')) as {
-      scopeName: string;
-      injectionSelector: string;
-    };
-    assert.equal(file.scopeName, grammar.scopeName);
-    assert.match(file.injectionSelector, /source\.json/);
-    const text = JSON.stringify(file);
-    assert.match(text, /support\.constant\.permission\.read\.stripe-apps/);
-    assert.match(text, /support\.constant\.permission\.write\.stripe-apps/);
+  it('injects the permission grammars into JSON, JSON with comments and YAML', () => {
+    const grammars = manifest.contributes.grammars;
+    assert.deepEqual(
+      grammars.map((grammar) => grammar.injectTo),
+      [['source.json', 'source.json.comments'], ['source.yaml']],
+    );
+    for (const [index, grammar] of grammars.entries()) {
+      const file = JSON.parse(readFileSync(join(root, grammar.path), 'utf8')) as {
+        scopeName: string;
+        injectionSelector: string;
+      };
+      assert.equal(file.scopeName, grammar.scopeName);
+      assert.match(file.injectionSelector, index === 0 ? /source\.json/ : /source\.yaml/);
+      const text = JSON.stringify(file);
+      assert.match(text, /support\.constant\.permission\.read\.stripe-apps/);
+      assert.match(text, /support\.constant\.permission\.write\.stripe-apps/);
+    }
   });
 
   it('has a 128×128 PNG icon', () => {

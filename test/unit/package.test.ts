@@ -171,11 +171,13 @@ describe('the npm package', () => {
       'CHANGELOG.md',
       'LICENSE',
       'README.md',
+      'dist/analysis.js',
       'dist/cli.js',
       'dist/extension.js',
       'dist/server.js',
       'images/icon.png',
       'package.json',
+      'syntaxes/stripe-app-permissions-yaml.tmLanguage.json',
       'syntaxes/stripe-app-permissions.tmLanguage.json',
     ]);
   });

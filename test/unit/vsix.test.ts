@@ -3,7 +3,7 @@
  * (so the minified bundles do not replace the development ones in dist/ that other tests use)
  * and check what the archive holds: exactly the files `.vscodeignore` allows (the npm package has
  * its own list, package.json `files`), no source maps, sources, tests or node_modules, under
- * 1 MB, with the contributions in its package.json.
+ * 1.5 MB, with the contributions in its package.json.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -100,12 +100,14 @@ describe('the .vsix', () => {
       'extension.vsixmanifest',
       'extension/LICENSE.txt',
       'extension/changelog.md',
+      'extension/dist/analysis.js',
       'extension/dist/extension.js',
       'extension/dist/server.js',
       'extension/images/icon.png',
       'extension/package.json',
       'extension/readme.md',
       'extension/schemas/stripe-app.schema.json',
+      'extension/syntaxes/stripe-app-permissions-yaml.tmLanguage.json',
       'extension/syntaxes/stripe-app-permissions.tmLanguage.json',
     ]);
   });
@@ -116,8 +118,9 @@ describe('the .vsix', () => {
     }
   });
 
-  it('is under 1 MB', () => {
-    assert.ok(vsix.length < 1024 * 1024, `${vsix.length} bytes`);
+  // The code analysis bundles TypeScript's parser (dist/analysis.js, about 0.4 MB zipped).
+  it('is under 1.5 MB', () => {
+    assert.ok(vsix.length < 1.5 * 1024 * 1024, `${vsix.length} bytes`);
   });
 
   it('ships minified bundles without source map references', () => {

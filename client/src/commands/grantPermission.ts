@@ -3,6 +3,7 @@ import {
   ClientCommands,
   type ManifestInfoResult,
   type PermissionCommandResult,
+  type PermissionListPath,
 } from '../../../server/src/protocol';
 import {
   defaultPermissionOrder,
@@ -14,6 +15,7 @@ import type { ManifestLanguageServer } from '../languageServer';
 import { pickManifest } from '../manifestPicker';
 import type { ManifestStatusItem } from '../statusItem';
 import { grantArguments } from './commandArguments';
+import { pickList } from './pickList';
 import {
   reportFailure,
   reportResult,
@@ -51,39 +53,52 @@ async function grantPermission(
     let name = permission;
     let force = false;
     let text = purpose;
+    let list: PermissionListPath | undefined;
     if (name === undefined || text === undefined) {
       const info = await services.server.manifestInfo(document.uri);
       services.status.setCatalog(info.catalog);
+      // A v2 manifest with extension lists: which list first, since what is granted differs.
+      const target = await pickList(info, 'grant', 'Grant Permission');
+      if (!target) return undefined;
+      list = target.list;
+      const scoped = { ...info, granted: target.granted };
       if (name === undefined) {
-        const picked = await pickPermission(info, allowedPermissions(document));
+        const picked = await pickPermission(scoped, allowedPermissions(document));
         if (!picked) return undefined;
         name = picked.name;
         force = picked.force;
       }
       if (text === undefined) {
-        const granted = info.granted.find((entry) => entry.permission === name);
+        const granted = scoped.granted.find((entry) => entry.permission === name);
         text = await askPurpose(services.server, document, name, granted?.purpose);
         if (text === undefined) return undefined;
       }
     }
-    return await grant(services.server, document, name, text, force);
+    return await grant(services.server, document, { permission: name, purpose: text, force, list });
   } catch (error) {
     reportFailure('Grant Permission failed:', error);
     return undefined;
   }
 }
 
+interface GrantRequest {
+  permission: string;
+  purpose: string;
+  force: boolean;
+  /** The list to grant in (a v2 extension's); the app's own when undefined. */
+  list: PermissionListPath | undefined;
+}
+
 async function grant(
   server: ManifestLanguageServer,
   document: vscode.TextDocument,
-  permission: string,
-  purpose: string,
-  force: boolean,
+  request: GrantRequest,
 ): Promise<PermissionCommandResult | undefined> {
+  const { permission, purpose, force, list } = request;
   const [result] = await runPermissionEdits(document, [permission], () =>
-    server.grant(document, { permission, purpose, ...(force && { force }) }),
+    server.grant(document, { permission, purpose, ...(force && { force }), ...(list && { list }) }),
   );
-  if (result?.status === 'unknown') offerSuggestions(server, document, result, purpose);
+  if (result?.status === 'unknown') offerSuggestions(server, document, result, request);
   else reportResult(result);
   return result;
 }
@@ -96,7 +111,7 @@ function offerSuggestions(
   server: ManifestLanguageServer,
   document: vscode.TextDocument,
   result: PermissionCommandResult,
-  purpose: string,
+  request: GrantRequest,
 ): void {
   const suggestions = (result.suggestions ?? []).slice(0, 3);
   const anyway = `Grant ${result.permission} Anyway`;
@@ -111,7 +126,7 @@ function offerSuggestions(
       const force = choice === anyway;
       const name = force ? result.permission : choice.slice('Grant '.length);
       try {
-        await grant(server, document, name, purpose, force);
+        await grant(server, document, { ...request, permission: name, force });
       } catch (error) {
         reportFailure('Grant Permission failed:', error);
       }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ClientCommands, type PermissionCommandResult } from '../../../server/src/protocol';
 import { pickManifest } from '../manifestPicker';
 import { revokeArguments } from './commandArguments';
+import { pickList } from './pickList';
 import type { CommandServices } from './grantPermission';
 import {
   reportFailure,
@@ -46,14 +47,18 @@ async function revokePermission(
     const info = await server.manifestInfo(document.uri);
     services.status.setCatalog(info.catalog);
     const file = vscode.workspace.asRelativePath(document.uri);
-    if (info.granted.length === 0) {
+    // A v2 manifest whose extensions grant names too: which list first.
+    const target = await pickList(info, 'revoke', `Revoke Permission (${file})`);
+    if (!target) return undefined;
+    const { list } = target;
+    if (target.granted.length === 0) {
       void vscode.window.showInformationMessage(`${file} grants no permissions.`);
       return [];
     }
     const catalog = new Map(info.catalog.permissions.map((entry) => [entry.name, entry]));
     const seen = new Set<string>();
     const items: (vscode.QuickPickItem & { name: string })[] = [];
-    for (const { permission: name, purpose } of info.granted) {
+    for (const { permission: name, purpose } of target.granted) {
       if (seen.has(name)) continue;
       seen.add(name);
       const entry = catalog.get(name);
@@ -65,7 +70,7 @@ async function revokePermission(
       });
     }
     const picked = await vscode.window.showQuickPick(items, {
-      title: `Revoke Permission (${file})`,
+      title: `Revoke Permission (${file}${list ? `, ${target.label}` : ''})`,
       placeHolder: 'Permissions to revoke',
       canPickMany: true,
       matchOnDescription: true,
@@ -76,13 +81,15 @@ async function revokePermission(
     const names = picked.map((item) => item.name);
     if (names.length === 1) {
       const results = await runPermissionEdits(document, names, (name) =>
-        server.revoke(document, { permission: name }),
+        server.revoke(document, { permission: name, ...(list && { list }) }),
       );
       reportResult(results[0]);
       return results;
     }
     // One command for all: one edit, so one undo step.
-    const results = await runPermissionEditAll(document, () => server.revokeAll(document, names));
+    const results = await runPermissionEditAll(document, () =>
+      server.revokeAll(document, names, list),
+    );
     if (!results) {
       reportResult(undefined);
       return undefined;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ClientInternalCommands } from '../../../server/src/protocol';
+import { isPosition } from '../lspValues';
 
 /**
  * `ClientInternalCommands.selectText`, run by a quick fix after its edit (*Add purpose*,
@@ -36,10 +37,4 @@ function selectText(uri: unknown, position: unknown, literal: unknown): boolean 
   editor.selection = selection;
   editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   return true;
-}
-
-function isPosition(value: unknown): value is { line: number; character: number } {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return typeof record.line === 'number' && typeof record.character === 'number';
 }

@@ -4,9 +4,8 @@
  * its receiver is the UI extension's client. Pure data in, pure data out; no type checker, and the
  * app's code is never run.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'jsonc-parser';
+import { readPathAliases, readPathAliasesSync, type PathAlias } from './pathAliases';
 import {
   summarizeFile,
   type ClientKind,
@@ -18,6 +17,7 @@ import {
 import {
   DEFAULT_SCAN_LIMITS,
   readSourceFiles,
+  readSourceFilesSync,
   type AnalysisNote,
   type ScanLimits,
   type SourceFile,
@@ -25,7 +25,7 @@ import {
 
 /** Where the client of a call was made: the `new Stripe(…)` or the parameter typed `Stripe`. */
 export interface ClientOrigin {
-  kind: Extract<ClientKind, 'ui-extension' | 'parameter'>;
+  kind: Extract<ClientKind, 'ui-extension' | 'parameter' | 'named'>;
   file: string;
   start: number;
   end: number;
@@ -70,13 +70,6 @@ export interface CallAnalysis {
   notes: AnalysisNote[];
 }
 
-/** `tsconfig` `paths` as prefix rewrites relative to the app folder (`@/` → `src/`). */
-export interface PathAlias {
-  prefix: string;
-  /** Replacement prefixes, tried in order, relative to the app folder with `/` separators. */
-  targets: string[];
-}
-
 export interface CallAnalyzer {
   /**
    * Analyses the given files (the whole UI source of one app), replacing the set held. A file
@@ -92,6 +85,8 @@ export interface CallAnalyzer {
   fileAnalysis(file: string): CallAnalysis;
   /** The calls of all files held, resolving only what is stale. */
   current(): CallAnalysis;
+  /** The text held for a file (what its call offsets count in), if it is held. */
+  text(file: string): string | undefined;
   /** Summaries held (for tests and the benchmark). */
   readonly cachedFiles: number;
 }
@@ -110,7 +105,13 @@ interface FileResult {
   readFiles: Set<string>;
 }
 
-export function createCallAnalyzer(): CallAnalyzer {
+export interface CallAnalyzerOptions {
+  /** `stripeApps.codeAnalysis.clientNames`: see `SummaryOptions`. Fixed for the analyzer's life. */
+  readonly clientNames?: readonly string[];
+}
+
+export function createCallAnalyzer(options: CallAnalyzerOptions = {}): CallAnalyzer {
+  const summaryOptions = { clientNames: new Set(options.clientNames ?? []) };
   const cache = new Map<string, CacheEntry>();
   /** Resolved files; a file missing here is resolved on demand. */
   const results = new Map<string, FileResult>();
@@ -138,7 +139,7 @@ export function createCallAnalyzer(): CallAnalyzer {
       entry !== undefined &&
       (version !== undefined ? entry.version === version : entry.text === text);
     if (same) return false;
-    cache.set(file, { version, text, summary: summarizeFile(file, text) });
+    cache.set(file, { version, text, summary: summarizeFile(file, text, summaryOptions) });
     if (!entry) {
       resetJoin();
       return true;
@@ -217,6 +218,9 @@ export function createCallAnalyzer(): CallAnalyzer {
       }
       return { calls, unresolved, notes: sortNotes([...notes.values()]) };
     },
+    text(file) {
+      return cache.get(file)?.text;
+    },
     get cachedFiles() {
       return cache.size;
     },
@@ -224,44 +228,41 @@ export function createCallAnalyzer(): CallAnalyzer {
   return analyzer;
 }
 
-/** Reads an app folder's `src/**` and analyses it (the CLI's entry; the server keeps an analyzer). */
+export interface AppFolderOptions {
+  analyzer?: CallAnalyzer;
+  limits?: ScanLimits;
+  /** The UI extension's folders (`stripeApps.codeAnalysis.uiFolders`); `src` by default. */
+  folders?: readonly string[];
+}
+
+/** Reads an app folder's UI sources and analyses them (the server keeps an analyzer instead). */
 export async function analyzeAppFolder(
   appFolder: string,
-  options: { analyzer?: CallAnalyzer; limits?: ScanLimits } = {},
+  options: AppFolderOptions = {},
 ): Promise<CallAnalysis> {
-  const { files, notes } = await readSourceFiles(appFolder, options.limits ?? DEFAULT_SCAN_LIMITS);
+  const { files, notes } = await readSourceFiles(
+    appFolder,
+    options.limits ?? DEFAULT_SCAN_LIMITS,
+    options.folders,
+  );
   const analyzer = options.analyzer ?? createCallAnalyzer();
   const result = analyzer.analyze(files, await readPathAliases(appFolder));
   return { ...result, notes: sortNotes([...notes, ...result.notes]) };
 }
 
-/** `compilerOptions.paths` of the app's `tsconfig.json` (no `extends`); `@/*` → `src/*` without. */
-export async function readPathAliases(appFolder: string): Promise<PathAlias[]> {
-  let config: unknown;
-  try {
-    config = parse(await fs.readFile(path.join(appFolder, 'tsconfig.json'), 'utf8'));
-  } catch {
-    return [{ prefix: '@/', targets: ['src/'] }];
-  }
-  const options = (config as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | null)
-    ?.compilerOptions;
-  const baseUrl = typeof options?.baseUrl === 'string' ? options.baseUrl : '.';
-  const aliases: PathAlias[] = [];
-  if (options?.paths && typeof options.paths === 'object') {
-    for (const [pattern, targets] of Object.entries(options.paths as Record<string, unknown>)) {
-      if (!Array.isArray(targets)) continue;
-      const prefix = pattern.replace(/\*$/, '');
-      aliases.push({
-        prefix,
-        targets: targets
-          .filter((target): target is string => typeof target === 'string')
-          .map((target) => path.posix.normalize(`${baseUrl}/${target.replace(/\*$/, '')}`))
-          .map((target) => (pattern.endsWith('*') && !target.endsWith('/') ? `${target}/` : target))
-          .map((target) => target.replace(/^\.\//, '')),
-      });
-    }
-  }
-  return aliases.sort((a, b) => b.prefix.length - a.prefix.length);
+/** `analyzeAppFolder` with blocking reads (the CLI); also returns the texts it read. */
+export function analyzeAppFolderSync(
+  appFolder: string,
+  options: AppFolderOptions = {},
+): CallAnalysis & { files: SourceFile[] } {
+  const { files, notes } = readSourceFilesSync(
+    appFolder,
+    options.limits ?? DEFAULT_SCAN_LIMITS,
+    options.folders,
+  );
+  const analyzer = options.analyzer ?? createCallAnalyzer();
+  const result = analyzer.analyze(files, readPathAliasesSync(appFolder));
+  return { ...result, notes: sortNotes([...notes, ...result.notes]), files };
 }
 
 type Resolved =

@@ -19,6 +19,8 @@ export type ClientKind =
   | 'ui-extension'
   /** A parameter typed `Stripe` (a helper that is handed the client). */
   | 'parameter'
+  /** A name the settings call the UI client (`stripeApps.codeAnalysis.clientNames`). */
+  | 'named'
   /** `new Stripe(...)` without the SDK's http client: a backend with its own key. */
   | 'backend'
   /** `new Stripe(...)` whose options are not a literal the tool can read. */
@@ -106,8 +108,22 @@ export function parseSource(fileName: string, text: string): ts.SourceFile {
   );
 }
 
-export function summarizeFile(fileName: string, text: string): FileSummary {
-  return new Summarizer(parseSource(fileName, text)).run();
+export interface SummaryOptions {
+  /**
+   * Names taken as the UI extension's client where nothing else says what they are: a global, an
+   * import from a package, or a call of a function so named (`getStripeClient()`).
+   */
+  readonly clientNames?: ReadonlySet<string>;
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+export function summarizeFile(
+  fileName: string,
+  text: string,
+  options: SummaryOptions = {},
+): FileSummary {
+  return new Summarizer(parseSource(fileName, text), options.clientNames ?? NO_NAMES).run();
 }
 
 function unwrap(expression: ts.Expression): ts.Expression {
@@ -173,7 +189,18 @@ class Summarizer {
   private readonly starExports: string[] = [];
   private readonly evaluating = new Set<Binding>();
 
-  constructor(private readonly sourceFile: ts.SourceFile) {}
+  constructor(
+    private readonly sourceFile: ts.SourceFile,
+    private readonly clientNames: ReadonlySet<string>,
+  ) {}
+
+  /** A client named by the settings, at the node that names it. */
+  private namedClient(node: ts.Node): SymbolicValue {
+    return {
+      kind: 'client',
+      source: { kind: 'named', start: node.getStart(this.sourceFile), end: node.end },
+    };
+  }
 
   run(): FileSummary {
     const moduleScope = new Scope(undefined);
@@ -226,7 +253,14 @@ class Summarizer {
     const clause = declaration.importClause;
     if (!clause || !tsApi.isStringLiteral(declaration.moduleSpecifier)) return;
     const module = declaration.moduleSpecifier.text;
-    if (clause.name) {
+    // A named client imported from a package (the app's own modules are followed instead).
+    const fromPackage = !module.startsWith('.') && module !== STRIPE_MODULE;
+    const named = (local: ts.Identifier): boolean =>
+      fromPackage && this.clientNames.has(local.text);
+    if (clause.name && named(clause.name)) {
+      const local = clause.name;
+      scope.bindings.set(local.text, { evaluate: () => this.namedClient(local) });
+    } else if (clause.name) {
       scope.bindings.set(clause.name.text, {
         evaluate: () => ({ kind: 'import', module, name: 'default' }),
       });
@@ -241,8 +275,9 @@ class Summarizer {
     }
     for (const element of bindings.elements) {
       const name = (element.propertyName ?? element.name).text;
-      scope.bindings.set(element.name.text, {
-        evaluate: () => ({ kind: 'import', module, name }),
+      const local = element.name;
+      scope.bindings.set(local.text, {
+        evaluate: () => (named(local) ? this.namedClient(local) : { kind: 'import', module, name }),
       });
     }
   }
@@ -458,7 +493,12 @@ class Summarizer {
   /** What an expression is, if it may be (or lead to) a Stripe client; else `undefined`. */
   private evaluate(expression: ts.Expression, scope: Scope): SymbolicValue | undefined {
     const node = unwrap(expression);
-    if (tsApi.isIdentifier(node)) return this.lookupValue(node.text, scope);
+    if (tsApi.isIdentifier(node)) {
+      if (this.clientNames.has(node.text) && !scope.lookup(node.text)) {
+        return this.namedClient(node);
+      }
+      return this.lookupValue(node.text, scope);
+    }
     if (tsApi.isNewExpression(node)) return this.newExpressionValue(node, scope);
     if (tsApi.isPropertyAccessExpression(node)) {
       const object = this.evaluate(node.expression, scope);
@@ -481,6 +521,8 @@ class Summarizer {
         return module === undefined ? undefined : { kind: 'import', module, name: '*' };
       }
       const callee = this.evaluate(node.expression, scope);
+      // `getStripeClient()` named by the settings returns the client.
+      if (callee?.kind === 'client' && callee.source.kind === 'named') return callee;
       // `useMemo(() => new Stripe(…), [])` is the client its function returns.
       if (isImport(callee, 'react', ['useMemo']) || isReactMember(callee, 'useMemo')) {
         const factory = node.arguments[0] ? this.evaluate(node.arguments[0], scope) : undefined;

@@ -1,20 +1,25 @@
 export {
   analyzeAppFolder,
+  analyzeAppFolderSync,
   createCallAnalyzer,
-  readPathAliases,
+  type AppFolderOptions,
+  type CallAnalyzerOptions,
   type ApiCall,
   type CallAnalysis,
   type CallAnalyzer,
   type ClientOrigin,
-  type PathAlias,
   type UnresolvedCall,
   type UnresolvedReason,
 } from './callAnalysis';
 export type { ExpandItem } from './fileSummary';
+export { readPathAliases, readPathAliasesSync, type PathAlias } from './pathAliases';
 export {
   DEFAULT_SCAN_LIMITS,
+  DEFAULT_UI_FOLDERS,
   isUiSourceFile,
+  isUiSourceFileIn,
   readSourceFiles,
+  readSourceFilesSync,
   type AnalysisNote,
   type NoteKind,
   type ScanLimits,

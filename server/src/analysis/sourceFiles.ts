@@ -3,7 +3,14 @@
  * Never follows `node_modules`, build output or hidden folders, never leaves the app folder through
  * a symbolic link, and survives files that vanish or cannot be read while it walks.
  */
-import { promises as fs, type Dirent } from 'node:fs';
+import {
+  promises as fs,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+  type Dirent,
+} from 'node:fs';
 import path from 'node:path';
 
 export interface ScanLimits {
@@ -39,48 +46,70 @@ const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'build', 'out', 'covera
 const TEST_FILE = /\.(?:test|spec)\.[jt]sx?$/;
 
 export function isUiSourceFile(relativePath: string): boolean {
-  const parts = relativePath.split('/');
-  if (parts[0] !== 'src' || parts.length < 2) return false;
+  return isUiSourceFileIn(relativePath, DEFAULT_UI_FOLDERS);
+}
+
+/** The UI extension's folders by default (`stripeApps.codeAnalysis.uiFolders`). */
+export const DEFAULT_UI_FOLDERS: readonly string[] = ['src'];
+
+/** Whether an app-relative path is UI source under one of `folders` (`src`, `packages/ui/src`). */
+export function isUiSourceFileIn(relativePath: string, folders: readonly string[]): boolean {
+  const folder = folders.find((candidate) => relativePath.startsWith(`${candidate}/`));
+  if (folder === undefined) return false;
+  const parts = relativePath.slice(folder.length + 1).split('/');
   const name = parts[parts.length - 1] ?? '';
   if (!SOURCE_EXTENSION.test(name) || name.endsWith('.d.ts') || TEST_FILE.test(name)) return false;
   return parts
-    .slice(1, -1)
+    .slice(0, -1)
     .every((part) => !SKIPPED_FOLDERS.has(part) && !part.startsWith('.') && part !== '__tests__');
 }
 
-/** Reads the app's UI source files, sorted by path; what was left out is in `notes`. */
-export async function readSourceFiles(
+/** A file system step the scan asks for; the async and the sync reader perform it. */
+type FsStep =
+  | { op: 'realpath'; path: string }
+  | { op: 'readdir'; path: string }
+  | { op: 'stat'; path: string }
+  | { op: 'read'; files: readonly FoundFile[] };
+
+interface FoundFile {
+  file: string;
+  absolute: string;
+}
+
+type ReadOutcome =
+  { source: SourceFile; note?: undefined } | { note: AnalysisNote; source?: undefined };
+
+interface StatLike {
+  isDirectory(): boolean;
+  isFile(): boolean;
+}
+
+/**
+ * The scan, written once for both readers: it yields each file system step and receives its
+ * result (undefined when the step failed: a file that vanished, a dangling link).
+ */
+function* scan(
   appFolder: string,
-  limits: ScanLimits = DEFAULT_SCAN_LIMITS,
-): Promise<{ files: SourceFile[]; notes: AnalysisNote[] }> {
+  limits: ScanLimits,
+  folders: readonly string[],
+): Generator<FsStep, { files: SourceFile[]; notes: AnalysisNote[] }, unknown> {
   const notes: AnalysisNote[] = [];
-  const found: { file: string; absolute: string }[] = [];
-  let appReal: string;
-  try {
-    appReal = await fs.realpath(appFolder);
-  } catch {
-    return { files: [], notes };
-  }
+  const found: FoundFile[] = [];
+  const appReal = (yield { op: 'realpath', path: appFolder }) as string | undefined;
+  if (appReal === undefined) return { files: [], notes };
   const visited = new Set<string>();
+  // An object: the nested walk sets it, which a `let` would hide from flow analysis.
   const state = { truncated: false };
 
-  const walk = async (absolute: string, relative: string): Promise<void> => {
-    let real: string;
-    try {
-      real = await fs.realpath(absolute);
-    } catch {
-      return; // vanished or a dangling link
-    }
+  function* walk(absolute: string, relative: string): Generator<FsStep, void, unknown> {
+    const real = (yield { op: 'realpath', path: absolute }) as string | undefined;
+    if (real === undefined || appReal === undefined) return; // vanished or a dangling link
     // A link may not lead out of the app folder, and no folder is walked twice (link loops).
     if (real !== appReal && !real.startsWith(appReal + path.sep)) return;
     if (visited.has(real)) return;
     visited.add(real);
-    let entries: Dirent[];
-    try {
-      entries = await fs.readdir(absolute, { withFileTypes: true });
-    } catch {
-      return;
-    }
+    const entries = (yield { op: 'readdir', path: absolute }) as Dirent[] | undefined;
+    if (!entries) return;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const childRelative = `${relative}/${entry.name}`;
@@ -88,19 +117,16 @@ export async function readSourceFiles(
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
-        try {
-          const stat = await fs.stat(childAbsolute);
-          isDirectory = stat.isDirectory();
-          isFile = stat.isFile();
-        } catch {
-          continue;
-        }
+        const stat = (yield { op: 'stat', path: childAbsolute }) as StatLike | undefined;
+        if (!stat) continue;
+        isDirectory = stat.isDirectory();
+        isFile = stat.isFile();
       }
       if (isDirectory) {
         if (SKIPPED_FOLDERS.has(entry.name) || entry.name.startsWith('.')) continue;
         if (entry.name === '__tests__') continue;
-        await walk(childAbsolute, childRelative);
-      } else if (isFile && isUiSourceFile(childRelative)) {
+        yield* walk(childAbsolute, childRelative);
+      } else if (isFile && isUiSourceFileIn(childRelative, folders)) {
         if (found.length >= limits.maxFiles) {
           state.truncated = true;
           return;
@@ -109,8 +135,11 @@ export async function readSourceFiles(
       }
       if (state.truncated) return;
     }
-  };
-  await walk(path.join(appFolder, 'src'), 'src');
+  }
+  for (const folder of folders) {
+    if (state.truncated) break;
+    yield* walk(path.join(appFolder, ...folder.split('/')), folder);
+  }
   if (state.truncated) {
     notes.push({
       kind: 'too-many-files',
@@ -118,27 +147,120 @@ export async function readSourceFiles(
       detail: `only the first ${limits.maxFiles} source files were analysed`,
     });
   }
-
-  // A few reads at a time: much faster than one by one, without opening thousands of files at once.
-  const read = await mapConcurrently(found, READ_CONCURRENCY, async ({ file, absolute }) => {
-    try {
-      const stat = await fs.stat(absolute);
-      if (stat.size > limits.maxFileSize) {
-        const detail = `${stat.size} bytes, more than the ${limits.maxFileSize} analysed`;
-        return { note: { kind: 'file-too-large', file, detail } satisfies AnalysisNote };
-      }
-      return { source: { file, text: await fs.readFile(absolute, 'utf8') } };
-    } catch {
-      const detail = 'the file vanished or cannot be read';
-      return { note: { kind: 'unreadable', file, detail } satisfies AnalysisNote };
-    }
-  });
+  const read = (yield { op: 'read', files: found }) as ReadOutcome[];
   const files: SourceFile[] = [];
   for (const outcome of read) {
     if (outcome.source) files.push(outcome.source);
     if (outcome.note) notes.push(outcome.note);
   }
   return { files, notes };
+}
+
+function tooLarge(file: string, size: number, limits: ScanLimits): ReadOutcome | undefined {
+  if (size <= limits.maxFileSize) return undefined;
+  const detail = `${size} bytes, more than the ${limits.maxFileSize} analysed`;
+  return { note: { kind: 'file-too-large', file, detail } };
+}
+
+function unreadable(file: string): ReadOutcome {
+  return { note: { kind: 'unreadable', file, detail: 'the file vanished or cannot be read' } };
+}
+
+/**
+ * Reads the app's UI source files (under `folders`, `src` by default), sorted by path; what was
+ * left out is in `notes`.
+ */
+export async function readSourceFiles(
+  appFolder: string,
+  limits: ScanLimits = DEFAULT_SCAN_LIMITS,
+  folders: readonly string[] = DEFAULT_UI_FOLDERS,
+): Promise<{ files: SourceFile[]; notes: AnalysisNote[] }> {
+  const steps = scan(appFolder, limits, folders);
+  let step = steps.next();
+  while (!step.done) {
+    const request = step.value;
+    let result: unknown;
+    try {
+      switch (request.op) {
+        case 'realpath':
+          result = await fs.realpath(request.path);
+          break;
+        case 'readdir':
+          result = await fs.readdir(request.path, { withFileTypes: true });
+          break;
+        case 'stat':
+          result = await fs.stat(request.path);
+          break;
+        case 'read':
+          // A few reads at a time: much faster than one by one, without opening thousands at once.
+          result = await mapConcurrently(
+            request.files,
+            READ_CONCURRENCY,
+            async ({ file, absolute }) => {
+              try {
+                const stat = await fs.stat(absolute);
+                return (
+                  tooLarge(file, stat.size, limits) ?? {
+                    source: { file, text: await fs.readFile(absolute, 'utf8') },
+                  }
+                );
+              } catch {
+                return unreadable(file);
+              }
+            },
+          );
+          break;
+      }
+    } catch {
+      result = undefined;
+    }
+    step = steps.next(result);
+  }
+  return step.value;
+}
+
+/** `readSourceFiles` with blocking reads, for the command-line tool. */
+export function readSourceFilesSync(
+  appFolder: string,
+  limits: ScanLimits = DEFAULT_SCAN_LIMITS,
+  folders: readonly string[] = DEFAULT_UI_FOLDERS,
+): { files: SourceFile[]; notes: AnalysisNote[] } {
+  const steps = scan(appFolder, limits, folders);
+  let step = steps.next();
+  while (!step.done) {
+    const request = step.value;
+    let result: unknown;
+    try {
+      switch (request.op) {
+        case 'realpath':
+          result = realpathSync(request.path);
+          break;
+        case 'readdir':
+          result = readdirSync(request.path, { withFileTypes: true });
+          break;
+        case 'stat':
+          result = statSync(request.path);
+          break;
+        case 'read':
+          result = request.files.map(({ file, absolute }) => {
+            try {
+              return (
+                tooLarge(file, statSync(absolute).size, limits) ?? {
+                  source: { file, text: readFileSync(absolute, 'utf8') },
+                }
+              );
+            } catch {
+              return unreadable(file);
+            }
+          });
+          break;
+      }
+    } catch {
+      result = undefined;
+    }
+    step = steps.next(result);
+  }
+  return step.value;
 }
 
 const READ_CONCURRENCY = 16;

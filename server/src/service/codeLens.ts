@@ -3,7 +3,7 @@ import type { CodeLens, Range } from 'vscode-languageserver-types';
 import { ClientCommands, ServerCommands } from '../protocol';
 import { getSortEntriesEdits } from './codeActions';
 import { countPermissions, permissionCountsText } from './hover';
-import { keySpan, nodeRange, type ManifestDocument } from './manifestDocument';
+import { keySpan, nodeRange, type ManifestDocument, type PermissionList } from './manifestDocument';
 import type { ManifestServiceSettings } from './settings';
 
 /**
@@ -20,6 +20,9 @@ import type { ManifestServiceSettings } from './settings';
  * root object (grant creates the array). When `permissions` is not an array there is nothing to
  * count or grant into safely, so there is no lens.
  *
+ * v2 extension lists (`extensions[i].permissions`) get their own count, a label: the commands
+ * act on the app's list.
+ *
  * Other editors lack those palette commands: with `serverCommands`, the lenses run commands the
  * server executes, with the document as argument. The counts show the granted permissions
  * (`window/showMessage`), and "Sort permissions" appears when the entries are out of order.
@@ -34,7 +37,38 @@ export function getCodeLenses(
 ): CodeLens[] {
   const root = manifest.root;
   if (manifest.limit || root?.type !== 'object') return [];
-  if (options.serverCommands === true) return serverCommandLenses(manifest, document, settings);
+  const extensionLenses = manifest.lists
+    .filter((list) => list.scope === 'extension')
+    .flatMap((list) => extensionListLens(manifest, document, settings, list));
+  if (options.serverCommands === true) {
+    return [...serverCommandLenses(manifest, document, settings), ...extensionLenses];
+  }
+  return [...appListLenses(manifest, document, settings, root), ...extensionLenses];
+}
+
+/** The count of an extension's list, on its key (no command: the commands act on the app's). */
+function extensionListLens(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  settings: ManifestServiceSettings,
+  list: PermissionList,
+): CodeLens[] {
+  if (!list.array) return [];
+  const counts = countPermissions(manifest, settings, list);
+  return [
+    {
+      range: nodeRange(document, keySpan(list.property)),
+      command: { title: `${permissionCountsText(counts)} · ${list.label}`, command: '' },
+    },
+  ];
+}
+
+function appListLenses(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  settings: ManifestServiceSettings,
+  root: { readonly offset: number; readonly length: number },
+): CodeLens[] {
   const grantLens = (range: Range): CodeLens => ({
     range,
     command: {

@@ -387,6 +387,13 @@ export function currentPurpose(entry: PermissionEntry): PurposeText | undefined 
 }
 
 /** Why the manifest cannot be edited safely, or undefined when it can. */
+/**
+ * Every YAML edit parses the text three times (the value before, the edit, the check after), at
+ * about half a second per megabyte: above this size an edit would freeze the editor for seconds.
+ * Real manifests are a few kilobytes.
+ */
+const MAX_YAML_EDIT_SIZE = 1024 * 1024;
+
 export function editBlocker(
   manifest: ManifestDocument,
   document: TextDocument,
@@ -398,6 +405,9 @@ export function editBlocker(
     return `the manifest is too large to edit (${manifest.limit.size} characters; the limit is ${manifest.limit.limit}).`;
   }
   if (manifest.limit?.reason === 'too-deep') return 'the manifest is nested too deeply to edit.';
+  if (manifest.format === 'yaml' && manifest.text.length > MAX_YAML_EDIT_SIZE) {
+    return `the YAML manifest is too large to edit (${manifest.text.length} characters; YAML edits stop at ${MAX_YAML_EDIT_SIZE}).`;
+  }
   const error = manifest.syntaxErrors[0];
   if (error) {
     const at = document.positionAt(error.offset);

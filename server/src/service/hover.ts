@@ -4,9 +4,12 @@ import { catalog } from './catalog';
 import {
   containsOffset,
   entryAtOffset,
+  grantedWith,
   keySpan,
+  listAtKey,
   nodeRange,
   type ManifestDocument,
+  type PermissionList,
 } from './manifestDocument';
 import {
   bold,
@@ -21,8 +24,9 @@ import { suggestPermissionNames } from './nameSuggestions';
 import type { ManifestServiceSettings } from './settings';
 
 /**
- * Hover on a permission name (the string value of `permission`) and on the `permissions` key.
- * Every user text is escaped; the content is plain markdown for an untrusted renderer.
+ * Hover on a permission name (the string value of `permission`) and on the `permissions` key,
+ * in every list (v2: the app's and each extension's, counted apart). Every user text is
+ * escaped; the content is plain markdown for an untrusted renderer.
  */
 export function getHover(
   manifest: ManifestDocument,
@@ -33,27 +37,29 @@ export function getHover(
   if (manifest.limit || !manifest.root) return null;
   const offset = document.offsetAt(position);
 
-  const property = manifest.permissionsProperty;
-  if (property && containsOffset(keySpan(property), offset)) {
-    return manifest.permissionsArray
-      ? summaryHover(manifest, nodeRange(document, keySpan(property)), settings)
+  const list = listAtKey(manifest, offset);
+  if (list) {
+    return list.array
+      ? summaryHover(manifest, list, nodeRange(document, keySpan(list.property)), settings)
       : null;
   }
-  const node = entryAtOffset(manifest, offset)?.permissionValue;
-  if (node?.type !== 'string' || !containsOffset(node, offset)) return null;
+  const entry = entryAtOffset(manifest, offset);
+  const node = entry?.permissionValue;
+  if (!entry || node?.type !== 'string' || !containsOffset(node, offset)) return null;
+  const granted = grantedWith(manifest, entry);
   return {
-    contents: markdown(permissionParagraphs(String(node.value), manifest, settings)),
+    contents: markdown(permissionParagraphs(String(node.value), granted, settings)),
     range: nodeRange(document, node),
   };
 }
 
 function permissionParagraphs(
   written: string,
-  manifest: ManifestDocument,
+  granted: ReadonlyMap<string, unknown>,
   settings: ManifestServiceSettings,
 ): string[] {
   const name = written.trim();
-  const isGranted = (candidate: string): boolean => manifest.granted.has(candidate);
+  const isGranted = (candidate: string): boolean => granted.has(candidate);
   const info = catalog.get(name);
   if (info) return permissionDocs(info, { isGranted });
 
@@ -122,12 +128,14 @@ function permissionParagraphs(
 
 function summaryHover(
   manifest: ManifestDocument,
+  list: PermissionList,
   range: Range,
   settings: ManifestServiceSettings,
 ): Hover {
+  const counts = permissionCountsText(countPermissions(manifest, settings, list));
   return {
     contents: markdown([
-      `**${permissionCountsText(countPermissions(manifest, settings))}**`,
+      list.scope === 'app' ? `**${counts}**` : `**${counts}** · ${escapeMarkdown(list.label, 200)}`,
       'Each entry names a permission and the purpose shown to the account administrator who installs the app. Request the minimum your app needs.',
       referenceLink(),
     ]),
@@ -150,18 +158,20 @@ export interface PermissionCounts {
 }
 
 /**
- * Counts distinct granted names by access (the catalog's, else the `_read`/`_write` suffix of
- * an allowed or retired name); names upload refuses are counted apart, never as read or write.
+ * Counts distinct granted names of a list (the app's by default) by access (the catalog's, else
+ * the `_read`/`_write` suffix of an allowed or retired name); names upload refuses are counted
+ * apart, never as read or write.
  */
 export function countPermissions(
   manifest: ManifestDocument,
   settings: ManifestServiceSettings,
+  list: PermissionList | undefined = manifest.appList,
 ): PermissionCounts {
   let read = 0;
   let write = 0;
   let other = 0;
   let invalid = 0;
-  for (const name of manifest.granted.keys()) {
+  for (const name of (list ?? manifest).granted.keys()) {
     const info = catalog.get(name);
     if (!info && !settings.allowedPermissions.includes(name) && !catalog.retired(name)) {
       invalid++;

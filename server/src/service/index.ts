@@ -26,3 +26,33 @@ export type { GrantOptions, GrantResult, RevokeResult } from './grantRevoke';
 export type { CodeActionOptions } from './codeActions';
 export { VSCODE_FEATURES } from './clientFeatures';
 export type { ClientFeatures } from './clientFeatures';
+export { analyzeCodeUsage, effectivePermissions, judgeNeed, manifestFileName } from './codeUsage';
+export type {
+  CallNeed,
+  CodeUsage,
+  EffectivePermissions,
+  ExemptReason,
+  ExpandNeed,
+  UsageSite,
+  Verdict,
+} from './codeUsage';
+export {
+  callHover,
+  grantActions,
+  grantForCode,
+  permissionSites,
+  permissionUsageHover,
+  permissionUsageLenses,
+  permissionUsageMarkdown,
+  revokeUnusedActions,
+} from './codeUsageFeatures';
+export type {
+  ManifestAtHand,
+  PermissionUsageLens,
+  SiteLocation,
+  SourceLocator,
+} from './codeUsageFeatures';
+export { codeUsageDiagnostics, unusedPermissionDiagnostics } from './diagnostics/codeUsageRules';
+export type { MissingPermissionData, UnusedPermissionData } from './diagnostics/codeUsageRules';
+export { CODE_USAGE_CODES } from './diagnostics/codeUsageCodes';
+export type { CodeUsageCode } from './diagnostics/codeUsageCodes';

@@ -21,7 +21,25 @@ import {
   resolveCodeAction,
   type CodeActionOptions,
 } from './codeActions';
+import type { CallAnalysis } from '../analysis/callAnalysis';
 import { getCodeLenses } from './codeLens';
+import {
+  analyzeCodeUsage,
+  effectivePermissions,
+  type CodeUsage,
+  type EffectivePermissions,
+} from './codeUsage';
+import {
+  callHover,
+  grantActions,
+  permissionUsageHover,
+  permissionUsageLenses,
+  revokeUnusedActions,
+  type ManifestAtHand,
+  type PermissionUsageLens,
+  type SourceLocator,
+} from './codeUsageFeatures';
+import { codeUsageDiagnostics, unusedPermissionDiagnostics } from './diagnostics/codeUsageRules';
 import { getCompletions, resolveCompletion } from './completion';
 import { checkPurposeText, type PurposeFinding } from './diagnostics/purposeRules';
 import { validateManifest } from './diagnostics/validation';
@@ -127,6 +145,59 @@ export interface ManifestLanguageService {
   ): readonly PurposeFinding[];
   /** A suggested purpose for a permission, using the app's name when the manifest has one. */
   suggestPurpose(permission: string, manifest?: ManifestDocument): string;
+
+  // ---- the app's code against its permissions (codeUsage.ts) --------------------------------
+  /**
+   * The permissions in force for `manifest`: its lists, or, for a local manifest without
+   * `permissions`, those of `base`. Undefined when a local manifest's base is not at hand.
+   */
+  effectivePermissions(
+    manifest: ManifestDocument,
+    base?: ManifestDocument,
+  ): EffectivePermissions | undefined;
+  /** Judges the calls against the permissions (no parsing: cheap, run after either changes). */
+  codeUsage(analysis: CallAnalysis, grants: EffectivePermissions): CodeUsage;
+  /** The findings of one source file (`file`: app-relative, as in the analysis). */
+  codeUsageDiagnostics(usage: CodeUsage, file: string, document: TextDocument): Diagnostic[];
+  /** `unused-permission` in the manifest whose lists are in force (nothing for another). */
+  unusedPermissionDiagnostics(
+    usage: CodeUsage,
+    manifest: ManifestDocument,
+    document: TextDocument,
+  ): Diagnostic[];
+  /** "Grant NAME" fixes of a source file's diagnostics, editing the manifest they name. */
+  grantActions(
+    diagnostics: readonly Diagnostic[],
+    manifestAt: (uri: string) => ManifestAtHand | undefined,
+  ): CodeAction[];
+  /** "Revoke NAME" fixes of the manifest's `unused-permission` diagnostics. */
+  revokeUnusedActions(
+    diagnostics: readonly Diagnostic[],
+    manifest: ManifestDocument,
+    document: TextDocument,
+  ): CodeAction[];
+  /** The hover on a call of a source file: the permission it needs and whether it is granted. */
+  callHover(
+    usage: CodeUsage,
+    file: string,
+    document: TextDocument,
+    position: Position,
+  ): Hover | null;
+  /** The hover on a granted permission: the call sites that use it, as links. */
+  permissionUsageHover(
+    usage: CodeUsage,
+    manifest: ManifestDocument,
+    document: TextDocument,
+    position: Position,
+    locator: SourceLocator,
+  ): Hover | null;
+  /** One lens per granted permission: its call count and their locations. */
+  permissionUsageLenses(
+    usage: CodeUsage,
+    manifest: ManifestDocument,
+    document: TextDocument,
+    locator: SourceLocator,
+  ): PermissionUsageLens[];
 }
 
 export function createManifestLanguageService(
@@ -209,5 +280,28 @@ export function createManifestLanguageService(
     checkPurpose: (permission, purpose, manifest) =>
       checkPurposeText(permission, purpose, current, manifest),
     suggestPurpose: (permission, manifest) => suggestPurpose(permission, manifest?.appName),
+    effectivePermissions: (manifest, base) => effectivePermissions(manifest, base),
+    codeUsage: (analysis, grants) => analyzeCodeUsage(analysis, grants, current.codeAnalysis),
+    codeUsageDiagnostics: (usage, file, document) =>
+      codeUsageDiagnostics(usage, file, document, current),
+    unusedPermissionDiagnostics: (usage, manifest, document) =>
+      unusedPermissionDiagnostics(usage, manifest, document, current),
+    grantActions: (diagnostics, manifestAt) => grantActions(diagnostics, manifestAt, current),
+    revokeUnusedActions: (diagnostics, manifest, document) =>
+      revokeUnusedActions(diagnostics, manifest, document),
+    callHover: (usage, file, document, position) => {
+      const hover = callHover(usage, file, document, position);
+      return hover && MarkupContent.is(hover.contents)
+        ? { ...hover, contents: inFormat(hover.contents, features.hoverContent) }
+        : hover;
+    },
+    permissionUsageHover: (usage, manifest, document, position, locator) => {
+      const hover = permissionUsageHover(usage, manifest, document, position, locator);
+      return hover && MarkupContent.is(hover.contents)
+        ? { ...hover, contents: inFormat(hover.contents, features.hoverContent) }
+        : hover;
+    },
+    permissionUsageLenses: (usage, manifest, document, locator) =>
+      permissionUsageLenses(usage, manifest, document, locator),
   };
 }

@@ -2,6 +2,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
 import type { ValuePath } from './edits';
 import { parseJsonManifest } from './json/jsonManifest';
+import { isManifestFileName, manifestFileOf } from './manifestFileNames';
 import { parseYamlManifest } from './yaml/yamlManifest';
 
 /*
@@ -143,29 +144,18 @@ export interface ManifestDocument {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Manifest files: the one definition (the client's selector, package.json and the CLI use it)
+// Manifest files: defined once in manifestFileNames.ts (the client, package.json and the CLI too)
 
-const LOCAL_MANIFEST = /(?:^|[\\/])stripe-app\.[^\\/]+\.json$/i;
-const BASE_MANIFEST = /(?:^|[\\/])stripe-app\.json$/i;
-const V2_MANIFEST = /(?:^|[\\/])stripe-app\.yaml$/i;
-
-/**
- * True for the file names this tool is for: stripe-app.json, stripe-app.<name>.json and
- * stripe-app.yaml (the CLI reads no `.yml` and no local v2 manifest).
- */
-export function isManifestFileName(path: string): boolean {
-  return BASE_MANIFEST.test(path) || LOCAL_MANIFEST.test(path) || V2_MANIFEST.test(path);
-}
+export { isManifestFileName };
 
 /** The format of a manifest by its file name: YAML for stripe-app.yaml, else JSON. */
 export function manifestFormat(uri: string): ManifestFormat {
-  return V2_MANIFEST.test(safeDecode(uri.split(/[?#]/)[0] ?? uri)) ? 'yaml' : 'json';
+  return manifestFileOf(safeDecode(uri.split(/[?#]/)[0] ?? uri))?.format ?? 'json';
 }
 
 function manifestKind(uri: string, hasExtends: boolean): ManifestKind {
-  const path = safeDecode(uri.split(/[?#]/)[0] ?? uri);
-  if (BASE_MANIFEST.test(path)) return 'base';
-  if (LOCAL_MANIFEST.test(path)) return 'local';
+  const file = manifestFileOf(safeDecode(uri.split(/[?#]/)[0] ?? uri));
+  if (file && file.format === 'json') return file.kind;
   return hasExtends ? 'local' : 'base';
 }
 
@@ -367,15 +357,29 @@ export function containsOffset(
   return offset >= span.offset && offset < span.offset + span.length;
 }
 
-/** The entry whose element holds `offset`, by binary search: entries are in document order. */
+/**
+ * The entry whose element holds `offset`, in any permission list (v2 has the app's and one per
+ * extension), by binary search in each: a list's entries are in document order.
+ */
 export function entryAtOffset(
   manifest: ManifestDocument,
   offset: number,
   edge: OffsetEdge = 'cursor',
 ): PermissionEntry | undefined {
-  const { entries } = manifest;
   // A malformed position gives NaN, which every comparison below would let through.
   if (!Number.isFinite(offset)) return undefined;
+  for (const list of manifest.lists) {
+    const found = entryInList(list.entries, offset, edge);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function entryInList(
+  entries: readonly PermissionEntry[],
+  offset: number,
+  edge: OffsetEdge,
+): PermissionEntry | undefined {
   // A cursor is at an element from one past its start; a character, from its start.
   const at = edge === 'cursor' ? offset - 1 : offset;
   let low = 0;
@@ -389,6 +393,27 @@ export function entryAtOffset(
     else return entry;
   }
   return undefined;
+}
+
+/** The list an entry belongs to (its names are the ones granted "with" it). */
+export function listOfEntry(
+  manifest: ManifestDocument,
+  entry: PermissionEntry,
+): PermissionList | undefined {
+  return manifest.lists.find((list) => list.entries[entry.index] === entry);
+}
+
+/** The names granted in an entry's own list (duplicates and implied names are per list). */
+export function grantedWith(
+  manifest: ManifestDocument,
+  entry: PermissionEntry,
+): ReadonlyMap<string, readonly PermissionEntry[]> {
+  return listOfEntry(manifest, entry)?.granted ?? manifest.granted;
+}
+
+/** The list whose key holds `offset` (the character at it). */
+export function listAtKey(manifest: ManifestDocument, offset: number): PermissionList | undefined {
+  return manifest.lists.find((list) => containsOffset(keySpan(list.property), offset));
 }
 
 function stringValue(properties: readonly PropertySpan[], key: string): string | undefined {

@@ -32,6 +32,22 @@ export interface ManifestServiceSettings {
    * (0: no limit). VS Code shows at most 1 000 per file and drops the rest itself.
    */
   maxNumberOfProblems: number;
+  codeAnalysis: CodeAnalysisSettings;
+}
+
+/** Comparing the UI extension's Stripe API calls with the manifest's permissions. */
+export interface CodeAnalysisSettings {
+  enabled: boolean;
+  /** Folders of the app (relative, `/`-separated) whose sources are the UI extension's code. */
+  uiFolders: readonly string[];
+  /** Extra names of a UI Stripe client or of a function returning one (`getStripeClient`). */
+  clientNames: readonly string[];
+  /**
+   * Count a granted `X_write` as covering a read that needs `X_read`. Stripe does not document
+   * it; off by default, so a read that relies on it is reported (as `read-via-write`), never
+   * silently passed: the cost of a wrong `true` is a 403 in production.
+   */
+  writeCoversRead: boolean;
 }
 
 export const DEFAULT_SETTINGS: ManifestServiceSettings = {
@@ -40,6 +56,7 @@ export const DEFAULT_SETTINGS: ManifestServiceSettings = {
   purpose: { minWords: 3, maxLength: 300 },
   maxDocumentSize: 10 * 1024 * 1024,
   maxNumberOfProblems: 1000,
+  codeAnalysis: { enabled: true, uiFolders: ['src'], clientNames: [], writeCoversRead: false },
 };
 
 /** Fills in defaults and drops values of the wrong type, so user settings can never break rules. */
@@ -64,6 +81,32 @@ export function resolveSettings(input: unknown): ManifestServiceSettings {
     },
     maxDocumentSize: wholeNumber(raw.maxDocumentSize, DEFAULT_SETTINGS.maxDocumentSize),
     maxNumberOfProblems: wholeNumber(raw.maxNumberOfProblems, DEFAULT_SETTINGS.maxNumberOfProblems),
+    codeAnalysis: resolveCodeAnalysis(raw.codeAnalysis),
+  };
+}
+
+function resolveCodeAnalysis(input: unknown): CodeAnalysisSettings {
+  const raw = isRecord(input) ? input : {};
+  const defaults = DEFAULT_SETTINGS.codeAnalysis;
+  const names = (value: unknown): string[] | undefined =>
+    Array.isArray(value)
+      ? value
+          .filter((name): name is string => typeof name === 'string')
+          .map((name) => name.trim())
+          .filter((name) => name !== '')
+      : undefined;
+  // A folder is a relative path inside the app: `./src/` → `src`; `..` and absolute paths go.
+  const folders = names(raw.uiFolders)
+    ?.map((folder) => folder.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, ''))
+    .filter(
+      (folder) => folder !== '' && !folder.startsWith('/') && !folder.split('/').includes('..'),
+    );
+  return {
+    enabled: typeof raw.enabled === 'boolean' ? raw.enabled : defaults.enabled,
+    uiFolders: folders ?? defaults.uiFolders,
+    clientNames: names(raw.clientNames) ?? defaults.clientNames,
+    writeCoversRead:
+      typeof raw.writeCoversRead === 'boolean' ? raw.writeCoversRead : defaults.writeCoversRead,
   };
 }
 

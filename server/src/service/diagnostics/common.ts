@@ -50,6 +50,14 @@ const LSP_SEVERITY: Readonly<Record<SeverityName, DiagnosticSeverity>> = {
 };
 
 /**
+ * A severity's rank, lower being more severe (the LSP's numbering): the one order of
+ * severities, for the problem cut (validation.ts) and the purpose verdict (permissionSummary.ts).
+ */
+export function severityRank(severity: SeverityName): DiagnosticSeverity {
+  return LSP_SEVERITY[severity];
+}
+
+/**
  * The severity the settings give a code, else its declared default; undefined when it is `off`.
  */
 export function severityFor<Code extends string>(
@@ -92,7 +100,7 @@ export function makeFinding(
   if (!severity) return undefined;
   return {
     code,
-    severity: LSP_SEVERITY[severity],
+    severity: severityRank(severity),
     start: span.start,
     end: span.end,
     message,

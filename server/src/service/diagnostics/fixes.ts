@@ -2,6 +2,7 @@ import { parse } from 'jsonc-parser';
 import type { ManifestEdit, ValuePath } from '../edits';
 import {
   entryAtOffset,
+  grantedWith,
   type ManifestDocument,
   type PermissionEntry,
   type PurposeText,
@@ -17,14 +18,17 @@ const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false } as c
 
 /**
  * The entry a finding is about: the one at its offset, when it is still the entry the finding
- * names (`data.index`, and `data.name` or `data.permission` when given). A finding about another
+ * names (`data.index`, and `data.list`, `data.name` or `data.permission` when given). A finding about another
  * version of the text (a stale diagnostic) gets no entry, so its fixes offer nothing.
  */
 export function findingEntry(target: FixTarget): PermissionEntry | undefined {
   const entry = entryAtOffset(target.manifest, target.offset, 'character');
   if (!entry) return undefined;
-  const { index, name, permission } = target.data;
+  const { index, name, permission, list } = target.data;
   if (index !== undefined && index !== entry.index) return undefined;
+  if (list !== undefined && JSON.stringify(list) !== JSON.stringify(listPathOf(entry))) {
+    return undefined;
+  }
   if (name !== undefined && name !== entry.name && name !== entry.name?.trim()) return undefined;
   if (permission !== undefined && permission !== (entry.name?.trim() ?? '')) return undefined;
   return entry;
@@ -53,13 +57,13 @@ export function nameOf(entry: PermissionEntry): string {
 /** `"a"`, `"a" and "b"`: names in a fix's title. */
 export { quotedList as quoted } from '../listPhrase';
 
-/** Whether another entry than `entry` grants `name`. */
+/** Whether another entry than `entry` of its own list grants `name`. */
 export function grantedElsewhere(
   manifest: ManifestDocument,
   name: string,
   entry: PermissionEntry,
 ): boolean {
-  return (manifest.granted.get(name) ?? []).some((other) => other !== entry);
+  return (grantedWith(manifest, entry).get(name) ?? []).some((other) => other !== entry);
 }
 
 /** A title's quote of user text, clipped. */
@@ -131,11 +135,13 @@ export function setPurposeText(
 
 /** Two entries of the same name that say the same (names compared trimmed). */
 export function sameEntry(text: string, a: PermissionEntry, b: PermissionEntry): boolean {
-  const normalised = (entry: PermissionEntry): string => {
+  const normalised = (entry: PermissionEntry): string | undefined => {
     const value = parse(entryText(text, entry), [], PARSE_OPTIONS) as unknown;
     return JSON.stringify(isRecord(value) ? { ...value, permission: entry.name?.trim() } : value);
   };
-  return normalised(a) === normalised(b);
+  const first = normalised(a);
+  // A YAML entry is no JSON value: nothing parsed is no proof that both say the same.
+  return first !== undefined && first === normalised(b);
 }
 
 /** The path of the list an entry is in. */

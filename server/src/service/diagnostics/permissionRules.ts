@@ -1,6 +1,12 @@
 import { DiagnosticTag } from 'vscode-languageserver-types';
 import { catalog } from '../catalog';
-import { nodeRange, type PermissionEntry, type ValueSpan } from '../manifestDocument';
+import {
+  grantedWith,
+  nodeRange,
+  type PermissionEntry,
+  type PermissionList,
+  type ValueSpan,
+} from '../manifestDocument';
 import { normalizePermissionName, singular, suggestPermissionNames } from '../nameSuggestions';
 import {
   PERMISSIONS_REFERENCE_URL,
@@ -35,35 +41,50 @@ export function isAcceptedName(name: string, allowed: ReadonlySet<string>): bool
   return catalog.has(name) || allowed.has(name) || catalog.retired(name) !== undefined;
 }
 
-/** The permission names: unknown, retired, combined, event types, duplicates and annotations. */
+/**
+ * The permission names of every list (v2: the app's and each extension's): unknown, retired,
+ * combined, event types, duplicates and annotations. Each list stands alone: a name granted by
+ * the app and again by an extension is no duplicate, and implies nothing across lists.
+ */
 export function checkPermissions(context: RuleContext): Finding[] {
   const found: Finding[] = [];
-  for (const entry of context.manifest.entries) {
-    if (entry.name === undefined || entry.name.trim() === '') continue;
-    const node = entry.permissionValue;
-    if (node?.type !== 'string') continue;
-    for (const finding of checkName(context, entry, entry.name, node)) {
-      if (finding) found.push(finding);
+  for (const list of context.manifest.lists) {
+    for (const entry of list.entries) {
+      if (entry.name === undefined || entry.name.trim() === '') continue;
+      const node = entry.permissionValue;
+      if (node?.type !== 'string') continue;
+      for (const finding of checkName(context, list, entry, entry.name, node)) {
+        if (finding) found.push(finding);
+      }
     }
+    checkDuplicates(context, list, found);
   }
-  checkDuplicates(context, found);
   return found;
+}
+
+/**
+ * Where a finding's entry is: its index, and the list's path when it is an extension's (the
+ * app's list is the default, so v1 data is unchanged).
+ */
+export function entryData(list: PermissionList, entry: PermissionEntry): Record<string, unknown> {
+  return list.scope === 'app' ? { index: entry.index } : { index: entry.index, list: list.path };
 }
 
 function checkName(
   context: RuleContext,
+  list: PermissionList,
   entry: PermissionEntry,
   name: string,
   node: ValueSpan,
 ): readonly (Finding | undefined)[] {
   const { allowed } = context;
   const span = nodeSpan(node);
-  const index = entry.index;
+  const at = entryData(list, entry);
   const info = catalog.get(name);
   if (info) {
     const restricted = catalog.restricted(name);
     const legacy = catalog.legacy(name);
-    const { granted } = context.manifest;
+    const { granted } = list;
     const implying = catalog.impliedBy(name);
     if (!restricted && !legacy && !implying.some((other) => granted.has(other))) return [];
     const href = info.docsUrl ?? PERMISSIONS_REFERENCE_URL;
@@ -75,7 +96,7 @@ function checkName(
           'restricted-permission',
           span,
           `Restricted permission "${name}": remove it unless Stripe enabled it.`,
-          { href: PERMISSIONS_REFERENCE_URL, data: { index, name } },
+          { href: PERMISSIONS_REFERENCE_URL, data: { ...at, name } },
         ),
       );
     }
@@ -86,7 +107,7 @@ function checkName(
           'legacy-permission',
           span,
           `Legacy API (${info.resource}): keep "${name}" only if the app still uses it.`,
-          { href, tags: [DiagnosticTag.Deprecated], data: { index, name } },
+          { href, tags: [DiagnosticTag.Deprecated], data: { ...at, name } },
         ),
       );
     }
@@ -101,7 +122,7 @@ function checkName(
           {
             href: PERMISSIONS_REFERENCE_URL,
             tags: [DiagnosticTag.Unnecessary],
-            data: { index, name, impliedBy },
+            data: { ...at, name, impliedBy },
           },
         ),
       );
@@ -125,7 +146,7 @@ function checkName(
         {
           href: PERMISSIONS_REFERENCE_URL,
           tags: [DiagnosticTag.Deprecated],
-          data: { index, name, replacements: [...retired.replacements] },
+          data: { ...at, name, replacements: [...retired.replacements] },
         },
       ),
     ];
@@ -139,13 +160,13 @@ function checkName(
         'unknown-permission',
         span,
         `White space makes ${JSON.stringify(name)} unknown: write "${trimmed}".`,
-        { href: PERMISSIONS_REFERENCE_URL, data: { index, name, suggestions: [trimmed] } },
+        { href: PERMISSIONS_REFERENCE_URL, data: { ...at, name, suggestions: [trimmed] } },
       ),
     ];
   }
 
   const needed = catalog.eventPermissions(trimmed);
-  if (needed) return [eventType(context, entry, trimmed, needed, node)];
+  if (needed) return [eventType(context, list, entry, trimmed, needed, node)];
 
   const parts = trimmed.split(SEPARATORS).filter((part) => part !== '');
   const nameLike = parts.filter(
@@ -158,7 +179,7 @@ function checkName(
         'multiple-permissions-in-entry',
         span,
         `${parts.length} permissions in one string: give each its own entry.`,
-        { href: PERMISSIONS_REFERENCE_URL, data: { index, name, names: parts } },
+        { href: PERMISSIONS_REFERENCE_URL, data: { ...at, name, names: parts } },
       ),
     ];
   }
@@ -174,7 +195,7 @@ function checkName(
   return [
     makeFinding(context, 'unknown-permission', span, message, {
       href: PERMISSIONS_REFERENCE_URL,
-      data: { index, name, suggestions },
+      data: { ...at, name, suggestions },
     }),
   ];
 }
@@ -182,6 +203,7 @@ function checkName(
 /** An event type given as a permission: name what that event needs instead. */
 function eventType(
   context: RuleContext,
+  list: PermissionList,
   entry: PermissionEntry,
   eventName: string,
   eventPermissions: readonly string[],
@@ -192,7 +214,7 @@ function eventType(
   const needed = [
     ...new Set(['event_read', ...eventPermissions.filter((name) => catalog.has(name))]),
   ];
-  const { granted } = context.manifest;
+  const { granted } = list;
   const suggestions = needed.filter((name) => !granted.has(name));
   const advice =
     suggestions.length === 0
@@ -205,15 +227,18 @@ function eventType(
     `Event type, not a permission: ${advice}.`,
     {
       href: PERMISSIONS_REFERENCE_URL,
-      data: { index: entry.index, name: entry.name ?? eventName, needed, suggestions },
+      data: { ...entryData(list, entry), name: entry.name ?? eventName, needed, suggestions },
     },
   );
 }
 
-/** Every later entry of a name granted twice, pointing back at the first; added to `found`. */
-function checkDuplicates(context: RuleContext, found: Finding[]): void {
-  const { document, manifest } = context;
-  for (const [name, entries] of manifest.granted) {
+/**
+ * Every later entry of a name granted twice in one list, pointing back at the first; added to
+ * `found`.
+ */
+function checkDuplicates(context: RuleContext, list: PermissionList, found: Finding[]): void {
+  const { document } = context;
+  for (const [name, entries] of list.granted) {
     if (entries.length < 2) continue;
     const first = entries[0]?.permissionValue;
     if (!first) continue;
@@ -239,7 +264,7 @@ function checkDuplicates(context: RuleContext, found: Finding[]): void {
       const finding = makeFinding(context, 'duplicate-permission', nodeSpan(node), message, {
         href: PERMISSIONS_REFERENCE_URL,
         relatedInformation,
-        data: { index: entry.index, name, firstIndex },
+        data: { ...entryData(list, entry), name, firstIndex },
       });
       if (finding) found.push(finding);
     }
@@ -386,7 +411,8 @@ function eventTypeFixes(target: FixTarget): Fix[] {
   const entry = findingEntry(target);
   if (!entry) return [];
   const needed = stringsOf(target.data.needed);
-  const missing = needed.filter((permission) => !target.manifest.granted.has(permission));
+  const granted = grantedWith(target.manifest, entry);
+  const missing = needed.filter((permission) => !granted.has(permission));
   if (needed.length === 0) return [];
   if (missing.length === 0) {
     return [removal(entry, `Remove "${nameOf(entry)}" (${quoted(needed)} already granted)`, true)];
@@ -407,7 +433,7 @@ function combinedEntryFixes(target: FixTarget): Fix[] {
   if (!entry) return [];
   const parts = [...new Set(stringsOf(target.data.names))];
   if (parts.length < 2) return [];
-  const { granted } = target.manifest;
+  const granted = grantedWith(target.manifest, entry);
   const missing = parts.filter((part) => !granted.has(part));
   if (missing.length === 0) {
     return [removal(entry, `Remove the entry (${quoted(parts)} already granted)`, true)];
@@ -441,7 +467,7 @@ function duplicateFixes(target: FixTarget): Fix[] {
   if (!entry) return [];
   const { manifest, settings } = target;
   const name = nameOf(entry);
-  const first = manifest.granted.get(name)?.[0];
+  const first = grantedWith(manifest, entry).get(name)?.[0];
   if (!first || first === entry) return [];
   const same =
     entry.purposeValue === undefined ||
@@ -471,9 +497,8 @@ function duplicateFixes(target: FixTarget): Fix[] {
 function redundantFixes(target: FixTarget): Fix[] {
   const entry = findingEntry(target);
   if (!entry) return [];
-  const impliedBy = stringsOf(target.data.impliedBy).filter((other) =>
-    target.manifest.granted.has(other),
-  );
+  const granted = grantedWith(target.manifest, entry);
+  const impliedBy = stringsOf(target.data.impliedBy).filter((other) => granted.has(other));
   if (impliedBy.length === 0) return [];
   const verb = impliedBy.length === 1 ? 'grants' : 'grant';
   return [

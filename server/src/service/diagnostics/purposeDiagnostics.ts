@@ -3,6 +3,7 @@ import { catalog } from '../catalog';
 import {
   nodeRange,
   type PermissionEntry,
+  type PermissionList,
   type PurposeText,
   type ValueSpan,
 } from '../manifestDocument';
@@ -19,7 +20,7 @@ import {
   type FixTarget,
   type Rule,
 } from './common';
-import { isAcceptedName } from './permissionRules';
+import { entryData, isAcceptedName } from './permissionRules';
 import { suggestPurpose } from '../purposeSuggestion';
 import { findingEntry, findingPurpose, nameOf, setPurposeText } from './fixes';
 import {
@@ -44,25 +45,37 @@ interface Occurrence {
   readonly resource: string;
 }
 
-/** The purpose rules on every text (a locale map's too), plus purposes reused across resources. */
+/**
+ * The purpose rules on every text (a locale map's too) of every list, plus purposes reused
+ * across resources within a list.
+ */
 export function checkPurposes(context: RuleContext): Finding[] {
+  const found: Finding[] = [];
+  for (const list of context.manifest.lists) {
+    for (const finding of checkList(context, list)) found.push(finding);
+  }
+  return found;
+}
+
+function checkList(context: RuleContext, list: PermissionList): Finding[] {
   const { manifest, settings } = context;
   const source = manifest.text;
+  const yaml = manifest.format === 'yaml';
   const found: Finding[] = [];
   const groups = new Map<string, Occurrence[]>();
-  for (const entry of manifest.entries) {
+  for (const entry of list.entries) {
     const name = entry.name?.trim() ?? '';
     const texts = entry.purposeTexts;
     for (const [text, purpose] of texts.entries()) {
       const findings = checkPurposeText(name, purpose.text, settings, manifest);
       for (const finding of findings) {
-        const data: Record<string, unknown> = { index: entry.index, permission: name };
+        const data: Record<string, unknown> = { ...entryData(list, entry), permission: name };
         if (purpose.locale !== undefined) data.locale = purpose.locale;
         if (isRecord(finding.data)) Object.assign(data, finding.data);
         const built = makeFinding(
           context,
           finding.code,
-          findingSpan(source, purpose, finding),
+          (yaml ? yamlFindingSpan : findingSpan)(source, purpose, finding),
           finding.message,
           { href: MANIFEST_REFERENCE_URL, data },
         );
@@ -81,7 +94,9 @@ export function checkPurposes(context: RuleContext): Finding[] {
       }
     }
   }
-  for (const group of groups.values()) found.push(...reused(context, group));
+  for (const group of groups.values()) {
+    for (const finding of reused(context, list, group)) found.push(finding);
+  }
   return found;
 }
 
@@ -89,7 +104,11 @@ export function checkPurposes(context: RuleContext): Finding[] {
  * One diagnostic on every occurrence of a purpose that explains permissions of several
  * resources: each of them needs its own reason, so none is singled out as "the original".
  */
-function reused(context: RuleContext, group: readonly Occurrence[]): Finding[] {
+function reused(
+  context: RuleContext,
+  list: PermissionList,
+  group: readonly Occurrence[],
+): Finding[] {
   if (new Set(group.map((occurrence) => occurrence.resource)).size < MIN_REUSED_RESOURCES)
     return [];
   const { document } = context;
@@ -126,7 +145,7 @@ function reused(context: RuleContext, group: readonly Occurrence[]): Finding[] {
         href: MANIFEST_REFERENCE_URL,
         relatedInformation,
         data: {
-          index: occurrence.entry.index,
+          ...entryData(list, occurrence.entry),
           permission: occurrence.name,
           ...(purpose.locale !== undefined ? { locale: purpose.locale } : {}),
           permissions: otherNames,
@@ -191,6 +210,27 @@ function findingSpan(
   const end = offsets === IDENTITY ? finding.end : offsets?.[finding.end];
   if (start === undefined || end === undefined) return nodeSpan(node);
   return { start: node.offset + 1 + start, end: node.offset + 1 + end };
+}
+
+/**
+ * Where a finding is in a YAML scalar: a plain scalar on one line, or a quoted one without
+ * escapes, holds its text as written (after its quote); anything else (a block scalar, escapes,
+ * a folded line) gets the whole scalar.
+ */
+function yamlFindingSpan(
+  source: string,
+  purpose: PurposeText,
+  finding: { code: string; start: number; end: number },
+): Span {
+  const node = purpose.node;
+  if (finding.start === finding.end || finding.code === 'empty-purpose') return nodeSpan(node);
+  const raw = source.slice(node.offset, node.offset + node.length);
+  const quote = raw.charAt(0);
+  const quoted = (quote === '"' || quote === "'") && raw.length >= 2 && raw.endsWith(quote);
+  const body = quoted ? raw.slice(1, -1) : raw;
+  if (node.block || body !== purpose.text) return nodeSpan(node);
+  const start = node.offset + (quoted ? 1 : 0);
+  return { start: start + finding.start, end: start + finding.end };
 }
 
 /** The mapping of a string without escapes: each value offset is its source offset. */

@@ -1,4 +1,5 @@
 import type { SeverityName } from '../settings';
+import { CODE_USAGE_CODES, codeUsageRule } from './codeUsageCodes';
 import type { CodeInfo, FixProvider, Rule } from './common';
 import { PERMISSION_CODES, permissionRule } from './permissionRules';
 import { PURPOSE_CODES, purposeRule } from './purposeDiagnostics';
@@ -39,10 +40,21 @@ export type DiagnosticCode =
   | keyof typeof STRUCTURE_CODES
   | keyof typeof VERSION_CODES
   | keyof typeof PURPOSE_CODES
-  | keyof typeof DOCUMENT_CODES;
+  | keyof typeof DOCUMENT_CODES
+  | keyof typeof CODE_USAGE_CODES;
 
-/** The rule modules, in the order their findings are listed at one offset. */
-export const RULES: readonly Rule[] = [structureRule, versionRule, permissionRule, purposeRule];
+/**
+ * The rule modules, in the order their findings are listed at one offset. The code-usage rule
+ * (codeUsageCodes.ts) has neither a check run with the others nor fixes here: its findings and
+ * fixes need the app's source files as well as the manifest, so the server asks for them itself.
+ */
+export const RULES: readonly Rule[] = [
+  structureRule,
+  versionRule,
+  permissionRule,
+  purposeRule,
+  codeUsageRule,
+];
 
 /** Every code and what its rule declares about it, in the rules' order. */
 export const CODE_INFO: Readonly<Record<DiagnosticCode, CodeInfo>> = {
@@ -51,6 +63,7 @@ export const CODE_INFO: Readonly<Record<DiagnosticCode, CodeInfo>> = {
   ...VERSION_CODES,
   ...PURPOSE_CODES,
   ...DOCUMENT_CODES,
+  ...CODE_USAGE_CODES,
 };
 
 export const DIAGNOSTIC_CODES = Object.keys(CODE_INFO) as readonly DiagnosticCode[];

@@ -10,6 +10,12 @@ import {
   type YAMLSeq,
 } from 'yaml';
 import type { FormatEditor, RawEdit, ValuePath } from '../edits';
+import {
+  detectYamlStyle,
+  newItemColumn,
+  yamlBlockText as blockText,
+  type YamlStyle,
+} from './yamlStyle';
 
 /*
  * The YAML side of the edit port (manifest v2). Every change is written from the exact source
@@ -24,7 +30,7 @@ export const yamlEditor: FormatEditor = {
   apply(text, operation) {
     const document = parseDocument(text, { uniqueKeys: false });
     if (document.errors.length > 0) return undefined;
-    const style = detectStyle(text);
+    const style = detectYamlStyle(text);
     switch (operation.kind) {
       case 'set':
         return setScalar(text, document, operation.path, operation.value);
@@ -52,32 +58,6 @@ export const yamlEditor: FormatEditor = {
     }
   },
 };
-
-/** How the file indents: the step, and whether sequence items sit deeper than their key. */
-interface YamlStyle {
-  readonly indent: number;
-  readonly indentSeq: boolean;
-  readonly eol: string;
-}
-
-function detectStyle(text: string): YamlStyle {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  let indent = 0;
-  let indentSeq: boolean | undefined;
-  const lines = text.split(/\r\n|\r|\n/);
-  for (let index = 1; index < lines.length; index++) {
-    const line = lines[index] ?? '';
-    const previous = lines[index - 1] ?? '';
-    if (!line.trim() || line.trimStart().startsWith('#')) continue;
-    const depth = line.length - line.trimStart().length;
-    const previousDepth = previous.length - previous.trimStart().length;
-    if (indent === 0 && depth > 0 && !line.trimStart().startsWith('- ')) indent = depth;
-    if (indentSeq === undefined && line.trimStart().startsWith('- ') && /:\s*$/.test(previous)) {
-      indentSeq = depth > previousDepth;
-    }
-  }
-  return { indent: indent === 2 || indent === 4 ? indent : 2, indentSeq: indentSeq ?? true, eol };
-}
 
 function nodeAt(document: Document.Parsed, path: ValuePath): unknown {
   return path.length === 0 ? document.contents : document.getIn([...path], true);
@@ -109,17 +89,6 @@ function contentEnd(text: string, node: { range?: [number, number, number] | nul
   let end = range[1];
   while (end > range[0] && /\s/.test(text.charAt(end - 1))) end--;
   return end;
-}
-
-/** The YAML text of a block value, each line indented by `indent` spaces. */
-function blockText(value: unknown, indent: number, style: YamlStyle): string {
-  const raw = stringify(value, { indent: style.indent, indentSeq: style.indentSeq, lineWidth: 0 });
-  const pad = ' '.repeat(indent);
-  return raw
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((line) => (line ? pad + line : line))
-    .join(style.eol);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,7 +222,7 @@ function insertIntoFlow(
   }
   const key = listKey(text, document, listPath);
   if (!key || key.colon > range[0]) return undefined;
-  const column = columnOf(text, key.start) + (style.indentSeq ? style.indent : 0);
+  const column = newItemColumn(columnOf(text, key.start), style);
   const colon = key.colon;
   return [
     {
