@@ -29,6 +29,7 @@ import {
   type ManifestLanguageService,
 } from './service';
 import type { ValuePath } from './service/edits';
+import { quotedList } from './service/listPhrase';
 import { lastProperty } from './service/manifestDocument';
 
 const NAME = 'stripe-apps-manifest';
@@ -780,7 +781,7 @@ function targetList(
       refused:
         known.length === 0
           ? `${file} has no extension with an id, so no extension "${extension}".`
-          : `${file} has no extension "${extension}"; its extensions are ${listFormat.format(known.map((id) => `"${id}"`))}.`,
+          : `${file} has no extension "${extension}"; its extensions are ${quotedList(known)}.`,
     };
   }
   const [index, ...others] = matches;
@@ -797,8 +798,6 @@ function targetList(
   }
   return { list: path };
 }
-
-const listFormat = new Intl.ListFormat('en', { type: 'conjunction' });
 
 function refusal(message: string): EditOutcome {
   return { status: 'invalid', edits: [], message };

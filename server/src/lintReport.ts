@@ -13,13 +13,7 @@ import {
   SarifRunBuilder,
 } from 'node-sarif-builder';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import {
-  DEFAULT_SEVERITY,
-  DIAGNOSTIC_CODES,
-  type DiagnosticCode,
-  type SeverityName,
-} from './service';
-import { CODE_USAGE_CODES, CODE_USAGE_DESCRIPTIONS } from './service/diagnostics/codeUsageCodes';
+import { CODE_INFO, DIAGNOSTIC_CODES, isDiagnosticCode, type SeverityName } from './service';
 
 export interface FileReport {
   /** Absolute path of the manifest. */
@@ -36,60 +30,6 @@ export interface ToolInfo {
 }
 
 const MANIFEST_REFERENCE_URI = 'https://docs.stripe.com/stripe-apps/reference/app-manifest';
-
-/** The codes about permission names; their rules are explained by the permissions reference. */
-const PERMISSION_NAME_CODES: ReadonlySet<DiagnosticCode> = new Set([
-  'unknown-permission',
-  'retired-permission',
-  'multiple-permissions-in-entry',
-  'event-type-as-permission',
-  'duplicate-permission',
-  'redundant-permission',
-  'legacy-permission',
-  'restricted-permission',
-  ...CODE_USAGE_CODES,
-]);
-
-/** One line per rule, for SARIF viewers' rule lists (the full text is each finding's message). */
-const RULE_DESCRIPTIONS: Readonly<Record<DiagnosticCode, string>> = {
-  'unknown-permission': 'A permission name that is not in the catalog.',
-  'retired-permission': 'A permission name that was valid once and is no longer in the reference.',
-  'multiple-permissions-in-entry': 'One permission string holds several names.',
-  'event-type-as-permission': 'An event type given as a permission name.',
-  'duplicate-permission': 'The same permission granted twice.',
-  'missing-permission-name': 'A permissions entry without a permission name.',
-  'invalid-permission-entry':
-    'A permissions entry that is not an object, or a value of the wrong type.',
-  'unexpected-entry-property': 'A key other than permission and purpose in a permissions entry.',
-  'duplicate-entry-property': 'The same key twice in one permissions entry (the last one wins).',
-  'permissions-not-array': 'The permissions value is not an array.',
-  'missing-permissions': 'A base manifest without permissions.',
-  'missing-extensions':
-    'A v2 manifest (stripe-app.yaml) without the extensions list upload requires.',
-  'manifest-version-mix': 'A v1 key in a v2 manifest, or v2 declarations in a v1 manifest.',
-  'missing-purpose': 'A permission without a purpose.',
-  'empty-purpose': 'An empty purpose.',
-  'placeholder-purpose': 'A placeholder left as the purpose.',
-  'purpose-restates-permission': 'A purpose that only restates the permission name.',
-  'short-purpose': 'A purpose too short to say what the app does with the permission.',
-  'long-purpose': 'A purpose longer than the install dialog shows well.',
-  'purpose-control-characters': 'Control characters in a purpose.',
-  'purpose-escape-leftover':
-    'Leftovers of a terminal escape sequence (such as ";5B") in a purpose.',
-  'purpose-whitespace': 'Leading, trailing or repeated white space in a purpose.',
-  'reused-purpose': 'The same purpose given for many permissions.',
-  'redundant-permission': 'A permission already granted by another one.',
-  'legacy-permission': 'A permission of a legacy API.',
-  'restricted-permission': 'A permission Stripe grants only on request.',
-  'syntax-error': 'The manifest is not valid JSON.',
-  'document-too-large': 'The manifest is too large to check completely.',
-  'too-many-problems': 'More problems than are reported.',
-  ...CODE_USAGE_DESCRIPTIONS,
-};
-
-function isDiagnosticCode(code: string): code is DiagnosticCode {
-  return (DIAGNOSTIC_CODES as readonly string[]).includes(code);
-}
 
 function codeOf(diagnostic: Diagnostic): string {
   return String(diagnostic.code ?? '');
@@ -186,16 +126,15 @@ export function toSarif(
     url: tool.informationUri,
   });
   for (const code of DIAGNOSTIC_CODES) {
-    const description = RULE_DESCRIPTIONS[code];
-    const helpUri = PERMISSION_NAME_CODES.has(code)
-      ? tool.permissionsReferenceUri
-      : MANIFEST_REFERENCE_URI;
+    const { description, severity: defaultSeverity, reference } = CODE_INFO[code];
+    const helpUri =
+      reference === 'permissions' ? tool.permissionsReferenceUri : MANIFEST_REFERENCE_URI;
     const option = `--severity ${code}=LEVEL`;
-    const severity = `Default severity: ${DEFAULT_SEVERITY[code]}; change it with OPTION (LEVEL: error, warning, information, hint or off).`;
+    const severity = `Default severity: ${defaultSeverity}; change it with OPTION (LEVEL: error, warning, information, hint or off).`;
     // GitHub code scanning shows the full description and the help on each alert's page.
     const rule = new SarifRuleBuilder({
       name: ruleName(code),
-      defaultConfiguration: { level: sarifLevel(DEFAULT_SEVERITY[code]) },
+      defaultConfiguration: { level: sarifLevel(defaultSeverity) },
       help: {
         text: `${description} ${severity.replace('OPTION', option)} See ${helpUri}`,
         markdown: `${description} ${severity.replace('OPTION', `\`${option}\``)} See [the Stripe documentation](${helpUri}).`,

@@ -1,4 +1,3 @@
-import { parse } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionKind,
@@ -8,33 +7,20 @@ import {
   type Range,
   type TextEdit,
 } from 'vscode-languageserver-types';
-import { ClientCommands } from '../protocol';
-import { catalog } from './catalog';
-import { purposeKey } from './diagnostics/permissionRules';
-import { REWRITE_CODES } from './diagnostics/purposeDiagnostics';
-import { checkPurposeText } from './diagnostics/purposeRules';
+import type { Fix } from './diagnostics/common';
+import { fixesOf, leftToYouOf } from './diagnostics/registry';
 import { validateManifest } from './diagnostics/validation';
-import type { ManifestEdit, ValuePath } from './edits';
+import type { ManifestEdit } from './edits';
 import { beginEdit, editBlocker } from './grantRevoke';
-import {
-  containsOffset,
-  parseManifest,
-  entryAtOffset,
-  grantedWith,
-  propertySpan,
-  type ManifestDocument,
-  type PermissionEntry,
-  type PurposeText,
-} from './manifestDocument';
-import { normalizePermissionName, singular, suggestPermissionNames } from './nameSuggestions';
-import { suggestPurpose } from './purposeSuggestion';
-import { isRecord, type DiagnosticCode, type ManifestServiceSettings } from './settings';
+import { parseManifest, propertySpan, type ManifestDocument } from './manifestDocument';
+import { isRecord, type ManifestServiceSettings } from './settings';
 
 /*
- * Quick fixes keyed on the diagnostics' codes, a fix-all of the safe ones, and sorting the
- * entries. Every fix is recomputed from the manifest at the diagnostic's place (a diagnostic may
- * be stale, and its `data` is only a hint), built from the layout-preserving edit operations of
- * the edit port (edits.ts), one operation at a time with a re-parse between.
+ * The code actions: the quick fixes of the diagnostics, which each rule module declares for its
+ * codes (registry.ts) and builds from the finding's `data`, a fix-all of the safe ones, and
+ * sorting the entries. A fix is built against the manifest at the diagnostic's place (it offers
+ * nothing when that entry is no longer the one its finding names) and applied through the
+ * layout-preserving operations of the edit port (edits.ts), one operation at a time.
  *
  * What fix-all applies (the safe fixes, which change no meaning): a misspelt name whose only
  * match is a normalisation (white space, case, separators, plural/singular, Stripe's schema
@@ -55,7 +41,6 @@ import { isRecord, type DiagnosticCode, type ManifestServiceSettings } from './s
  */
 
 const SOURCE = 'stripe-apps';
-const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false } as const;
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.stripeApps`;
 const FIX_ALL_TITLE = 'Fix all Stripe Apps manifest problems';
 /** Fix-all stops after this many fixes, whatever happens (each re-validates the document). */
@@ -107,23 +92,6 @@ export type CodeActionData =
     }
   | { readonly uri: string; readonly version: number; readonly action: 'sort' };
 
-/** A quick fix before it is built: what it does, to what, and whether it is the best one. */
-interface Fix {
-  readonly title: string;
-  readonly preferred: boolean;
-  /** A fix that changes no meaning, applied by fix-all. */
-  readonly safe: boolean;
-  /** Applies the fix to the edit; false (with the edit unchanged) when it cannot. */
-  readonly apply: (edit: ManifestEdit) => boolean;
-  /** Instead of an edit, a client command the action runs (never safe, never lazy). */
-  readonly command?: string;
-  /**
-   * Suggested text the fix inserts and the user should rewrite: its JSON string literal, first
-   * found at or after `from` (an offset the edit leaves in place) once the edit is applied.
-   */
-  readonly selects?: { readonly literal: string; readonly from: number };
-}
-
 export function getCodeActions(
   manifest: ManifestDocument,
   document: TextDocument,
@@ -150,7 +118,7 @@ export function getCodeActions(
       if (diagnostic.source !== SOURCE || typeof diagnostic.code !== 'string') continue;
       listed++;
       const offset = document.offsetAt(diagnostic.range.start);
-      const fixes = fixesAt(manifest, diagnostic.code, offset, settings);
+      const fixes = fixesAt(manifest, diagnostic.code, offset, diagnostic.data, settings);
       for (const [index, fix] of fixes.entries()) {
         const action: CodeAction = {
           title: fix.title,
@@ -258,7 +226,9 @@ export function resolveCodeAction(
   if (data.action === 'sort') {
     edits = getSortEntriesEdits(manifest, document);
   } else {
-    const fix = fixesAt(manifest, data.code, data.offset, settings)[data.fix];
+    // The finding's `data` comes back with the action's diagnostic.
+    const diagnostic = action.diagnostics?.find((candidate) => candidate.code === data.code);
+    const fix = fixesAt(manifest, data.code, data.offset, diagnostic?.data, settings)[data.fix];
     if (fix?.title !== action.title) return action;
     edits = run(manifest, document, fix.apply);
   }
@@ -295,22 +265,9 @@ export function getFixAllEdits(
   return fixAll(manifest, document, settings).edits;
 }
 
-/**
- * What fix-all leaves to a person, and why, by code: said in its title ("Source Action…"
- * shows it) so that a duplicate still there after a fix-all is not a mystery.
- */
-const LEFT_TO_YOU: Partial<Record<DiagnosticCode, (count: number) => string>> = {
-  'duplicate-permission': (count) =>
-    `${count} duplicate${count === 1 ? '' : 's'} with another purpose`,
-  'redundant-permission': (count) =>
-    `${count} redundant entr${count === 1 ? 'y' : 'ies'} with ${count === 1 ? 'its' : 'their'} own purpose`,
-  'duplicate-entry-property': (count) =>
-    `${count} repeated key${count === 1 ? '' : 's'} with another value`,
-};
-
-function fixAllTitle(left: ReadonlyMap<DiagnosticCode, number>): string {
+function fixAllTitle(left: ReadonlyMap<string, number>): string {
   const parts = [...left].flatMap(([code, count]) => {
-    const describe = LEFT_TO_YOU[code];
+    const describe = leftToYouOf(code);
     return describe ? [describe(count)] : [];
   });
   return parts.length === 0 ? FIX_ALL_TITLE : `${FIX_ALL_TITLE}; left to you: ${parts.join(', ')}`;
@@ -320,8 +277,8 @@ function fixAll(
   manifest: ManifestDocument,
   document: TextDocument,
   settings: ManifestServiceSettings,
-): { edits: TextEdit[]; left: Map<DiagnosticCode, number> } {
-  const left = new Map<DiagnosticCode, number>();
+): { edits: TextEdit[]; left: Map<string, number> } {
+  const left = new Map<string, number>();
   if (editBlocker(manifest, document) !== undefined) return { edits: [], left };
   const edit = beginEdit(manifest, document);
   const failed = new Set<string>();
@@ -346,8 +303,8 @@ function fixAll(
     }
     if (!applied) {
       for (const diagnostic of diagnostics) {
-        const code = diagnostic.code as DiagnosticCode;
-        if (diagnostic.source === SOURCE && LEFT_TO_YOU[code]) {
+        const code = diagnostic.code;
+        if (diagnostic.source === SOURCE && typeof code === 'string' && leftToYouOf(code)) {
           left.set(code, (left.get(code) ?? 0) + 1);
         }
       }
@@ -378,430 +335,32 @@ export function getSortEntriesEdits(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The fixes, per diagnostic code
+// The fixes, from the rule that declares the diagnostic's code
 
 function fixesFor(
   manifest: ManifestDocument,
   document: TextDocument,
   diagnostic: Diagnostic,
   settings: ManifestServiceSettings,
-): Fix[] {
+): readonly Fix[] {
   if (typeof diagnostic.code !== 'string') return [];
-  return fixesAt(manifest, diagnostic.code, document.offsetAt(diagnostic.range.start), settings);
+  const offset = document.offsetAt(diagnostic.range.start);
+  return fixesAt(manifest, diagnostic.code, offset, diagnostic.data, settings);
 }
 
 /**
- * The fixes for a diagnostic with `code` starting at `offset`, built but not applied (cheap:
- * no re-parse), in the order they are offered.
+ * The fixes for a diagnostic with `code` starting at `offset`, built from its `data` but not
+ * applied (cheap: no re-parse), in the order they are offered.
  */
 function fixesAt(
   manifest: ManifestDocument,
-  diagnosticCode: string,
+  code: string,
   offset: number,
+  data: unknown,
   settings: ManifestServiceSettings,
-): Fix[] {
-  const code = diagnosticCode as DiagnosticCode;
-  if (code === 'missing-permissions') return missingPermissionsFixes(manifest);
-  const entry = entryAtOffset(manifest, offset, 'character');
-  if (!entry) return [];
-  const name = entry.name?.trim() ?? '';
-  switch (code) {
-    case 'unknown-permission':
-      return unknownNameFixes(manifest, entry, settings);
-    case 'retired-permission':
-      return retiredFixes(manifest, entry);
-    case 'event-type-as-permission':
-      return eventTypeFixes(manifest, entry);
-    case 'multiple-permissions-in-entry':
-      return combinedEntryFixes(manifest, entry, settings);
-    case 'duplicate-permission':
-      return duplicateFixes(manifest, entry, settings);
-    case 'duplicate-entry-property':
-      return duplicatePropertyFixes(manifest, entry, offset);
-    case 'purpose-control-characters':
-    case 'purpose-escape-leftover':
-      return purposeCleanupFixes(manifest, entry, offset, code, settings);
-    case 'missing-purpose':
-      return missingPurposeFixes(manifest, entry);
-    case 'empty-purpose':
-    case 'placeholder-purpose':
-    case 'purpose-whitespace':
-      return purposeTextFixes(manifest, entry, offset, code, settings);
-    case 'redundant-permission': {
-      const impliedBy = catalog
-        .impliedBy(name)
-        .filter((other) => grantedWith(manifest, entry).has(other));
-      if (impliedBy.length === 0) return [];
-      return [
-        removal(
-          entry,
-          `Remove "${name}" (${quoted(impliedBy)} already grant${impliedBy.length === 1 ? 's' : ''} it)`,
-          true,
-        ),
-      ];
-    }
-    case 'restricted-permission':
-      return catalog.restricted(name)
-        ? [removal(entry, `Remove restricted permission "${name}"`, false)]
-        : [];
-    default:
-      return [];
-  }
-}
-
-function unknownNameFixes(
-  manifest: ManifestDocument,
-  entry: PermissionEntry,
-  settings: ManifestServiceSettings,
-): Fix[] {
-  const name = entry.name;
-  const node = entry.permissionValue;
-  if (name === undefined || node?.type !== 'string') return [];
-  const allowed = new Set(settings.allowedPermissions);
-  const trimmed = name.trim();
-  if (trimmed === name && isAccepted(trimmed, allowed)) return [];
-  const suggestions =
-    trimmed !== name && isAccepted(trimmed, allowed)
-      ? [trimmed]
-      : suggestPermissionNames(name, settings.allowedPermissions);
-  const safe = safeRename(name, allowed);
-  return suggestions.map((suggestion) => {
-    const isSafe = suggestion === safe && !grantedElsewhere(manifest, suggestion, entry);
-    return {
-      title: `Replace with "${suggestion}"`,
-      preferred: isSafe,
-      safe: isSafe,
-      apply: (edit) => renameEntry(edit, entry, suggestion),
-    };
-  });
-}
-
-function retiredFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix[] {
-  const name = entry.name?.trim() ?? '';
-  const retired = catalog.retired(name);
-  if (!retired) return [];
-  const replacements = retired.replacements;
-  if (replacements.length === 0) {
-    return [removal(entry, `Remove retired permission "${name}"`, false)];
-  }
-  return replacements.map((replacement) => {
-    const single = replacements.length === 1 && !grantedElsewhere(manifest, replacement, entry);
-    return {
-      title: `Replace with "${replacement}"`,
-      preferred: single,
-      safe: single,
-      apply: (edit: ManifestEdit) => renameEntry(edit, entry, replacement),
-    };
-  });
-}
-
-function eventTypeFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix[] {
-  const name = entry.name?.trim() ?? '';
-  const permissions = catalog.eventPermissions(name);
-  if (!permissions) return [];
-  const needed = [...new Set(['event_read', ...permissions.filter((p) => catalog.has(p))])];
-  const missing = needed.filter((permission) => !grantedWith(manifest, entry).has(permission));
-  if (missing.length === 0) {
-    return [removal(entry, `Remove "${name}" (${quoted(needed)} already granted)`, true)];
-  }
-  return [
-    {
-      title: `Replace with ${quoted(missing)}`,
-      preferred: true,
-      safe: false,
-      apply: (edit) => splitEntry(edit, entry, missing),
-    },
-  ];
-}
-
-function combinedEntryFixes(
-  manifest: ManifestDocument,
-  entry: PermissionEntry,
-  settings: ManifestServiceSettings,
-): Fix[] {
-  const name = entry.name?.trim() ?? '';
-  const parts = [...new Set(name.split(/[\s,;|]+/).filter((part) => part !== ''))];
-  if (parts.length < 2) return [];
-  const allowed = new Set(settings.allowedPermissions);
-  const missing = parts.filter((part) => !grantedWith(manifest, entry).has(part));
-  if (missing.length === 0) {
-    return [removal(entry, `Remove the entry (${quoted(parts)} already granted)`, true)];
-  }
-  const safe =
-    missing.length === parts.length &&
-    parts.every((part) => catalog.has(part) || allowed.has(part));
-  return [
-    {
-      title:
-        missing.length === parts.length
-          ? 'Split into one entry per permission'
-          : `Split into one entry per permission (without ${quoted(parts.filter((part) => !missing.includes(part)))}, already granted)`,
-      preferred: true,
-      safe,
-      apply: (edit) => splitEntry(edit, entry, missing),
-    },
-  ];
-}
-
-/**
- * Removing a later duplicate is safe (fix-all) when nothing is lost: it has no purpose, the same
- * purpose as the first (up to case, spacing and final punctuation), or a purpose the rules say
- * must be rewritten (empty, placeholder, restatement) while the first's is not. Otherwise two
- * different reasons exist and a person chooses: the diagnostic says "another purpose".
- */
-function duplicateFixes(
-  manifest: ManifestDocument,
-  entry: PermissionEntry,
-  settings: ManifestServiceSettings,
-): Fix[] {
-  const name = entry.name?.trim() ?? '';
-  const first = grantedWith(manifest, entry).get(name)?.[0];
-  if (!first || first === entry) return [];
-  const same =
-    entry.purposeValue === undefined ||
-    sameEntry(manifest.text, first, entry) ||
-    (entry.purposeTexts.length > 0 && purposeKey(entry) === purposeKey(first));
-  const worse =
-    !same &&
-    entry.purposeTexts.length > 0 &&
-    first.purposeTexts.length > 0 &&
-    entry.purposeTexts.every((purpose) => needsRewrite(name, purpose.text, settings, manifest)) &&
-    !first.purposeTexts.some((purpose) => needsRewrite(name, purpose.text, settings, manifest));
-  return [
-    removal(
-      entry,
-      same ? `Remove duplicate "${name}"` : `Remove duplicate "${name}" (and its purpose)`,
-      same || worse,
-      same || worse,
-    ),
-  ];
-}
-
-function needsRewrite(
-  name: string,
-  text: string,
-  settings: ManifestServiceSettings,
-  manifest: ManifestDocument,
-): boolean {
-  return checkPurposeText(name, text, settings, manifest).some((finding) =>
-    REWRITE_CODES.has(finding.code),
-  );
-}
-
-/**
- * Two `permission` (or `purpose`) keys in one entry: remove the earlier one, which JSON.parse
- * and Stripe ignore already (the value does not change). Safe for fix-all only when both say
- * the same; else the user may have meant the earlier one, so it is a quick fix only.
- */
-function duplicatePropertyFixes(
-  manifest: ManifestDocument,
-  entry: PermissionEntry,
-  offset: number,
-): Fix[] {
-  const at = entry.properties.findIndex((property) =>
-    containsOffset(propertySpan(property), offset),
-  );
-  const property = entry.properties[at];
-  if (!property) return [];
-  const key = property.key;
-  const last = [...entry.properties].reverse().find((other) => other.key === key);
-  if (!last || last === property) return [];
-  const text = manifest.text;
-  const valueText = (candidate: typeof property): string =>
-    candidate.value
-      ? text.slice(candidate.value.offset, candidate.value.offset + candidate.value.length)
-      : '';
-  const same = valueText(property) === valueText(last);
-  return [
-    {
-      title: `Remove the earlier "${key}" (${clipTitle(valueText(property))})`,
-      preferred: true,
-      safe: same,
-      // The earlier key is ignored already: the document's value must not change at all.
-      apply: (edit) =>
-        edit.apply({ kind: 'remove-property', object: entry.path, index: at, shadowed: true }),
-    },
-  ];
-}
-
-/** Removes control characters or terminal leftovers from a purpose (the rule's cleaned text). */
-function purposeCleanupFixes(
-  manifest: ManifestDocument,
-  entry: PermissionEntry,
-  offset: number,
-  code: 'purpose-control-characters' | 'purpose-escape-leftover',
-  settings: ManifestServiceSettings,
-): Fix[] {
-  const purpose = entry.purposeTexts.find((text) => containsOffset(text.node, offset));
-  if (!purpose) return [];
-  const finding = checkPurposeText(entry.name?.trim() ?? '', purpose.text, settings, manifest).find(
-    (candidate) => candidate.code === code,
-  );
-  const cleaned = isRecord(finding?.data) ? finding.data.cleaned : undefined;
-  if (typeof cleaned !== 'string' || cleaned.trim() === '') return [];
-  const where = purpose.locale !== undefined ? ` (${purpose.locale})` : '';
-  return [
-    {
-      title:
-        code === 'purpose-escape-leftover'
-          ? `Remove the terminal leftover from the purpose${where}`
-          : `Remove the control characters from the purpose${where}`,
-      preferred: true,
-      // A leftover is printable text: a person confirms it is not meant.
-      safe: false,
-      apply: (edit) => setPurposeText(edit, entry, purpose, cleaned),
-    },
-  ];
-}
-
-/**
- * No `permissions` key: add an empty array (the user then grants into it), or run Grant
- * Permission…, which creates the array with its first entry.
- */
-function missingPermissionsFixes(manifest: ManifestDocument): Fix[] {
-  if (manifest.permissionsProperty || manifest.root?.type !== 'object') return [];
-  return [
-    {
-      title: 'Add "permissions": []',
-      preferred: true,
-      safe: false,
-      apply: (edit) =>
-        edit.apply({ kind: 'add-property', object: [], key: 'permissions', value: [] }),
-    },
-    {
-      title: 'Grant Permission…',
-      preferred: false,
-      safe: false,
-      apply: () => false,
-      command: ClientCommands.grantPermission,
-    },
-  ];
-}
-
-function clipTitle(text: string): string {
-  return text.length <= 40 ? text : `${text.slice(0, 39)}…`;
-}
-
-function missingPurposeFixes(manifest: ManifestDocument, entry: PermissionEntry): Fix[] {
-  if (!entry.isObject || entry.purposeProperty) return [];
-  const name = entry.name?.trim() ?? '';
-  const purpose = suggestPurpose(name, manifest.appName);
-  return [
-    {
-      title: `Add purpose "${purpose}"`,
-      preferred: true,
-      safe: false,
-      // A generic suggestion: left selected, so the user writes the app's own reason.
-      selects: { literal: JSON.stringify(purpose), from: entry.node.offset },
-      apply: (edit) =>
-        edit.apply({
-          kind: 'add-property',
-          object: entry.path,
-          key: 'purpose',
-          value: purpose,
-        }),
-    },
-  ];
-}
-
-function purposeTextFixes(
-  manifest: ManifestDocument,
-  entry: PermissionEntry,
-  offset: number,
-  code: 'empty-purpose' | 'placeholder-purpose' | 'purpose-whitespace',
-  settings: ManifestServiceSettings,
-): Fix[] {
-  const purpose = entry.purposeTexts.find((text) => containsOffset(text.node, offset));
-  if (!purpose) return [];
-  const name = entry.name?.trim() ?? '';
-  const finding = checkPurposeText(name, purpose.text, settings, manifest).find(
-    (candidate) => candidate.code === code,
-  );
-  if (!finding) return [];
-  const where = purpose.locale !== undefined ? ` (${purpose.locale})` : '';
-  if (code === 'purpose-whitespace') {
-    const trimmed = purpose.text.trim();
-    return [
-      {
-        title: `Trim white space from the purpose${where}`,
-        preferred: true,
-        safe: true,
-        apply: (edit) => setPurposeText(edit, entry, purpose, trimmed),
-      },
-    ];
-  }
-  const suggested = suggestPurpose(name, manifest.appName);
-  const replace: Fix = {
-    title: `Replace with suggested purpose "${suggested}"${where}`,
-    preferred: true,
-    safe: false,
-    apply: (edit) => setPurposeText(edit, entry, purpose, suggested),
-    selects: { literal: JSON.stringify(suggested), from: purpose.node.offset },
-  };
-  const placeholder = purpose.text.slice(finding.start, finding.end);
-  const whole = placeholder.trim() === purpose.text.trim();
-  if (code === 'placeholder-purpose' && !whole && manifest.appName && /app/i.test(placeholder)) {
-    const appName = manifest.appName;
-    const filled = purpose.text.slice(0, finding.start) + appName + purpose.text.slice(finding.end);
-    return [
-      {
-        title: `Replace "${placeholder}" with "${appName}"${where}`,
-        preferred: true,
-        safe: false,
-        apply: (edit) => setPurposeText(edit, entry, purpose, filled),
-      },
-      { ...replace, preferred: false },
-    ];
-  }
-  return [replace];
-}
-
-function removal(entry: PermissionEntry, title: string, preferred: boolean, safe = false): Fix {
-  return {
-    title,
-    preferred,
-    safe,
-    apply: (edit) =>
-      edit.apply({ kind: 'remove', list: listPathOf(entry), indices: [entry.index] }),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Operations on an entry of the model the edit started from
-
-function renameEntry(edit: ManifestEdit, entry: PermissionEntry, name: string): boolean {
-  return edit.apply({ kind: 'set', path: [...entry.path, 'permission'], value: name });
-}
-
-/** Replaces an entry by one entry per name, each a copy of it (same purpose). */
-function splitEntry(edit: ManifestEdit, entry: PermissionEntry, names: readonly string[]): boolean {
-  const [firstName, ...rest] = names;
-  if (firstName === undefined) return false;
-  const copied = parse(entryText(edit.text, entry), [], PARSE_OPTIONS) as unknown;
-  if (!isRecord(copied)) return false;
-  return edit.applyAll([
-    { kind: 'set', path: [...entry.path, 'permission'], value: firstName },
-    ...rest.map((name, offset) => ({
-      kind: 'insert' as const,
-      list: listPathOf(entry),
-      index: entry.index + 1 + offset,
-      value: { ...copied, permission: name },
-    })),
-  ]);
-}
-
-function setPurposeText(
-  edit: ManifestEdit,
-  entry: PermissionEntry,
-  purpose: PurposeText,
-  text: string,
-): boolean {
-  const path = [...entry.path, 'purpose'];
-  return edit.apply({
-    kind: 'set',
-    path: purpose.locale === undefined ? path : [...path, purpose.locale],
-    value: text,
-  });
+): readonly Fix[] {
+  const fixes = fixesOf(code);
+  return fixes ? fixes({ manifest, settings, offset, data: isRecord(data) ? data : {} }) : [];
 }
 
 /** Runs a fix in a fresh edit; its edits against the document, or none when it failed. */
@@ -812,70 +371,6 @@ function run(
 ): TextEdit[] {
   const edit = beginEdit(manifest, document);
   return apply(edit) ? edit.textEdits() : [];
-}
-
-/** The path of the list an entry is in. */
-function listPathOf(entry: PermissionEntry): ValuePath {
-  return entry.path.slice(0, -1);
-}
-
-function entryText(text: string, entry: PermissionEntry): string {
-  const { offset, length } = entry.node;
-  return text.slice(offset, offset + length);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Helpers
-
-/** Names whose only difference from a catalog name is a normalisation, by normalised form. */
-const NORMALISED = (() => {
-  const byForm = new Map<string, string[]>();
-  for (const { name } of catalog.permissions) {
-    const form = normalisedForm(name);
-    byForm.set(form, [...(byForm.get(form) ?? []), name]);
-  }
-  return byForm;
-})();
-
-function normalisedForm(name: string): string {
-  return normalizePermissionName(name).split('_').map(singular).join('_');
-}
-
-/**
- * The one name a wrong name certainly means: itself without white space, Stripe's schema's
- * spelling fixed, or the only catalog name equal to it up to case, separators and plurals.
- */
-function safeRename(name: string, allowed: ReadonlySet<string>): string | undefined {
-  const trimmed = name.trim();
-  if (trimmed !== name && isAccepted(trimmed, allowed)) return trimmed;
-  const misspelling = catalog.schemaMisspelling(trimmed);
-  if (misspelling) return misspelling.correct;
-  const matches = NORMALISED.get(normalisedForm(trimmed)) ?? [];
-  return matches.length === 1 ? matches[0] : undefined;
-}
-
-function isAccepted(name: string, allowed: ReadonlySet<string>): boolean {
-  return catalog.has(name) || allowed.has(name) || catalog.retired(name) !== undefined;
-}
-
-function grantedElsewhere(
-  manifest: ManifestDocument,
-  name: string,
-  entry: PermissionEntry,
-): boolean {
-  return (grantedWith(manifest, entry).get(name) ?? []).some((other) => other !== entry);
-}
-
-/** Two entries of the same name that say the same (names compared trimmed). */
-function sameEntry(text: string, a: PermissionEntry, b: PermissionEntry): boolean {
-  const normalised = (entry: PermissionEntry): string | undefined => {
-    const { offset, length } = entry.node;
-    const value = parse(text.slice(offset, offset + length), [], PARSE_OPTIONS) as unknown;
-    return JSON.stringify(isRecord(value) ? { ...value, permission: entry.name?.trim() } : value);
-  };
-  const first = normalised(a);
-  // A YAML entry is no JSON value: nothing parsed is no proof that both say the same.
-  return first !== undefined && first === normalised(b);
 }
 
 /**
@@ -908,10 +403,4 @@ function compareKeys(a: string | undefined, b: string | undefined): number {
   if (a === undefined) return 1;
   if (b === undefined) return -1;
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function quoted(names: readonly string[]): string {
-  const list = names.map((name) => `"${name}"`);
-  if (list.length <= 1) return list.join('');
-  return `${list.slice(0, -1).join(', ')} and ${list[list.length - 1] ?? ''}`;
 }

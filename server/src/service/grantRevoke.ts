@@ -3,6 +3,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { catalog } from './catalog';
 import { ManifestEdit, type EditOperation, type ValuePath } from './edits';
 import { jsonEditor } from './json/jsonEditor';
+import { listPhrase } from './listPhrase';
 import {
   lastProperty,
   parseManifest,
@@ -301,7 +302,7 @@ function refuseUnknown(name: string, settings: ManifestServiceSettings): GrantRe
       status: 'unknown',
       edits: [],
       suggestions: needed,
-      message: `"${name}" is an event type, not a permission; receiving it needs ${listWords(needed, 'and')}.`,
+      message: `"${name}" is an event type, not a permission; receiving it needs ${listPhrase(needed)}.`,
     };
   }
   const suggestions = suggestPermissionNames(name, settings.allowedPermissions);
@@ -309,7 +310,7 @@ function refuseUnknown(name: string, settings: ManifestServiceSettings): GrantRe
   const why = retired
     ? `"${name}" is a retired permission: ${retired.note}`
     : `Unknown permission "${name}".`;
-  const hint = suggestions.length > 0 ? ` Did you mean ${listWords(suggestions, 'or')}?` : '';
+  const hint = suggestions.length > 0 ? ` Did you mean ${listPhrase(suggestions, 'or')}?` : '';
   return {
     status: 'unknown',
     edits: [],
@@ -414,9 +415,4 @@ export function editBlocker(
   }
   if (manifest.root?.type !== 'object') return 'the manifest is not a JSON object.';
   return undefined;
-}
-
-function listWords(words: readonly string[], conjunction: string): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1] ?? ''}`;
 }

@@ -14,6 +14,8 @@ export type {
   ValueSpan,
 } from './manifestDocument';
 export { DIAGNOSTIC_CODES, DEFAULT_SEVERITY, DEFAULT_SETTINGS, resolveSettings } from './settings';
+export { CODE_INFO, isDiagnosticCode } from './diagnostics/registry';
+export type { CodeInfo } from './diagnostics/common';
 export type {
   DiagnosticCode,
   ManifestServiceSettings,
@@ -52,8 +54,5 @@ export type {
 } from './codeUsageFeatures';
 export { codeUsageDiagnostics, unusedPermissionDiagnostics } from './diagnostics/codeUsageRules';
 export type { MissingPermissionData, UnusedPermissionData } from './diagnostics/codeUsageRules';
-export {
-  CODE_USAGE_CODES,
-  CODE_USAGE_DESCRIPTIONS,
-  CODE_USAGE_SEVERITY,
-} from './diagnostics/codeUsageCodes';
+export { CODE_USAGE_CODES } from './diagnostics/codeUsageCodes';
+export type { CodeUsageCode } from './diagnostics/codeUsageCodes';

@@ -1,5 +1,6 @@
 import { MarkupKind, type MarkupContent } from 'vscode-languageserver-types';
 import { catalog, type PermissionInfo } from './catalog';
+import { listPhrase } from './listPhrase';
 
 /**
  * Markdown for hovers and completion documentation. Hovers are never trusted by the server, but
@@ -75,14 +76,8 @@ export function markdown(paragraphs: readonly (string | undefined | false)[]): M
 }
 
 /** "`a`, `b` and `c`" for catalog names. */
-export function codeList(names: readonly string[], conjunction = 'and'): string {
-  return list(names.map(code), conjunction);
-}
-
-/** "a, b and c" for markdown parts already escaped. */
-function list(parts: readonly string[], conjunction = 'and'): string {
-  if (parts.length <= 1) return parts.join('');
-  return `${parts.slice(0, -1).join(', ')} ${conjunction} ${parts[parts.length - 1] ?? ''}`;
+export function codeList(names: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
+  return listPhrase(names.map(code), conjunction);
 }
 
 /** The link to the permissions reference the catalog was generated from. */
@@ -127,7 +122,7 @@ export function permissionDocs(
     escapeMarkdown(info.description, 1000),
     siblings.length > 0 && `Sibling: ${siblings.join(', ')}`,
     impliedResources.length > 0 &&
-      `Also grants read access to ${list(
+      `Also grants read access to ${listPhrase(
         impliedResources.map(({ resource, permission }) =>
           permission === undefined
             ? `${escapeMarkdown(resource)} (no permission of its own)`

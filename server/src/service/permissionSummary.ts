@@ -1,6 +1,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { getSortEntriesEdits } from './codeActions';
+import { severityRank } from './diagnostics/common';
 import type { PurposeFinding } from './diagnostics/purposeRules';
 import type { ValuePath } from './edits';
 import { currentPurpose } from './grantRevoke';
@@ -96,18 +97,11 @@ function unsortableReason(manifest: ManifestDocument): string | undefined {
   return undefined;
 }
 
-const SEVERITY_ORDER = ['error', 'warning', 'information', 'hint'] as const;
-
 /** The finding a purpose input box shows: the most severe, the first of equals. */
 export function mostSevereFinding(findings: readonly PurposeFinding[]): PurposeFinding | undefined {
   let worst: PurposeFinding | undefined;
   for (const finding of findings) {
-    if (
-      !worst ||
-      SEVERITY_ORDER.indexOf(finding.severity) < SEVERITY_ORDER.indexOf(worst.severity)
-    ) {
-      worst = finding;
-    }
+    if (!worst || severityRank(finding.severity) < severityRank(worst.severity)) worst = finding;
   }
   return worst;
 }

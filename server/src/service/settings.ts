@@ -1,82 +1,16 @@
-/** Stable diagnostic codes, their default severities and where to read more. */
-import { CODE_USAGE_CODES, CODE_USAGE_SEVERITY } from './diagnostics/codeUsageCodes';
+/** The user's settings for the service; the codes and their defaults come from the rules. */
+import { isRecord } from './diagnostics/common';
+import {
+  DEFAULT_SEVERITY,
+  DIAGNOSTIC_CODES,
+  isDiagnosticCode,
+  type DiagnosticCode,
+} from './diagnostics/registry';
 
-export const DIAGNOSTIC_CODES = [
-  'unknown-permission',
-  'retired-permission',
-  'multiple-permissions-in-entry',
-  'event-type-as-permission',
-  'duplicate-permission',
-  'missing-permission-name',
-  'invalid-permission-entry',
-  'unexpected-entry-property',
-  'duplicate-entry-property',
-  'permissions-not-array',
-  'missing-permissions',
-  'missing-extensions',
-  'manifest-version-mix',
-  'missing-purpose',
-  'empty-purpose',
-  'placeholder-purpose',
-  'purpose-restates-permission',
-  'short-purpose',
-  'long-purpose',
-  'purpose-control-characters',
-  'purpose-escape-leftover',
-  'purpose-whitespace',
-  'reused-purpose',
-  'redundant-permission',
-  'legacy-permission',
-  'restricted-permission',
-  'syntax-error',
-  'document-too-large',
-  'too-many-problems',
-  // The app's code against its permissions (diagnostics/codeUsageRules.ts).
-  ...CODE_USAGE_CODES,
-] as const;
-
-export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
+export { DEFAULT_SEVERITY, DIAGNOSTIC_CODES, isDiagnosticCode, isRecord, type DiagnosticCode };
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 export type SeveritySetting = SeverityName | 'off';
-
-export const DEFAULT_SEVERITY: Readonly<Record<DiagnosticCode, SeverityName>> = {
-  'unknown-permission': 'error',
-  'retired-permission': 'warning',
-  'multiple-permissions-in-entry': 'error',
-  'event-type-as-permission': 'error',
-  'duplicate-permission': 'warning',
-  'missing-permission-name': 'error',
-  'invalid-permission-entry': 'error',
-  'unexpected-entry-property': 'warning',
-  'duplicate-entry-property': 'warning',
-  'permissions-not-array': 'error',
-  'missing-permissions': 'error',
-  'missing-extensions': 'error',
-  'manifest-version-mix': 'warning',
-  'missing-purpose': 'error',
-  'empty-purpose': 'error',
-  'placeholder-purpose': 'warning',
-  'purpose-restates-permission': 'warning',
-  'short-purpose': 'warning',
-  'long-purpose': 'warning',
-  'purpose-control-characters': 'error',
-  'purpose-escape-leftover': 'warning',
-  'purpose-whitespace': 'hint',
-  'reused-purpose': 'information',
-  // Information, not a hint: the Problems panel lists it, and App Review asks for the minimum set.
-  'redundant-permission': 'information',
-  'legacy-permission': 'information',
-  'restricted-permission': 'warning',
-  'syntax-error': 'error',
-  'document-too-large': 'warning',
-  'too-many-problems': 'information',
-  ...CODE_USAGE_SEVERITY,
-};
-
-export function isDiagnosticCode(value: unknown): value is DiagnosticCode {
-  return typeof value === 'string' && (DIAGNOSTIC_CODES as readonly string[]).includes(value);
-}
 
 export interface PurposeSettings {
   /** A purpose with fewer words gets `short-purpose`. */
@@ -190,9 +124,4 @@ function wholeNumber(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0
     ? Math.floor(value)
     : fallback;
-}
-
-/** A plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

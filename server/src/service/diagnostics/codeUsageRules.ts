@@ -2,6 +2,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticTag, type Diagnostic } from 'vscode-languageserver-types';
 import type { UnresolvedCall } from '../../analysis/callAnalysis';
 import { apiTableSource } from '../apiPermissions';
+import { listPhrase } from '../listPhrase';
 import {
   manifestFileName,
   type CallNeed,
@@ -15,16 +16,18 @@ import type { ManifestServiceSettings } from '../settings';
 import {
   PERMISSIONS_REFERENCE_URL,
   makeFinding,
+  severityFor,
   toDiagnostic,
   type Finding,
   type RuleContext,
 } from './common';
+import { CODE_INFO } from './registry';
 
 /*
  * The rules with inputs from more than one file: a source file's calls against the manifest's
  * permissions (`missing-permission`, `read-via-write`, `no-app-permission`, `unresolved-call`),
- * and the manifest's permissions against every call (`unused-permission`). Their codes and
- * severities are in codeUsageCodes.ts.
+ * and the manifest's permissions against every call (`unused-permission`). Their codes
+ * (severity, description, docs) are declared in codeUsageCodes.ts, the registry's rule module.
  */
 
 /** What the Grant fix of a `missing-permission` or `read-via-write` needs. */
@@ -47,11 +50,12 @@ export interface UnusedPermissionData {
 
 const EXPAND_DOCS_URL = 'https://docs.stripe.com/stripe-apps/reference/permissions';
 
-/** `a`, `a or b`, `a, b or c`. */
-function names(list: readonly string[], conjunction = 'or'): string {
-  const quoted = list.map((name) => `\`${name}\``);
-  if (quoted.length <= 1) return quoted.join('');
-  return `${quoted.slice(0, -1).join(', ')} ${conjunction} ${quoted[quoted.length - 1] ?? ''}`;
+/** `` `a` ``, `` `a` or `b` ``, `` `a`, `b` or `c` ``: permission names in a message. */
+function names(list: readonly string[]): string {
+  return listPhrase(
+    list.map((name) => `\`${name}\``),
+    'or',
+  );
 }
 
 /** `needs `x`, which stripe-app.json does not grant` / `needs `x` or `y`; stripe-app.json grants neither`. */
@@ -65,6 +69,21 @@ function callLabel(need: CallNeed): string {
   return `\`${need.call.accessor}\``;
 }
 
+/** The rule context of a code-usage finding on `document` (a source file or the manifest). */
+function usageContext(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  settings: ManifestServiceSettings,
+): RuleContext {
+  return {
+    manifest,
+    document,
+    settings,
+    allowed: new Set(settings.allowedPermissions),
+    severityOf: (code) => severityFor(code, settings, CODE_INFO),
+  };
+}
+
 /**
  * The findings of one source file (`file`: its path relative to the app folder, as in the
  * analysis), as LSP diagnostics on `document` (that file's text).
@@ -76,12 +95,7 @@ export function codeUsageDiagnostics(
   settings: ManifestServiceSettings,
 ): Diagnostic[] {
   if (!settings.codeAnalysis.enabled) return [];
-  const context: RuleContext = {
-    manifest: usage.grants.manifest,
-    document,
-    settings,
-    allowed: new Set(settings.allowedPermissions),
-  };
+  const context = usageContext(usage.grants.manifest, document, settings);
   const manifestFile = manifestFileName(usage.grants.manifest);
   const manifestUri = usage.grants.manifest.uri;
   const findings: Finding[] = [];
@@ -240,12 +254,7 @@ export function unusedPermissionDiagnostics(
   if (!settings.codeAnalysis.enabled || manifest.uri !== usage.grants.manifest.uri) return [];
   if (usage.unused.length === 0) return [];
   const unused = new Set(usage.unused);
-  const context: RuleContext = {
-    manifest,
-    document,
-    settings,
-    allowed: new Set(settings.allowedPermissions),
-  };
+  const context = usageContext(manifest, document, settings);
   const findings: Finding[] = [];
   // Only the app's own list: an extension's list serves that extension's code.
   for (const list of manifest.appList ? [manifest.appList] : []) {

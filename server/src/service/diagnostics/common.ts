@@ -6,13 +6,12 @@ import {
   type DiagnosticTag,
 } from 'vscode-languageserver-types';
 import { catalog } from '../catalog';
+import type { ManifestEdit } from '../edits';
 import type { ManifestDocument } from '../manifestDocument';
-import {
-  DEFAULT_SEVERITY,
-  type DiagnosticCode,
-  type ManifestServiceSettings,
-  type SeverityName,
-} from '../settings';
+import type { ManifestServiceSettings, SeverityName } from '../settings';
+import type { DiagnosticCode } from './registry';
+
+export { quotedList } from '../listPhrase';
 
 /** What every rule family gets: the one parse, the document for positions, the settings. */
 export interface RuleContext {
@@ -21,47 +20,8 @@ export interface RuleContext {
   readonly settings: ManifestServiceSettings;
   /** `settings.allowedPermissions` as a set. */
   readonly allowed: ReadonlySet<string>;
-  /** Set when at most so many problems are reported: findings that cannot be are dropped. */
-  readonly budget?: ProblemBudget;
-}
-
-/**
- * Counts findings as the rules make them and drops, at once, those that can no longer be among
- * the `max` most severe: once `max` more severe findings exist, a finding is never reported. So
- * a file with thousands of problems keeps a few more than `max` findings alive, not all of them
- * (which, held until the end of a validation, made V8 grow its young generation).
- */
-export class ProblemBudget {
-  /** Every finding counted, kept or not. */
-  total = 0;
-  private readonly kept = [0, 0, 0, 0, 0];
-
-  constructor(readonly max: number) {}
-
-  /**
-   * Whether a finding of this severity could still be reported; when not, it is counted as
-   * dropped (so callers can skip building it).
-   */
-  wouldAdmit(severity: DiagnosticSeverity): boolean {
-    if (!this.isFull(severity)) return true;
-    this.total++;
-    return false;
-  }
-
-  /** Counts a finding of this severity; false when it cannot be reported. */
-  admit(severity: DiagnosticSeverity): boolean {
-    this.total++;
-    if (this.isFull(severity)) return false;
-    this.kept[severity] = (this.kept[severity] ?? 0) + 1;
-    return true;
-  }
-
-  /** Whether more severe findings already fill the budget. */
-  private isFull(severity: DiagnosticSeverity): boolean {
-    let moreSevere = 0;
-    for (let level = 1; level < severity; level++) moreSevere += this.kept[level] ?? 0;
-    return moreSevere >= this.max;
-  }
+  /** The severity the settings give a code (its declared default unless set), or undefined: off. */
+  readonly severityOf: (code: DiagnosticCode) => SeverityName | undefined;
 }
 
 /** A span of source offsets, end exclusive. */
@@ -89,13 +49,25 @@ const LSP_SEVERITY: Readonly<Record<SeverityName, DiagnosticSeverity>> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** The severity the settings give a code, or undefined when the rule is `off`. */
-export function severityFor(
-  code: DiagnosticCode,
+/**
+ * A severity's rank, lower being more severe (the LSP's numbering): the one order of
+ * severities, for the problem cut (validation.ts) and the purpose verdict (permissionSummary.ts).
+ */
+export function severityRank(severity: SeverityName): DiagnosticSeverity {
+  return LSP_SEVERITY[severity];
+}
+
+/**
+ * The severity the settings give a code, else its declared default; undefined when it is `off`.
+ */
+export function severityFor<Code extends string>(
+  code: Code,
   settings: ManifestServiceSettings,
+  declared: Readonly<Record<Code, CodeInfo>>,
 ): SeverityName | undefined {
-  const setting = settings.severity[code] ?? DEFAULT_SEVERITY[code];
-  return setting === 'off' ? undefined : setting;
+  const setting = (settings.severity as Partial<Record<string, string>>)[code];
+  const severity = setting ?? declared[code].severity;
+  return severity === 'off' ? undefined : (severity as SeverityName);
 }
 
 export function nodeSpan(node: { readonly offset: number; readonly length: number }): Span {
@@ -116,34 +88,19 @@ export interface Finding {
   readonly extras: DiagnosticExtras;
 }
 
-const NO_EXTRAS: DiagnosticExtras = {};
-
-/**
- * Whether a finding of `code` could be reported: false when the settings turn it off, or when
- * more severe findings already fill the budget (then it is counted as dropped). For rules whose
- * findings are costly to build; `makeFinding` decides again when one is built.
- */
-export function wouldReport(context: RuleContext, code: DiagnosticCode): boolean {
-  const severity = severityFor(code, context.settings);
-  if (!severity) return false;
-  return context.budget ? context.budget.wouldAdmit(LSP_SEVERITY[severity]) : true;
-}
-
 /** A finding for `code` at `span`, or undefined when the settings turn the code off. */
 export function makeFinding(
   context: RuleContext,
   code: DiagnosticCode,
   span: Span,
   message: string,
-  extras: DiagnosticExtras = NO_EXTRAS,
+  extras: DiagnosticExtras = {},
 ): Finding | undefined {
-  const severity = severityFor(code, context.settings);
+  const severity = context.severityOf(code);
   if (!severity) return undefined;
-  const lspSeverity = LSP_SEVERITY[severity];
-  if (context.budget && !context.budget.admit(lspSeverity)) return undefined;
   return {
     code,
-    severity: lspSeverity,
+    severity: severityRank(severity),
     start: span.start,
     end: span.end,
     message,
@@ -161,25 +118,13 @@ export function toDiagnostic(document: TextDocument, finding: Finding): Diagnost
     source: SOURCE,
     message: shortenMessage(finding.message),
   };
-  if (extras.href) diagnostic.codeDescription = codeDescription(extras.href);
+  if (extras.href) diagnostic.codeDescription = { href: extras.href };
   if (extras.tags && extras.tags.length > 0) diagnostic.tags = extras.tags;
   if (extras.relatedInformation && extras.relatedInformation.length > 0) {
     diagnostic.relatedInformation = extras.relatedInformation;
   }
   if (extras.data !== undefined) diagnostic.data = extras.data;
   return diagnostic;
-}
-
-// A handful of links serve thousands of diagnostics: one object each.
-const codeDescriptions = new Map<string, { href: string }>();
-
-function codeDescription(href: string): { href: string } {
-  let description = codeDescriptions.get(href);
-  if (!description) {
-    description = { href };
-    codeDescriptions.set(href, description);
-  }
-  return description;
 }
 
 /** Messages quote user text; past this length (a 1 MB name) they keep their start and end. */
@@ -195,9 +140,64 @@ function shortenMessage(message: string): string {
   return `${message.slice(0, head)} … ${message.slice(tail)}`;
 }
 
-/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
-export function quotedList(names: readonly string[], conjunction = 'and'): string {
-  const quoted = names.map((name) => JSON.stringify(name));
-  if (quoted.length <= 1) return quoted.join('');
-  return `${quoted.slice(0, -1).join(', ')} ${conjunction} ${quoted[quoted.length - 1] ?? ''}`;
+/** A plain JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a rule module declares: its codes, its check and the fixes for its findings
+
+/** A diagnostic code as its rule declares it; settings, package.json and SARIF read these. */
+export interface CodeInfo {
+  /** The severity when the settings name none. */
+  readonly severity: SeverityName;
+  /** One line: what the rule finds (SARIF rule lists). */
+  readonly description: string;
+  /** Markdown for the code's severity setting (package.json is generated from it). */
+  readonly docs: string;
+  /** Which Stripe page explains it: the permissions reference or the manifest reference. */
+  readonly reference: 'permissions' | 'manifest';
+}
+
+/** A quick fix before it is built: what it does, to what, and whether it is the best one. */
+export interface Fix {
+  readonly title: string;
+  readonly preferred: boolean;
+  /** A fix that changes no meaning, applied by fix-all. */
+  readonly safe: boolean;
+  /** Applies the fix to the edit; false (with the edit unchanged) when it cannot. */
+  readonly apply: (edit: ManifestEdit) => boolean;
+  /** Instead of an edit, a client command the action runs (never safe, never lazy). */
+  readonly command?: string;
+  /**
+   * Suggested text the fix inserts and the user should rewrite: its JSON string literal, first
+   * found at or after `from` (an offset the edit leaves in place) once the edit is applied.
+   */
+  readonly selects?: { readonly literal: string; readonly from: number };
+}
+
+/** A finding as a fix sees it: the manifest of the diagnostic's version, where, and its `data`. */
+export interface FixTarget {
+  readonly manifest: ManifestDocument;
+  readonly settings: ManifestServiceSettings;
+  /** The offset the diagnostic starts at. */
+  readonly offset: number;
+  /** The finding's `data` (an empty object when it has none or it is not an object). */
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** The fixes of one code's findings, in the order they are offered. */
+export type FixProvider = (target: FixTarget) => readonly Fix[];
+
+/** A rule module: its codes, its check and the fixes of its findings, keyed by code. */
+export interface Rule<Code extends string = string> {
+  readonly codes: Readonly<Record<Code, CodeInfo>>;
+  readonly check?: (context: RuleContext) => Finding[];
+  readonly fixes?: Partial<Record<Code, FixProvider>>;
+  /**
+   * What fix-all leaves to a person, by code, said in its title ("Source Action…" shows it) so
+   * that a duplicate still there after a fix-all is not a mystery.
+   */
+  readonly leftToYou?: Partial<Record<Code, (count: number) => string>>;
 }

@@ -1,12 +1,13 @@
 import { DiagnosticTag } from 'vscode-languageserver-types';
 import { catalog } from '../catalog';
 import {
+  grantedWith,
   nodeRange,
   type PermissionEntry,
   type PermissionList,
   type ValueSpan,
 } from '../manifestDocument';
-import { suggestPermissionNames } from '../nameSuggestions';
+import { normalizePermissionName, singular, suggestPermissionNames } from '../nameSuggestions';
 import {
   PERMISSIONS_REFERENCE_URL,
   makeFinding,
@@ -14,8 +15,23 @@ import {
   nodeSpan,
   quotedList,
   type RuleContext,
-  wouldReport,
+  type CodeInfo,
+  type Fix,
+  type FixTarget,
+  type Rule,
 } from './common';
+import {
+  findingEntry,
+  grantedElsewhere,
+  nameOf,
+  quoted,
+  removal,
+  renaming,
+  sameEntry,
+  splitEntry,
+  stringsOf,
+} from './fixes';
+import { REWRITE_CODES, checkPurposeText } from './purposeRules';
 
 const SEPARATORS = /[\s,;|]+/;
 const LOOKS_LIKE_NAME = /^[a-z0-9_]+_(?:read|write)$/i;
@@ -54,9 +70,6 @@ export function entryData(list: PermissionList, entry: PermissionEntry): Record<
   return list.scope === 'app' ? { index: entry.index } : { index: entry.index, list: list.path };
 }
 
-// Most names are valid and have nothing to report: one shared empty answer for them.
-const NOTHING: readonly (Finding | undefined)[] = Object.freeze([]);
-
 function checkName(
   context: RuleContext,
   list: PermissionList,
@@ -73,7 +86,7 @@ function checkName(
     const legacy = catalog.legacy(name);
     const { granted } = list;
     const implying = catalog.impliedBy(name);
-    if (!restricted && !legacy && !implying.some((other) => granted.has(other))) return NOTHING;
+    if (!restricted && !legacy && !implying.some((other) => granted.has(other))) return [];
     const href = info.docsUrl ?? PERMISSIONS_REFERENCE_URL;
     const found: (Finding | undefined)[] = [];
     if (restricted) {
@@ -116,7 +129,7 @@ function checkName(
     }
     return found;
   }
-  if (allowed.has(name)) return NOTHING;
+  if (allowed.has(name)) return [];
 
   const retired = catalog.retired(name);
   if (retired) {
@@ -244,8 +257,6 @@ function checkDuplicates(context: RuleContext, list: PermissionList, found: Find
     ];
     const firstIndex = entries[0]?.index ?? 0;
     for (let i = 1; i < entries.length; i++) {
-      // The repeats of a large file are mostly cut by maxNumberOfProblems: not built at all.
-      if (!wouldReport(context, 'duplicate-permission')) continue;
       const entry = entries[i];
       const node = entry?.permissionValue;
       if (!entry || !node) continue;
@@ -276,4 +287,248 @@ export function purposeKey(entry: PermissionEntry | undefined): string {
         .replace(/[.!\s]+$/, ''),
     ]),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rule: its codes, its check and its fixes
+
+export const PERMISSION_CODES = {
+  'unknown-permission': {
+    severity: 'error',
+    description: 'A permission name that is not in the catalog.',
+    docs: 'the name is neither in the catalog nor in `#stripeApps.allowedPermissions#`.',
+    reference: 'permissions',
+  },
+  'retired-permission': {
+    severity: 'warning',
+    description: 'A permission name that was valid once and is no longer in the reference.',
+    docs: 'a name that was valid once (`elements_write`, `mandate_read`, …).',
+    reference: 'permissions',
+  },
+  'multiple-permissions-in-entry': {
+    severity: 'error',
+    description: 'One permission string holds several names.',
+    docs: 'one string holds several names (`"coupon_read, coupon_write"`).',
+    reference: 'permissions',
+  },
+  'event-type-as-permission': {
+    severity: 'error',
+    description: 'An event type given as a permission name.',
+    docs: 'an event type (`customer.created`) given as a permission.',
+    reference: 'permissions',
+  },
+  'duplicate-permission': {
+    severity: 'warning',
+    description: 'The same permission granted twice.',
+    docs: 'the same name granted twice.',
+    reference: 'permissions',
+  },
+  // Information, not a hint: the Problems panel lists it, and App Review asks for the minimum set.
+  'redundant-permission': {
+    severity: 'information',
+    description: 'A permission already granted by another one.',
+    docs: 'a permission implied by another granted one.',
+    reference: 'permissions',
+  },
+  'legacy-permission': {
+    severity: 'information',
+    description: 'A permission of a legacy API.',
+    docs: 'a permission of a legacy API (Sources, Orders, SKUs, Usage Records).',
+    reference: 'permissions',
+  },
+  'restricted-permission': {
+    severity: 'warning',
+    description: 'A permission Stripe grants only on request.',
+    docs: '`webhook_write`: upload is refused unless Stripe enables it.',
+    reference: 'permissions',
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export const permissionRule: Rule<keyof typeof PERMISSION_CODES> = {
+  codes: PERMISSION_CODES,
+  check: checkPermissions,
+  fixes: {
+    'unknown-permission': unknownNameFixes,
+    'retired-permission': retiredFixes,
+    'event-type-as-permission': eventTypeFixes,
+    'multiple-permissions-in-entry': combinedEntryFixes,
+    'duplicate-permission': duplicateFixes,
+    'redundant-permission': redundantFixes,
+    'restricted-permission': (target) => {
+      const entry = findingEntry(target);
+      if (!entry || !catalog.restricted(nameOf(entry))) return [];
+      return [removal(entry, `Remove restricted permission "${nameOf(entry)}"`, false)];
+    },
+  },
+  leftToYou: {
+    'duplicate-permission': (count) =>
+      `${count} duplicate${count === 1 ? '' : 's'} with another purpose`,
+    'redundant-permission': (count) =>
+      `${count} redundant entr${count === 1 ? 'y' : 'ies'} with ${count === 1 ? 'its' : 'their'} own purpose`,
+  },
+};
+
+/**
+ * The finding's suggestions (`data.suggestions`); the one a wrong name certainly means, unless
+ * granted elsewhere already, is preferred and safe for fix-all.
+ */
+function unknownNameFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  const name = entry?.name;
+  if (!entry || name === undefined || entry.permissionValue?.type !== 'string') return [];
+  const allowed = new Set(target.settings.allowedPermissions);
+  // Accepted since (the settings allow it now): nothing to fix.
+  if (isAcceptedName(name, allowed)) return [];
+  const certain = certainRename(name, allowed);
+  return stringsOf(target.data.suggestions).map((suggestion) =>
+    renaming(
+      entry,
+      suggestion,
+      suggestion === certain && !grantedElsewhere(target.manifest, suggestion, entry),
+    ),
+  );
+}
+
+/** The finding's replacements (`data.replacements`); a single one is safe, else removal. */
+function retiredFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry) return [];
+  const replacements = stringsOf(target.data.replacements);
+  if (replacements.length === 0) {
+    return [removal(entry, `Remove retired permission "${nameOf(entry)}"`, false)];
+  }
+  return replacements.map((replacement) =>
+    renaming(
+      entry,
+      replacement,
+      replacements.length === 1 && !grantedElsewhere(target.manifest, replacement, entry),
+    ),
+  );
+}
+
+/** The event's permissions (`data.needed`) not granted yet replace it; none left: remove it. */
+function eventTypeFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry) return [];
+  const needed = stringsOf(target.data.needed);
+  const granted = grantedWith(target.manifest, entry);
+  const missing = needed.filter((permission) => !granted.has(permission));
+  if (needed.length === 0) return [];
+  if (missing.length === 0) {
+    return [removal(entry, `Remove "${nameOf(entry)}" (${quoted(needed)} already granted)`, true)];
+  }
+  return [
+    {
+      title: `Replace with ${quoted(missing)}`,
+      preferred: true,
+      safe: false,
+      apply: (edit) => splitEntry(edit, entry, missing),
+    },
+  ];
+}
+
+/** One entry per name of the string (`data.names`); safe when all are known and new. */
+function combinedEntryFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry) return [];
+  const parts = [...new Set(stringsOf(target.data.names))];
+  if (parts.length < 2) return [];
+  const granted = grantedWith(target.manifest, entry);
+  const missing = parts.filter((part) => !granted.has(part));
+  if (missing.length === 0) {
+    return [removal(entry, `Remove the entry (${quoted(parts)} already granted)`, true)];
+  }
+  const allowed = new Set(target.settings.allowedPermissions);
+  const safe =
+    missing.length === parts.length &&
+    parts.every((part) => catalog.has(part) || allowed.has(part));
+  const kept = parts.filter((part) => !missing.includes(part));
+  return [
+    {
+      title:
+        kept.length === 0
+          ? 'Split into one entry per permission'
+          : `Split into one entry per permission (without ${quoted(kept)}, already granted)`,
+      preferred: true,
+      safe,
+      apply: (edit) => splitEntry(edit, entry, missing),
+    },
+  ];
+}
+
+/**
+ * Removing a later duplicate is safe (fix-all) when nothing is lost: it has no purpose, the same
+ * purpose as the first (up to case, spacing and final punctuation), or a purpose the rules say
+ * must be rewritten (empty, placeholder, restatement) while the first's is not. Otherwise two
+ * different reasons exist and a person chooses: the diagnostic says "another purpose".
+ */
+function duplicateFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry) return [];
+  const { manifest, settings } = target;
+  const name = nameOf(entry);
+  const first = grantedWith(manifest, entry).get(name)?.[0];
+  if (!first || first === entry) return [];
+  const same =
+    entry.purposeValue === undefined ||
+    sameEntry(manifest.text, first, entry) ||
+    (entry.purposeTexts.length > 0 && purposeKey(entry) === purposeKey(first));
+  const needsRewrite = (text: string): boolean =>
+    checkPurposeText(name, text, settings, manifest).some((finding) =>
+      REWRITE_CODES.has(finding.code),
+    );
+  const worse =
+    !same &&
+    entry.purposeTexts.length > 0 &&
+    first.purposeTexts.length > 0 &&
+    entry.purposeTexts.every((purpose) => needsRewrite(purpose.text)) &&
+    !first.purposeTexts.some((purpose) => needsRewrite(purpose.text));
+  return [
+    removal(
+      entry,
+      same ? `Remove duplicate "${name}"` : `Remove duplicate "${name}" (and its purpose)`,
+      same || worse,
+      same || worse,
+    ),
+  ];
+}
+
+/** The names that grant this one (`data.impliedBy`), while one of them is still granted. */
+function redundantFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry) return [];
+  const granted = grantedWith(target.manifest, entry);
+  const impliedBy = stringsOf(target.data.impliedBy).filter((other) => granted.has(other));
+  if (impliedBy.length === 0) return [];
+  const verb = impliedBy.length === 1 ? 'grants' : 'grant';
+  return [
+    removal(entry, `Remove "${nameOf(entry)}" (${quoted(impliedBy)} already ${verb} it)`, true),
+  ];
+}
+
+/** Catalog names by their normalised form (case, separators and plurals left out). */
+const NORMALISED = (() => {
+  const byForm = new Map<string, string[]>();
+  for (const { name } of catalog.permissions) {
+    const form = normalisedForm(name);
+    byForm.set(form, [...(byForm.get(form) ?? []), name]);
+  }
+  return byForm;
+})();
+
+function normalisedForm(name: string): string {
+  return normalizePermissionName(name).split('_').map(singular).join('_');
+}
+
+/**
+ * The one name a wrong name certainly means: itself without white space, Stripe's schema's
+ * spelling fixed, or the only catalog name equal to it up to case, separators and plurals.
+ */
+function certainRename(name: string, allowed: ReadonlySet<string>): string | undefined {
+  const trimmed = name.trim();
+  if (trimmed !== name && isAcceptedName(trimmed, allowed)) return trimmed;
+  const misspelling = catalog.schemaMisspelling(trimmed);
+  if (misspelling) return misspelling.correct;
+  const matches = NORMALISED.get(normalisedForm(trimmed)) ?? [];
+  return matches.length === 1 ? matches[0] : undefined;
 }

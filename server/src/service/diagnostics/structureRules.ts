@@ -1,11 +1,24 @@
-import { keySpan, type PermissionEntry, type ValueSpan } from '../manifestDocument';
+import { ClientCommands } from '../../protocol';
+import {
+  containsOffset,
+  keySpan,
+  propertySpan,
+  type PermissionEntry,
+  type ValueSpan,
+} from '../manifestDocument';
+import { suggestPurpose } from '../purposeSuggestion';
 import {
   MANIFEST_REFERENCE_URL,
   makeFinding,
   nodeSpan,
+  type CodeInfo,
   type Finding,
+  type Fix,
+  type FixTarget,
+  type Rule,
   type RuleContext,
 } from './common';
+import { clipTitle, findingEntry, nameOf } from './fixes';
 
 /** Why an entry is malformed, for `invalid-permission-entry` quick fixes. */
 export type InvalidEntryReason = 'entry-not-object' | 'permission-not-string' | 'purpose-not-text';
@@ -262,4 +275,140 @@ function describe(node: ValueSpan): string {
 
 function compact(list: readonly (Finding | undefined)[]): Finding[] {
   return list.filter((item): item is Finding => item !== undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rule: its codes, its check and its fixes
+
+export const STRUCTURE_CODES = {
+  'missing-permission-name': {
+    severity: 'error',
+    description: 'A permissions entry without a permission name.',
+    docs: 'an entry has no `permission`.',
+    reference: 'manifest',
+  },
+  'invalid-permission-entry': {
+    severity: 'error',
+    description: 'A permissions entry that is not an object, or a value of the wrong type.',
+    docs: 'an entry is not an object, or `permission`/`purpose` has the wrong type.',
+    reference: 'manifest',
+  },
+  'unexpected-entry-property': {
+    severity: 'warning',
+    description: 'A key other than permission and purpose in a permissions entry.',
+    docs: 'a key other than `permission` and `purpose` in an entry.',
+    reference: 'manifest',
+  },
+  'duplicate-entry-property': {
+    severity: 'warning',
+    description: 'The same key twice in one permissions entry (the last one wins).',
+    docs: 'an entry has two `permission` (or two `purpose`) keys; only the last one counts.',
+    reference: 'manifest',
+  },
+  'permissions-not-array': {
+    severity: 'error',
+    description: 'The permissions value is not an array.',
+    docs: '`permissions` is not an array.',
+    reference: 'manifest',
+  },
+  'missing-permissions': {
+    severity: 'error',
+    description: 'A base manifest without permissions.',
+    docs: 'a base manifest has no `permissions` (local manifests inherit it).',
+    reference: 'manifest',
+  },
+  'missing-purpose': {
+    severity: 'error',
+    description: 'A permission without a purpose.',
+    docs: 'an entry has no `purpose`.',
+    reference: 'manifest',
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export const structureRule: Rule<keyof typeof STRUCTURE_CODES> = {
+  codes: STRUCTURE_CODES,
+  check: checkStructure,
+  fixes: {
+    'duplicate-entry-property': duplicatePropertyFixes,
+    'missing-permissions': missingPermissionsFixes,
+    'missing-purpose': missingPurposeFixes,
+  },
+  leftToYou: {
+    'duplicate-entry-property': (count) =>
+      `${count} repeated key${count === 1 ? '' : 's'} with another value`,
+  },
+};
+
+/**
+ * Two `permission` (or `purpose`) keys in one entry: remove the earlier one, which JSON.parse
+ * and Stripe ignore already (the value does not change). Safe for fix-all only when both say
+ * the same; else the user may have meant the earlier one, so it is a quick fix only.
+ */
+function duplicatePropertyFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry) return [];
+  const at = entry.properties.findIndex((property) =>
+    containsOffset(propertySpan(property), target.offset),
+  );
+  const property = entry.properties[at];
+  if (!property || property.key !== target.data.key) return [];
+  const key = property.key;
+  const last = [...entry.properties].reverse().find((other) => other.key === key);
+  if (!last || last === property) return [];
+  const text = target.manifest.text;
+  const valueText = (candidate: typeof property): string =>
+    candidate.value
+      ? text.slice(candidate.value.offset, candidate.value.offset + candidate.value.length)
+      : '';
+  return [
+    {
+      title: `Remove the earlier "${key}" (${clipTitle(valueText(property))})`,
+      preferred: true,
+      safe: valueText(property) === valueText(last),
+      // The earlier key is ignored already: the document's value must not change at all.
+      apply: (edit) =>
+        edit.apply({ kind: 'remove-property', object: entry.path, index: at, shadowed: true }),
+    },
+  ];
+}
+
+/**
+ * No `permissions` key: add an empty array (the user then grants into it), or run Grant
+ * Permission…, which creates the array with its first entry.
+ */
+function missingPermissionsFixes({ manifest }: FixTarget): Fix[] {
+  if (manifest.permissionsProperty || manifest.root?.type !== 'object') return [];
+  return [
+    {
+      title: 'Add "permissions": []',
+      preferred: true,
+      safe: false,
+      apply: (edit) =>
+        edit.apply({ kind: 'add-property', object: [], key: 'permissions', value: [] }),
+    },
+    {
+      title: 'Grant Permission…',
+      preferred: false,
+      safe: false,
+      apply: () => false,
+      command: ClientCommands.grantPermission,
+    },
+  ];
+}
+
+/** A generic suggestion, left selected so that the user writes the app's own reason. */
+function missingPurposeFixes(target: FixTarget): Fix[] {
+  const entry = findingEntry(target);
+  if (!entry?.isObject || entry.purposeProperty) return [];
+  const purpose = suggestPurpose(nameOf(entry), target.manifest.appName);
+  return [
+    {
+      title: `Add purpose "${purpose}"`,
+      preferred: true,
+      safe: false,
+      selects: { literal: JSON.stringify(purpose), from: entry.node.offset },
+      apply: (edit) =>
+        edit.apply({ kind: 'add-property', object: entry.path, key: 'purpose', value: purpose }),
+    },
+  ];
 }

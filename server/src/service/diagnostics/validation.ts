@@ -3,17 +3,14 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { keySpan, type ManifestDocument } from '../manifestDocument';
 import type { ManifestServiceSettings } from '../settings';
 import {
-  ProblemBudget,
   makeFinding,
   nodeSpan,
+  severityFor,
   toDiagnostic,
   type Finding,
   type RuleContext,
 } from './common';
-import { checkPermissions } from './permissionRules';
-import { checkPurposes } from './purposeDiagnostics';
-import { checkStructure } from './structureRules';
-import { checkVersion } from './versionRules';
+import { CODE_INFO, RULES } from './registry';
 
 export interface ValidateOptions {
   /** Report JSON syntax errors too (the CLI wants them; the editor reports them already). */
@@ -37,7 +34,7 @@ export function validateManifest(
     document,
     settings,
     allowed: new Set(settings.allowedPermissions),
-    ...(options.maxProblems ? { budget: new ProblemBudget(options.maxProblems) } : {}),
+    severityOf: (code) => severityFor(code, settings, CODE_INFO),
   };
   if (manifest.limit) {
     const limit = manifest.limit;
@@ -55,17 +52,16 @@ export function validateManifest(
     return finding ? [toDiagnostic(document, finding)] : [];
   }
   const findings: Finding[] = [];
-  const families = [checkStructure, checkVersion, checkPermissions, checkPurposes];
-  if (options.syntaxErrors) families.unshift(syntaxFindings);
+  const checks: ((context: RuleContext) => Finding[])[] = [];
+  if (options.syntaxErrors) checks.push(syntaxFindings);
+  for (const rule of RULES) if (rule.check) checks.push(rule.check);
   // A loop, not a spread: a large file has more findings than a call takes arguments.
-  for (const family of families) for (const finding of family(context)) findings.push(finding);
+  for (const check of checks) for (const finding of check(context)) findings.push(finding);
   // Document order; the sort is stable, so one place keeps the rule families' order.
   findings.sort((a, b) => a.start - b.start);
   const reported = mostSevere(findings, options.maxProblems ?? 0);
-  // The budget dropped some findings already; the note counts them too.
-  const total = context.budget ? context.budget.total : findings.length;
-  if (reported.length < total) {
-    const summary = tooManyProblems(context, reported.length, total);
+  if (reported.length < findings.length) {
+    const summary = tooManyProblems(context, reported.length, findings.length);
     if (summary) {
       const at = reported.findIndex((finding) => finding.start > summary.start);
       reported.splice(at === -1 ? reported.length : at, 0, summary);
@@ -134,9 +130,8 @@ function tooManyProblems(context: RuleContext, shown: number, total: number): Fi
     ? nodeSpan(keySpan(key))
     : { start: 0, end: Math.min(1, context.manifest.text.length) };
   const count = (value: number): string => value.toLocaleString('en-US');
-  // The note is not one of the problems: the budget does not count it.
   return makeFinding(
-    { ...context, budget: undefined },
+    context,
     'too-many-problems',
     span,
     `Showing ${count(shown)} of ${count(total)} problems, most severe first: see stripeApps.maxNumberOfProblems.`,

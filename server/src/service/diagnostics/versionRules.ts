@@ -3,7 +3,9 @@ import {
   MANIFEST_REFERENCE_URL,
   makeFinding,
   nodeSpan,
+  type CodeInfo,
   type Finding,
+  type Rule,
   type RuleContext,
 } from './common';
 
@@ -78,3 +80,26 @@ function movedKey(context: RuleContext, property: PropertySpan): Finding | undef
     { href: MANIFEST_REFERENCE_URL, data: { key: property.key, version: 2, move: where } },
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The rule: its codes and its check
+
+export const VERSION_CODES = {
+  'missing-extensions': {
+    severity: 'error',
+    description: 'A v2 manifest (stripe-app.yaml) without the extensions list upload requires.',
+    docs: 'a v2 manifest (`stripe-app.yaml`) has no `extensions` list, which upload requires (`extensions: []` when the app has none).',
+    reference: 'manifest',
+  },
+  'manifest-version-mix': {
+    severity: 'warning',
+    description: 'A v1 key in a v2 manifest, or v2 declarations in a v1 manifest.',
+    docs: 'a v1 top-level key (`permissions`, `distribution_type`, …) in `stripe-app.yaml`, or v2 `declarations` in `stripe-app.json` (the hybrid upload can leave, which breaks `constants`).',
+    reference: 'manifest',
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export const versionRule: Rule<keyof typeof VERSION_CODES> = {
+  codes: VERSION_CODES,
+  check: checkVersion,
+};

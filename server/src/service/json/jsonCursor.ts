@@ -1,6 +1,8 @@
 import { createScanner, getLocation, type Location, type Node } from 'jsonc-parser';
 import type { CursorContext, Insertion, ReplaceSpan } from '../cursorContext';
 import { detectFormatting } from '../formatting';
+import { JsonScanError, JsonToken as Token } from './jsoncTokens';
+import { ONE_LINE_SPACING, objectText } from './objectLayout';
 import {
   entryAtOffset,
   propertySpan,
@@ -14,23 +16,6 @@ import {
  * incomplete. Replace spans include the quotes of the string being edited; inserted text gets
  * the commas it needs and the document's line break and indentation.
  */
-
-/**
- * jsonc-parser's `SyntaxKind` and `ScanError` values: they are declared as ambient const enums,
- * which cannot be read under `isolatedModules`.
- */
-const Token = {
-  OpenBrace: 1,
-  OpenBracket: 3,
-  Comma: 5,
-  Null: 7,
-  True: 8,
-  False: 9,
-  String: 10,
-  Number: 11,
-  EOF: 17,
-} as const;
-const UNEXPECTED_END_OF_STRING = 2;
 
 /** What the context reads of jsonc-parser's `Location`. */
 type CursorLocation = Pick<Location, 'path' | 'previousNode' | 'isAtPropertyKey'>;
@@ -142,15 +127,13 @@ function newEntry(at: At): CursorContext | undefined {
     write: (name, purpose, snippet) => {
       const purposeText = `"${snippet.tabStop(1, jsonStringBody(purpose))}"`;
       const nameText = snippet.literal(JSON.stringify(name));
-      const body =
-        layout.kind === 'inline'
-          ? `{ "permission": ${nameText}, "purpose": ${purposeText} }`
-          : [
-              '{',
-              `${layout.indent}${unit}"permission": ${nameText},`,
-              `${layout.indent}${unit}"purpose": ${purposeText}`,
-              `${layout.indent}}`,
-            ].join(eol);
+      const body = objectText([`"permission": ${nameText}`, `"purpose": ${purposeText}`], {
+        multiline: layout.kind !== 'inline',
+        indent: layout.kind === 'inline' ? '' : layout.indent,
+        step: unit,
+        eol,
+        ...ONE_LINE_SPACING,
+      });
       const insert =
         layout.kind === 'expand'
           ? `${eol}${layout.indent}${body}${eol}${layout.closingIndent}`
@@ -259,7 +242,7 @@ function stringSpan(at: At, node: Node): ReplaceSpan | undefined {
   const kind: number = scanner.scan();
   if (kind !== Token.String) return undefined;
   const error: number = scanner.getTokenError();
-  const terminated = error !== UNEXPECTED_END_OF_STRING;
+  const terminated = error !== JsonScanError.UnexpectedEndOfString;
   const end = scanner.getTokenOffset() + scanner.getTokenLength();
   if (terminated) return offset < end ? { start, end, quoted: true } : undefined;
   if (offset > end) return undefined;

@@ -1,6 +1,8 @@
 import { createScanner, findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
 import { applyRawEdits, type EditOperation, type FormatEditor, type RawEdit } from '../edits';
 import { detectFormatting, indentUnit, type DetectedFormatting } from '../formatting';
+import { JsonToken as Token } from './jsoncTokens';
+import { ONE_LINE_SPACING, objectText } from './objectLayout';
 import { parseJsonTree } from './jsonManifest';
 
 /*
@@ -244,7 +246,7 @@ function valueText(
 ): string {
   if (!isPlainObject(value)) return JSON.stringify(value);
   const style = objectStyle(text, template, indentUnit(formatting));
-  return objectText(style, Object.entries(value), layout);
+  return styledObjectText(style, Object.entries(value), layout);
 }
 
 /**
@@ -267,13 +269,13 @@ function propertyText(
   const style = objectStyle(text, undefined, unit);
   if (!layout.multiline || value.length === 0) {
     const items = value.map((item) =>
-      objectText({ ...style, multiline: false }, Object.entries(item), layout),
+      styledObjectText({ ...style, multiline: false }, Object.entries(item), layout),
     );
     return `${head}[${items.join(', ')}]`;
   }
   const inner = layout.indent + unit;
   const items = value.map((item) =>
-    objectText(style, Object.entries(item), { ...layout, indent: inner }),
+    styledObjectText(style, Object.entries(item), { ...layout, indent: inner }),
   );
   return `${head}[${items.map((item) => layout.eol + inner + item).join(',')}${layout.eol}${layout.indent}]`;
 }
@@ -430,9 +432,7 @@ function objectStyle(text: string, template: Node | undefined, unit: string): Ob
   const fallback: ObjectStyle = {
     multiline: true,
     colon: ': ',
-    open: ' ',
-    between: ' ',
-    close: ' ',
+    ...ONE_LINE_SPACING,
     step: unit,
     order: [],
   };
@@ -473,7 +473,7 @@ function objectStyle(text: string, template: Node | undefined, unit: string): Ob
 }
 
 /** An object's text in a style: one line, or one property per line from `layout.indent`. */
-function objectText(
+function styledObjectText(
   style: ObjectStyle,
   fields: ReadonlyArray<readonly [string, unknown]>,
   layout: ItemLayout,
@@ -486,11 +486,12 @@ function objectText(
   const properties = ordered.map(
     ([key, value]) => `${JSON.stringify(key)}${style.colon}${JSON.stringify(value)}`,
   );
-  if (style.multiline && layout.multiline) {
-    const inner = layout.indent + style.step;
-    return `{${properties.map((p) => layout.eol + inner + p).join(',')}${layout.eol}${layout.indent}}`;
-  }
-  return `{${style.open}${properties.join(`,${style.between}`)}${style.close}}`;
+  return objectText(properties, {
+    ...style,
+    multiline: style.multiline && layout.multiline,
+    indent: layout.indent,
+    eol: layout.eol,
+  });
 }
 
 /** The text between a property's key and value when it is a plain colon (`: `, ` : `). */
@@ -503,16 +504,6 @@ export function colonOf(text: string, property: Node): string | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // Text and token helpers
-
-/** jsonc-parser's `SyntaxKind` values (a const enum, which isolated modules cannot read). */
-const Token = {
-  Comma: 5,
-  LineComment: 12,
-  BlockComment: 13,
-  LineBreak: 14,
-  Trivia: 15,
-  EOF: 17,
-} as const;
 
 function isInlineSpace(char: number): boolean {
   return char === 0x20 || char === 0x09;
