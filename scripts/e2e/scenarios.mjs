@@ -357,6 +357,12 @@ const scenarios = [
       await page.screenshot({ path: screenshotPath('4-grant-pick') });
       await page.keyboard.press('Enter');
       // The purpose input box, prefilled; a placeholder purpose shows a warning.
+      const t0 = Date.now();
+      await ui.see(
+        quickInput.locator('.quick-input-title', { hasText: 'Grant product_read' }),
+        'the purpose box',
+      );
+      log(`  purpose box after ${Date.now() - t0} ms`);
       await box.fill('test');
       const message = quickInput.locator('.quick-input-message');
       await ui.see(
@@ -840,6 +846,10 @@ const scenarios = [
         'the app-level list preselected',
       );
       await page.keyboard.press('Enter');
+      await ui.see(
+        quickInput.locator('input[placeholder^="Permission to grant"]'),
+        'the Quick Pick of permissions',
+      );
       await box.fill('product_read');
       await ui.see(
         quickInput.locator('.quick-input-list .monaco-list-row.focused', {
@@ -848,6 +858,11 @@ const scenarios = [
         'product_read focused in the Quick Pick',
       );
       await page.keyboard.press('Enter');
+      await ui.see(
+        quickInput.locator('.quick-input-title', { hasText: 'Grant product_read' }),
+        'the purpose box',
+      );
+      await page.screenshot({ path: screenshotPath('i15-v2-purpose') });
       await box.fill('Lists the products a merchant can attach to an order note.');
       await page.keyboard.press('Enter');
       await ui.gone(box, 'the purpose box');

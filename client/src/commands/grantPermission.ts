@@ -157,6 +157,9 @@ async function pickPermission(
   pick.placeholder = 'Permission to grant (type a name, a resource or a product)';
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
+  // Shown right after the list pick of a v2 manifest, whose closing returns the focus to the
+  // editor a moment later: without this, that focus change would close this pick at once.
+  pick.ignoreFocusOut = true;
   pick.items = groupedItems(info.catalog.permissions, extra, granted);
   const disposables: vscode.Disposable[] = [];
   try {

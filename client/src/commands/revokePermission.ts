@@ -75,6 +75,9 @@ async function revokePermission(
       canPickMany: true,
       matchOnDescription: true,
       matchOnDetail: true,
+      // After the list pick of a v2 manifest the editor takes the focus back a moment later,
+      // which would close this pick at once.
+      ignoreFocusOut: true,
     });
     if (!picked || picked.length === 0) return undefined;
 
