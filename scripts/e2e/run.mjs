@@ -66,11 +66,14 @@ function copyFixture(name, runDir) {
   return target;
 }
 
+/** The fixtures the in-host suite has tests for (test/e2e/suite/<fixture>.test.ts). */
 function fixtures() {
   const only = option('fixture');
+  const suite = path.join(paths.fixtures, '..', '..', 'e2e', 'suite');
   return fs
     .readdirSync(paths.fixtures, { withFileTypes: true })
     .filter((d) => d.isDirectory() && (!only || d.name === only))
+    .filter((d) => fs.existsSync(path.join(suite, `${d.name}.test.ts`)))
     .map((d) => d.name)
     .sort();
 }

@@ -166,6 +166,69 @@ function unreadable(file: string): ReadOutcome {
   return { note: { kind: 'unreadable', file, detail: 'the file vanished or cannot be read' } };
 }
 
+/** How a scan's steps reach the file system: with promises (the server) or blocking (the CLI). */
+interface FileSystem<Result> {
+  realpath(path: string): Result;
+  readdir(path: string): Result;
+  stat(path: string): Result;
+  read(files: readonly FoundFile[]): Result;
+}
+
+function perform<Result>(request: FsStep, io: FileSystem<Result>): Result {
+  switch (request.op) {
+    case 'realpath':
+      return io.realpath(request.path);
+    case 'readdir':
+      return io.readdir(request.path);
+    case 'stat':
+      return io.stat(request.path);
+    case 'read':
+      return io.read(request.files);
+  }
+}
+
+function asyncFileSystem(limits: ScanLimits): FileSystem<Promise<unknown>> {
+  const readOne = async ({ file, absolute }: FoundFile): Promise<ReadOutcome> => {
+    try {
+      const stat = await fs.stat(absolute);
+      return (
+        tooLarge(file, stat.size, limits) ?? {
+          source: { file, text: await fs.readFile(absolute, 'utf8') },
+        }
+      );
+    } catch {
+      return unreadable(file);
+    }
+  };
+  return {
+    realpath: (path) => fs.realpath(path),
+    readdir: (path) => fs.readdir(path, { withFileTypes: true }),
+    stat: (path) => fs.stat(path),
+    // A few reads at a time: much faster than one by one, without opening thousands at once.
+    read: (files) => mapConcurrently(files, READ_CONCURRENCY, readOne),
+  };
+}
+
+function blockingFileSystem(limits: ScanLimits): FileSystem<unknown> {
+  const readOne = ({ file, absolute }: FoundFile): ReadOutcome => {
+    try {
+      return (
+        tooLarge(file, statSync(absolute).size, limits) ?? {
+          source: { file, text: readFileSync(absolute, 'utf8') },
+        }
+      );
+    } catch {
+      return unreadable(file);
+    }
+  };
+  return {
+    realpath: (path) => realpathSync(path),
+    readdir: (path) => readdirSync(path, { withFileTypes: true }),
+    stat: (path) => statSync(path),
+    read: (files) => files.map(readOne),
+  };
+}
+
 /**
  * Reads the app's UI source files (under `folders`, `src` by default), sorted by path; what was
  * left out is in `notes`.
@@ -175,46 +238,12 @@ export async function readSourceFiles(
   limits: ScanLimits = DEFAULT_SCAN_LIMITS,
   folders: readonly string[] = DEFAULT_UI_FOLDERS,
 ): Promise<{ files: SourceFile[]; notes: AnalysisNote[] }> {
+  const io = asyncFileSystem(limits);
   const steps = scan(appFolder, limits, folders);
   let step = steps.next();
   while (!step.done) {
-    const request = step.value;
-    let result: unknown;
-    try {
-      switch (request.op) {
-        case 'realpath':
-          result = await fs.realpath(request.path);
-          break;
-        case 'readdir':
-          result = await fs.readdir(request.path, { withFileTypes: true });
-          break;
-        case 'stat':
-          result = await fs.stat(request.path);
-          break;
-        case 'read':
-          // A few reads at a time: much faster than one by one, without opening thousands at once.
-          result = await mapConcurrently(
-            request.files,
-            READ_CONCURRENCY,
-            async ({ file, absolute }) => {
-              try {
-                const stat = await fs.stat(absolute);
-                return (
-                  tooLarge(file, stat.size, limits) ?? {
-                    source: { file, text: await fs.readFile(absolute, 'utf8') },
-                  }
-                );
-              } catch {
-                return unreadable(file);
-              }
-            },
-          );
-          break;
-      }
-    } catch {
-      result = undefined;
-    }
-    step = steps.next(result);
+    // A step that fails (a file vanished meanwhile) answers undefined; the scan skips it.
+    step = steps.next(await perform(step.value, io).catch(() => undefined));
   }
   return step.value;
 }
@@ -225,36 +254,13 @@ export function readSourceFilesSync(
   limits: ScanLimits = DEFAULT_SCAN_LIMITS,
   folders: readonly string[] = DEFAULT_UI_FOLDERS,
 ): { files: SourceFile[]; notes: AnalysisNote[] } {
+  const io = blockingFileSystem(limits);
   const steps = scan(appFolder, limits, folders);
   let step = steps.next();
   while (!step.done) {
-    const request = step.value;
     let result: unknown;
     try {
-      switch (request.op) {
-        case 'realpath':
-          result = realpathSync(request.path);
-          break;
-        case 'readdir':
-          result = readdirSync(request.path, { withFileTypes: true });
-          break;
-        case 'stat':
-          result = statSync(request.path);
-          break;
-        case 'read':
-          result = request.files.map(({ file, absolute }) => {
-            try {
-              return (
-                tooLarge(file, statSync(absolute).size, limits) ?? {
-                  source: { file, text: readFileSync(absolute, 'utf8') },
-                }
-              );
-            } catch {
-              return unreadable(file);
-            }
-          });
-          break;
-      }
+      result = perform(step.value, io);
     } catch {
       result = undefined;
     }

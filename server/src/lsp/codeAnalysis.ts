@@ -1,5 +1,6 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import {
   DidChangeWatchedFilesNotification,
@@ -146,10 +147,14 @@ export function registerCodeAnalysis(
         loadDiskManifest(app),
       ]);
       if (files.length === 0) return;
+      const started = performance.now();
       const analyzer = loadAnalysis().createCallAnalyzer({ clientNames });
-      analyzer.analyze(
+      const { calls } = analyzer.analyze(
         files.map((file) => openText(app, file.file) ?? file),
         aliases,
+      );
+      context.connection.console.info(
+        `Read the UI code of ${app.folder}: ${files.length} source files, ${calls.length} Stripe API calls (${Math.round(performance.now() - started)} ms)`,
       );
       app.analyzer = analyzer;
       app.lineTables.clear();
