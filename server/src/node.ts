@@ -6,6 +6,7 @@
  * Test-only: `STRIPE_APPS_TEST_FAIL_HANDLER=<handler>` (e.g. `hover`) makes that handler throw
  * every time it runs, to check that the server logs the error, answers the default and survives.
  */
+import './youngGeneration';
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import { formatError } from './runner';
 import { PACKAGE_VERSION } from './packageVersion';
