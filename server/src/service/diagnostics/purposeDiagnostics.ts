@@ -75,7 +75,7 @@ function checkList(context: RuleContext, list: PermissionList): Finding[] {
         const built = makeFinding(
           context,
           finding.code,
-          (yaml ? yamlFindingSpan : findingSpan)(source, purpose, finding),
+          findingSpan(source, purpose, finding, yaml),
           finding.message,
           { href: MANIFEST_REFERENCE_URL, data },
         );
@@ -194,41 +194,51 @@ function normalizeForReuse(text: string): string {
 }
 
 /**
- * Where a finding is in the source. A JSON string's value differs from its source when it has
- * escapes (`\n`, `\u001b`), so value offsets are mapped through the raw text; the whole string
- * node is the fallback (and the range of findings about the whole, empty text).
+ * Where a finding is in the source: the whole string node for a finding about the whole (empty)
+ * text, else the finding's own characters, mapped from the value to the source by the format.
  */
 function findingSpan(
   source: string,
   purpose: PurposeText,
   finding: { code: string; start: number; end: number },
+  yaml: boolean,
 ): Span {
   const node = purpose.node;
   if (finding.start === finding.end || finding.code === 'empty-purpose') return nodeSpan(node);
-  const offsets = valueToSourceOffsets(source, node, purpose.text);
+  const span = (yaml ? yamlSpan : jsonSpan)(source, purpose, finding);
+  return span ?? nodeSpan(node);
+}
+
+/**
+ * A JSON string's value differs from its source when it has escapes (`\n`, `\u001b`), so value
+ * offsets are mapped through the raw text; undefined when they cannot be.
+ */
+function jsonSpan(
+  source: string,
+  { node, text }: PurposeText,
+  finding: { start: number; end: number },
+): Span | undefined {
+  const offsets = valueToSourceOffsets(source, node, text);
   const start = offsets === IDENTITY ? finding.start : offsets?.[finding.start];
   const end = offsets === IDENTITY ? finding.end : offsets?.[finding.end];
-  if (start === undefined || end === undefined) return nodeSpan(node);
+  if (start === undefined || end === undefined) return undefined;
   return { start: node.offset + 1 + start, end: node.offset + 1 + end };
 }
 
 /**
- * Where a finding is in a YAML scalar: a plain scalar on one line, or a quoted one without
- * escapes, holds its text as written (after its quote); anything else (a block scalar, escapes,
- * a folded line) gets the whole scalar.
+ * A YAML scalar: a plain scalar on one line, or a quoted one without escapes, holds its text as
+ * written (after its quote); anything else (a block scalar, escapes, a folded line): undefined.
  */
-function yamlFindingSpan(
+function yamlSpan(
   source: string,
-  purpose: PurposeText,
-  finding: { code: string; start: number; end: number },
-): Span {
-  const node = purpose.node;
-  if (finding.start === finding.end || finding.code === 'empty-purpose') return nodeSpan(node);
+  { node, text }: PurposeText,
+  finding: { start: number; end: number },
+): Span | undefined {
   const raw = source.slice(node.offset, node.offset + node.length);
   const quote = raw.charAt(0);
   const quoted = (quote === '"' || quote === "'") && raw.length >= 2 && raw.endsWith(quote);
   const body = quoted ? raw.slice(1, -1) : raw;
-  if (node.block || body !== purpose.text) return nodeSpan(node);
+  if (node.block || body !== text) return undefined;
   const start = node.offset + (quoted ? 1 : 0);
   return { start: start + finding.start, end: start + finding.end };
 }
