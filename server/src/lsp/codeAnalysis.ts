@@ -28,6 +28,13 @@ import { filePathOf, isManifestUri, type ServerContext } from './context';
 
 const BASE_MANIFESTS = ['stripe-app.json', 'stripe-app.yaml'];
 const SOURCE_FILE = /\.(?:ts|tsx|js|jsx)$/i;
+/** Source files parsed in one turn of the event loop during a scan (a few ms). */
+const FILES_PER_TURN = 8;
+/** Lets the requests that arrived be answered before the scan goes on. */
+const nextTurn = (): Promise<void> =>
+  new Promise((resolve) => {
+    setImmediate(resolve);
+  });
 /** Source edits are joined for this long before the diagnostics that depend on them refresh. */
 const REFRESH_DELAY_MS = 250;
 
@@ -149,10 +156,19 @@ export function registerCodeAnalysis(
       if (files.length === 0) return;
       const started = performance.now();
       const analyzer = loadAnalysis().createCallAnalyzer({ clientNames });
-      const { calls } = analyzer.analyze(
-        files.map((file) => openText(app, file.file) ?? file),
-        aliases,
-      );
+      analyzer.analyze([], aliases);
+      // A few files at a time, so that requests arriving meanwhile are answered between them.
+      for (let index = 0; index < files.length; index++) {
+        const file = files[index];
+        if (file) analyzer.update(openText(app, file.file) ?? file);
+        if (index % FILES_PER_TURN === FILES_PER_TURN - 1) await nextTurn();
+      }
+      // Documents edited during the scan: their latest text (unchanged versions are skipped).
+      for (const file of files) {
+        const open = openText(app, file.file);
+        if (open) analyzer.update(open);
+      }
+      const { calls } = analyzer.current();
       context.connection.console.info(
         `Read the UI code of ${app.folder}: ${files.length} source files, ${calls.length} Stripe API calls (${Math.round(performance.now() - started)} ms)`,
       );
