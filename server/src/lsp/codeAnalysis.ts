@@ -15,7 +15,7 @@ import { DEFAULT_SCAN_LIMITS, isUiSourceFileIn, readSourceFiles } from '../analy
 import { formatError, runSafeNotification } from '../runner';
 import type { CodeUsage } from '../service/codeUsage';
 import type { ManifestAtHand, SourceLocator } from '../service/codeUsageFeatures';
-import { manifestFormat, type ManifestDocument } from '../service/manifestDocument';
+import { manifestFormat, parseManifest, type ManifestDocument } from '../service/manifestDocument';
 import { filePathOf, isManifestUri, type ServerContext } from './context';
 
 /*
@@ -101,12 +101,30 @@ export function registerCodeAnalysis(
 
   const settings = () => service.settings.codeAnalysis;
 
+  /** Manifests edited since the last refresh: refreshed only if what they grant changed. */
+  const editedApps = new Set<AppState>();
+  let changedOtherwise = false;
+
+  /**
+   * Refreshes the diagnostics once edits settle. The manifests edited meanwhile are parsed then
+   * (the parse their diagnostics use too), not on every keystroke.
+   */
   function scheduleRefresh(): void {
     if (refreshTimer !== undefined) clearTimeout(refreshTimer);
     refreshTimer = setTimeout(() => {
       refreshTimer = undefined;
-      onChanged();
+      let changed = changedOtherwise;
+      for (const app of editedApps) if (grantsChanged(app)) changed = true;
+      editedApps.clear();
+      changedOtherwise = false;
+      if (changed) onChanged();
     }, REFRESH_DELAY_MS);
+  }
+
+  /** Something every finding may depend on changed (a source file, a manifest on disk). */
+  function refreshAfterChange(): void {
+    changedOtherwise = true;
+    scheduleRefresh();
   }
 
   /** The nearest folder at or above `folder` holding a base manifest. */
@@ -197,9 +215,9 @@ export function registerCodeAnalysis(
       if (text === undefined) continue;
       const uri = pathToFileURL(filePath).href;
       const document = TextDocument.create(uri, manifestFormat(uri), 0, text);
-      // Parsed apart from the cache of open documents, which holds only what the editor has open.
-      app.diskManifest = { document, manifest: service.parseManifest(document) };
-      service.forget(uri);
+      // Parsed apart from the service's cache, which holds the documents the editor has open.
+      const manifest = parseManifest(document, service.settings.maxDocumentSize);
+      app.diskManifest = { document, manifest };
       return;
     }
   }
@@ -281,7 +299,7 @@ export function registerCodeAnalysis(
       .catch(() => {
         analyzer.remove(file);
       })
-      .finally(scheduleRefresh);
+      .finally(refreshAfterChange);
   }
 
   documents.onDidChangeContent(({ document }) => {
@@ -292,11 +310,14 @@ export function registerCodeAnalysis(
         text: document.getText(),
         version: `open:${document.version}`,
       });
-      scheduleRefresh();
+      refreshAfterChange();
     } else if (isManifestUri(document.uri) && settings().enabled) {
       // Start reading the app's code when its manifest opens; its edits re-judge, never re-read.
       const found = locate(document.uri);
-      if (found && grantsChanged(found.app)) scheduleRefresh();
+      if (found?.app.analyzer) {
+        editedApps.add(found.app);
+        scheduleRefresh();
+      }
     }
   });
   documents.onDidClose(({ document }) => {
@@ -316,14 +337,14 @@ export function registerCodeAnalysis(
             appFolders.clear();
             const app = apps.get(path.dirname(filePath));
             if (app) await loadDiskManifest(app);
-            scheduleRefresh();
+            refreshAfterChange();
             continue;
           }
           const source = sourceOf(change.uri);
           if (!source?.app.analyzer) continue;
           if (change.type === FileChangeType.Deleted) {
             source.app.analyzer.remove(source.file);
-            scheduleRefresh();
+            refreshAfterChange();
           } else {
             readFromDisk(source.app, source.file);
           }

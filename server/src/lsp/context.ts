@@ -80,40 +80,19 @@ export class ServerContext {
   }
 
   /**
-   * A request about one document: refused after shutdown, waits (briefly) for the settings,
-   * answers `empty` for a document this server does not serve, logs and answers `empty` on error.
+   * A request about one open document (a manifest or a source file of an app): refused after
+   * shutdown, waits (briefly) for the settings, answers `empty` for a document that is not open,
+   * logs and answers `empty` on error.
    */
-  forDocument<T, E = void>(
-    name: HandlerName,
-    uri: string,
-    what: string,
-    empty: T,
-    token: CancellationToken,
-    answer: (found: OpenManifest) => T,
-  ): Promise<T | ResponseError<E>> {
-    return this.safe<T, E>(
-      async () => {
-        await this.settingsReady;
-        this.failpoint(name);
-        const found = this.manifestAt(uri);
-        return found ? answer(found) : empty;
-      },
-      empty,
-      `Error computing ${what} for ${uri}`,
-      token,
-    );
-  }
-
-  /** Like `forDocument`, for any open document (a manifest or a source file of an app). */
-  forOpenDocument<T>(
+  forOpenDocument<T, E = void>(
     name: HandlerName,
     uri: string,
     what: string,
     empty: T,
     token: CancellationToken,
     answer: (document: TextDocument) => T,
-  ): Promise<T | ResponseError> {
-    return this.safe(
+  ): Promise<T | ResponseError<E>> {
+    return this.safe<T, E>(
       async () => {
         await this.settingsReady;
         this.failpoint(name);
@@ -124,6 +103,21 @@ export class ServerContext {
       `Error computing ${what} for ${uri}`,
       token,
     );
+  }
+
+  /** Like `forOpenDocument`, for manifests only: anything else is answered `empty`. */
+  forDocument<T, E = void>(
+    name: HandlerName,
+    uri: string,
+    what: string,
+    empty: T,
+    token: CancellationToken,
+    answer: (found: OpenManifest) => T,
+  ): Promise<T | ResponseError<E>> {
+    return this.forOpenDocument<T, E>(name, uri, what, empty, token, (document) => {
+      const found = this.manifestAt(document.uri);
+      return found ? answer(found) : empty;
+    });
   }
 
   /** The open manifest at `uri` and its parse, or undefined for anything else. */

@@ -117,19 +117,16 @@ export function registerDiagnostics(
   });
 
   connection.languages.diagnostics.on((params, token) =>
-    context.safe<FullDocumentDiagnosticReport, DiagnosticServerCancellationData>(
-      async () => {
-        await context.settingsReady;
-        const uri = uriOf(params);
-        const document = context.documents.get(uri);
-        return {
-          kind: DocumentDiagnosticReportKind.Full,
-          items: document && diagnosed(uri) ? validate(document) : [],
-        };
-      },
+    context.forOpenDocument<FullDocumentDiagnosticReport, DiagnosticServerCancellationData>(
+      'diagnostics',
+      uriOf(params),
+      'the diagnostics',
       { kind: DocumentDiagnosticReportKind.Full, items: [] },
-      `Error computing the diagnostics of ${uriOf(params)}`,
       token,
+      (document) => ({
+        kind: DocumentDiagnosticReportKind.Full,
+        items: diagnosed(document.uri) ? validate(document) : [],
+      }),
     ),
   );
 
