@@ -161,6 +161,11 @@ async function pickPermission(
   // editor a moment later: without this, that focus change would close this pick at once.
   pick.ignoreFocusOut = true;
   pick.items = groupedItems(info.catalog.permissions, extra, granted);
+  // The extension host maps the window's selection to items by their index in the items it
+  // holds. An Enter pressed before the window shows the items set for the last keystroke names
+  // an index in the previous list (another name, or none): until the window reports the new
+  // list's active item, an accept takes the item that list shows focused, its first.
+  let itemsInFlight = false;
   const disposables: vscode.Disposable[] = [];
   try {
     return await new Promise((resolve) => {
@@ -170,9 +175,16 @@ async function pickPermission(
             value.trim() === ''
               ? groupedItems(info.catalog.permissions, extra, granted)
               : rankedItems(value, info.catalog.permissions, extra, granted);
+          itemsInFlight = true;
+        }),
+        pick.onDidChangeActive(() => {
+          itemsInFlight = false;
         }),
         pick.onDidAccept(() => {
-          resolve(pick.selectedItems[0]?.permission);
+          const chosen = itemsInFlight
+            ? pick.items.find((item) => item.permission !== undefined)
+            : pick.selectedItems[0];
+          resolve(chosen?.permission);
           pick.hide();
         }),
         pick.onDidHide(() => {
