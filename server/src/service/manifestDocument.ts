@@ -163,6 +163,7 @@ function manifestKind(uri: string, hasExtends: boolean): ManifestKind {
 // The model
 
 const NO_ENTRIES: readonly PermissionEntry[] = [];
+const NO_TEXTS: readonly PurposeText[] = [];
 const NO_NAMES: ReadonlyMap<string, readonly PermissionEntry[]> = new Map();
 
 /** The model of a document version (texts longer than `maxDocumentSize` are not analysed). */
@@ -258,7 +259,7 @@ function permissionList(
     if (list) list.push(entry);
     else granted.set(name, [entry]);
   }
-  return { path, scope, label, property, entries, granted, ...(array ? { array } : {}) };
+  return { path, scope, label, property, entries, granted, array };
 }
 
 function permissionEntry(node: ValueSpan, index: number, path: ValuePath): PermissionEntry {
@@ -267,19 +268,19 @@ function permissionEntry(node: ValueSpan, index: number, path: ValuePath): Permi
   const purposeProperty = lastProperty(properties, 'purpose');
   const permissionValue = permissionProperty?.value;
   const purposeValue = purposeProperty?.value;
-  const name = permissionValue?.type === 'string' ? String(permissionValue.value) : undefined;
+  // One literal of one shape for every entry: absent parts are undefined.
   return {
     index,
     node,
     isObject: node.type === 'object',
     properties,
     path,
-    purposeTexts: purposeValue ? purposeTexts(purposeValue) : [],
-    ...(permissionProperty ? { permissionProperty } : {}),
-    ...(permissionValue ? { permissionValue } : {}),
-    ...(name !== undefined ? { name } : {}),
-    ...(purposeProperty ? { purposeProperty } : {}),
-    ...(purposeValue ? { purposeValue } : {}),
+    purposeTexts: purposeValue ? purposeTexts(purposeValue) : NO_TEXTS,
+    permissionProperty,
+    permissionValue,
+    name: permissionValue?.type === 'string' ? String(permissionValue.value) : undefined,
+    purposeProperty,
+    purposeValue,
   };
 }
 

@@ -66,8 +66,14 @@ export function checkPermissions(context: RuleContext): Finding[] {
  * Where a finding's entry is: its index, and the list's path when it is an extension's (the
  * app's list is the default, so v1 data is unchanged).
  */
-export function entryData(list: PermissionList, entry: PermissionEntry): Record<string, unknown> {
-  return list.scope === 'app' ? { index: entry.index } : { index: entry.index, list: list.path };
+export function entryData<Fields extends object>(
+  list: PermissionList,
+  entry: PermissionEntry,
+  fields: Fields,
+): Fields & { index: number; list?: PermissionList['path'] } {
+  const at =
+    list.scope === 'app' ? { index: entry.index } : { index: entry.index, list: list.path };
+  return Object.assign(at, fields);
 }
 
 function checkName(
@@ -79,7 +85,6 @@ function checkName(
 ): readonly (Finding | undefined)[] {
   const { allowed } = context;
   const span = nodeSpan(node);
-  const at = entryData(list, entry);
   const info = catalog.get(name);
   if (info) {
     const restricted = catalog.restricted(name);
@@ -96,7 +101,7 @@ function checkName(
           'restricted-permission',
           span,
           `Restricted permission "${name}": remove it unless Stripe enabled it.`,
-          { href: PERMISSIONS_REFERENCE_URL, data: { ...at, name } },
+          { href: PERMISSIONS_REFERENCE_URL, data: entryData(list, entry, { name }) },
         ),
       );
     }
@@ -107,7 +112,7 @@ function checkName(
           'legacy-permission',
           span,
           `Legacy API (${info.resource}): keep "${name}" only if the app still uses it.`,
-          { href, tags: [DiagnosticTag.Deprecated], data: { ...at, name } },
+          { href, tags: [DiagnosticTag.Deprecated], data: entryData(list, entry, { name }) },
         ),
       );
     }
@@ -122,7 +127,7 @@ function checkName(
           {
             href: PERMISSIONS_REFERENCE_URL,
             tags: [DiagnosticTag.Unnecessary],
-            data: { ...at, name, impliedBy },
+            data: entryData(list, entry, { name, impliedBy }),
           },
         ),
       );
@@ -146,7 +151,7 @@ function checkName(
         {
           href: PERMISSIONS_REFERENCE_URL,
           tags: [DiagnosticTag.Deprecated],
-          data: { ...at, name, replacements: [...retired.replacements] },
+          data: entryData(list, entry, { name, replacements: [...retired.replacements] }),
         },
       ),
     ];
@@ -160,7 +165,10 @@ function checkName(
         'unknown-permission',
         span,
         `White space makes ${JSON.stringify(name)} unknown: write "${trimmed}".`,
-        { href: PERMISSIONS_REFERENCE_URL, data: { ...at, name, suggestions: [trimmed] } },
+        {
+          href: PERMISSIONS_REFERENCE_URL,
+          data: entryData(list, entry, { name, suggestions: [trimmed] }),
+        },
       ),
     ];
   }
@@ -179,7 +187,7 @@ function checkName(
         'multiple-permissions-in-entry',
         span,
         `${parts.length} permissions in one string: give each its own entry.`,
-        { href: PERMISSIONS_REFERENCE_URL, data: { ...at, name, names: parts } },
+        { href: PERMISSIONS_REFERENCE_URL, data: entryData(list, entry, { name, names: parts }) },
       ),
     ];
   }
@@ -195,7 +203,7 @@ function checkName(
   return [
     makeFinding(context, 'unknown-permission', span, message, {
       href: PERMISSIONS_REFERENCE_URL,
-      data: { ...at, name, suggestions },
+      data: entryData(list, entry, { name, suggestions }),
     }),
   ];
 }
@@ -227,7 +235,7 @@ function eventType(
     `Event type, not a permission: ${advice}.`,
     {
       href: PERMISSIONS_REFERENCE_URL,
-      data: { ...entryData(list, entry), name: entry.name ?? eventName, needed, suggestions },
+      data: entryData(list, entry, { name: entry.name ?? eventName, needed, suggestions }),
     },
   );
 }
@@ -264,7 +272,7 @@ function checkDuplicates(context: RuleContext, list: PermissionList, found: Find
       const finding = makeFinding(context, 'duplicate-permission', nodeSpan(node), message, {
         href: PERMISSIONS_REFERENCE_URL,
         relatedInformation,
-        data: { ...entryData(list, entry), name, firstIndex },
+        data: entryData(list, entry, { name, firstIndex }),
       });
       if (finding) found.push(finding);
     }
@@ -277,16 +285,25 @@ function checkDuplicates(context: RuleContext, list: PermissionList, found: Find
  */
 export function purposeKey(entry: PermissionEntry | undefined): string {
   if (!entry) return '';
+  const only = entry.purposeTexts.length === 1 ? entry.purposeTexts[0] : undefined;
+  // The common case, one plain text, needs no JSON (no JSON text starts with a NUL).
+  if (only && only.locale === undefined) {
+    return `\u0000${looseText(only.text)}`;
+  }
   return JSON.stringify(
-    entry.purposeTexts.map((purpose) => [
-      purpose.locale ?? '',
-      purpose.text
-        .trim()
-        .toLowerCase()
-        .replace(/\s+/g, ' ')
-        .replace(/[.!\s]+$/, ''),
-    ]),
+    entry.purposeTexts.map((purpose) => [purpose.locale ?? '', looseText(purpose.text)]),
   );
+}
+
+/** Lower case, runs of white space as one space, no final `.`, `!` or white space. */
+function looseText(text: string): string {
+  const lower = text.trim().toLowerCase();
+  // Most texts have single spaces only: no new string for them.
+  const spaced = /[^\S ]| {2}/.test(lower) ? lower.replace(/\s+/g, ' ') : lower;
+  // A loop, not /[.!\s]+$/: that regex retries from every dot of a long text.
+  let end = spaced.length;
+  while (end > 0 && '.! '.includes(spaced.charAt(end - 1))) end--;
+  return spaced.slice(0, end);
 }
 
 // ---------------------------------------------------------------------------------------------

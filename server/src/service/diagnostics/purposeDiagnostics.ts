@@ -66,10 +66,11 @@ function checkList(context: RuleContext, list: PermissionList): Finding[] {
   for (const entry of list.entries) {
     const name = entry.name?.trim() ?? '';
     const texts = entry.purposeTexts;
-    for (const [text, purpose] of texts.entries()) {
+    for (let text = 0; text < texts.length; text++) {
+      const purpose = texts[text] as PurposeText;
       const findings = checkPurposeText(name, purpose.text, settings, manifest);
       for (const finding of findings) {
-        const data: Record<string, unknown> = { ...entryData(list, entry), permission: name };
+        const data: Record<string, unknown> = entryData(list, entry, { permission: name });
         if (purpose.locale !== undefined) data.locale = purpose.locale;
         if (isRecord(finding.data)) Object.assign(data, finding.data);
         const built = makeFinding(
@@ -109,8 +110,12 @@ function reused(
   list: PermissionList,
   group: readonly Occurrence[],
 ): Finding[] {
-  if (new Set(group.map((occurrence) => occurrence.resource)).size < MIN_REUSED_RESOURCES)
+  if (
+    group.length < MIN_REUSED_RESOURCES ||
+    new Set(group.map((occurrence) => occurrence.resource)).size < MIN_REUSED_RESOURCES
+  ) {
     return [];
+  }
   const { document } = context;
   const purposeOf = (occurrence: Occurrence): PurposeText | undefined =>
     occurrence.entry.purposeTexts[occurrence.text];
@@ -144,12 +149,13 @@ function reused(
       {
         href: MANIFEST_REFERENCE_URL,
         relatedInformation,
-        data: {
-          ...entryData(list, occurrence.entry),
-          permission: occurrence.name,
-          ...(purpose.locale !== undefined ? { locale: purpose.locale } : {}),
-          permissions: otherNames,
-        },
+        data: entryData(
+          list,
+          occurrence.entry,
+          purpose.locale !== undefined
+            ? { permission: occurrence.name, locale: purpose.locale, permissions: otherNames }
+            : { permission: occurrence.name, permissions: otherNames },
+        ),
       },
     );
     if (diagnostic) found.push(diagnostic);
