@@ -153,12 +153,6 @@ export function manifestFormat(uri: string): ManifestFormat {
   return manifestFileOf(safeDecode(uri.split(/[?#]/)[0] ?? uri))?.format ?? 'json';
 }
 
-function manifestKind(uri: string, hasExtends: boolean): ManifestKind {
-  const file = manifestFileOf(safeDecode(uri.split(/[?#]/)[0] ?? uri));
-  if (file && file.format === 'json') return file.kind;
-  return hasExtends ? 'local' : 'base';
-}
-
 // ---------------------------------------------------------------------------------------------
 // The model
 
@@ -168,47 +162,59 @@ const NO_NAMES: ReadonlyMap<string, readonly PermissionEntry[]> = new Map();
 
 /** The model of a document version (texts longer than `maxDocumentSize` are not analysed). */
 export function parseManifest(document: TextDocument, maxDocumentSize: number): ManifestDocument {
+  const { uri, version } = document;
   const text = document.getText();
-  const format = manifestFormat(document.uri);
-  const base = { uri: document.uri, version: document.version, text, format };
-  const unanalysed = (limit: AnalysisLimit): ManifestDocument => ({
-    ...base,
-    kind: manifestKind(document.uri, false),
-    root: undefined,
-    rootProperties: [],
-    syntaxErrors: [],
-    limit,
-    lists: [],
-    entries: NO_ENTRIES,
-    granted: NO_NAMES,
-  });
-  if (text.length > maxDocumentSize) {
-    return unanalysed({ reason: 'too-large', size: text.length, limit: maxDocumentSize });
-  }
-  const parsed =
-    format === 'yaml'
+  const file = manifestFileOf(safeDecode(uri.split(/[?#]/)[0] ?? uri));
+  const format = file?.format ?? 'json';
+  const limit: AnalysisLimit | undefined =
+    text.length > maxDocumentSize
+      ? { reason: 'too-large', size: text.length, limit: maxDocumentSize }
+      : undefined;
+  const parsed = limit
+    ? undefined
+    : format === 'yaml'
       ? parseYamlManifest(text, MAX_NESTING_DEPTH)
       : parseJsonManifest(text, MAX_NESTING_DEPTH);
-  if (parsed.tooDeep) return unanalysed({ reason: 'too-deep', limit: MAX_NESTING_DEPTH });
+  if (!parsed || parsed.tooDeep) {
+    return {
+      uri,
+      version,
+      text,
+      format,
+      kind: file?.format === 'json' ? file.kind : 'base',
+      root: undefined,
+      rootProperties: [],
+      syntaxErrors: [],
+      limit: limit ?? { reason: 'too-deep', limit: MAX_NESTING_DEPTH },
+      lists: [],
+      entries: NO_ENTRIES,
+      granted: NO_NAMES,
+    };
+  }
   const root = parsed.root;
   const rootProperties = root?.type === 'object' ? (root.properties ?? []) : [];
   const lists = format === 'yaml' ? v2Lists(rootProperties) : v1Lists(rootProperties);
   const appList = lists.find((list) => list.scope === 'app');
-  const appName = stringValue(rootProperties, 'name');
-  const extendsValue = stringValue(rootProperties, 'extends');
+  const hasExtends = lastProperty(rootProperties, 'extends') !== undefined;
+  // One literal of one shape; what a manifest lacks is undefined.
   return {
-    ...base,
-    kind: manifestKind(document.uri, lastProperty(rootProperties, 'extends') !== undefined),
+    uri,
+    version,
+    text,
+    format,
+    kind: file?.format === 'json' ? file.kind : hasExtends ? 'local' : 'base',
     root,
     rootProperties,
     syntaxErrors: parsed.problems,
+    limit: undefined,
     lists,
+    appList,
+    permissionsProperty: appList?.property,
+    permissionsArray: appList?.array,
     entries: appList?.entries ?? NO_ENTRIES,
     granted: appList?.granted ?? NO_NAMES,
-    ...(appList ? { appList, permissionsProperty: appList.property } : {}),
-    ...(appList?.array ? { permissionsArray: appList.array } : {}),
-    ...(appName !== undefined ? { appName } : {}),
-    ...(extendsValue !== undefined ? { extends: extendsValue } : {}),
+    appName: stringValue(rootProperties, 'name'),
+    extends: stringValue(rootProperties, 'extends'),
   };
 }
 
