@@ -633,6 +633,9 @@ const scenarios = [
       const row = hover.locator('.hover-language-status', { hasText: 'Stripe Apps' }).first();
       const link = row.locator('a', { hasText: 'Show Output' }).first();
       await ui.see(link, 'the Show Output link');
+      // The mouse on the link keeps the hover open while it is measured (the hover closed on
+      // its own once between the two steps, and the box was null).
+      await link.hover();
       const box = await link.boundingBox();
       const cut = await row.evaluate((element) =>
         [...element.querySelectorAll('*')]
