@@ -1,11 +1,13 @@
 /**
- * Sorting permission lists in YAML: each entry moves with its comments while blank lines, line
+ * Sorting permission lists: in YAML each entry moves with its comments while blank lines, line
  * breaks, indentation and the final newline stay (sort then the inverse order gives the original
- * bytes).
+ * bytes); in a v2 manifest every list is sortable, the code action sorting the list the cursor
+ * is in and the command every list, or the one it names.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CodeActionKind, type CodeAction } from 'vscode-languageserver-types';
 import {
   applyRawEdits,
   expectedValue,
@@ -13,8 +15,9 @@ import {
   type ValuePath,
 } from '../../server/src/service/edits';
 import { createManifestLanguageService } from '../../server/src/service/languageService';
+import { sortPermissions } from '../../server/src/service/permissionSummary';
 import { yamlEditor } from '../../server/src/service/yaml/yamlEditor';
-import { applyEdits } from './util';
+import { applyEdits, withCursor } from './util';
 
 const URI = 'file:///app/stripe-app.yaml';
 const APP: ValuePath = ['declarations', 'stripe_api_access', 'permissions'];
@@ -265,5 +268,178 @@ extensions: []
 extensions: []
 `,
     );
+  });
+});
+
+/** The app and extension "ext" each have an unsorted list; extension "sorted" a sorted one. */
+const TWO_UNSORTED = `id: com.example.app
+declarations:
+  stripe_api_access:
+    permissions:
+      - permission: invoice_read
+        purpose: Lists the invoices.
+      - permission: customer_read
+        purpose: Shows the customer.
+extensions:
+  - id: ext
+    permissions:
+      # for the coupon field
+      - permission: coupon_read
+        purpose: Shows the coupons.
+      - permission: charge_read
+        purpose: Lists the charges.
+  - id: sorted
+    permissions:
+      - permission: balance_read
+        purpose: Shows the balance.
+`;
+
+const APP_SORTED = TWO_UNSORTED.replace(
+  `      - permission: invoice_read
+        purpose: Lists the invoices.
+      - permission: customer_read
+        purpose: Shows the customer.`,
+  `      - permission: customer_read
+        purpose: Shows the customer.
+      - permission: invoice_read
+        purpose: Lists the invoices.`,
+);
+
+const EXT_SORTED = TWO_UNSORTED.replace(
+  `      # for the coupon field
+      - permission: coupon_read
+        purpose: Shows the coupons.
+      - permission: charge_read
+        purpose: Lists the charges.`,
+  `      - permission: charge_read
+        purpose: Lists the charges.
+      # for the coupon field
+      - permission: coupon_read
+        purpose: Shows the coupons.`,
+);
+
+const BOTH_SORTED = EXT_SORTED.replace(
+  TWO_UNSORTED.slice(0, TWO_UNSORTED.indexOf('extensions:')),
+  APP_SORTED.slice(0, APP_SORTED.indexOf('extensions:')),
+);
+
+function sortActions(textWithCursor: string, lazy = false): CodeAction[] {
+  const { document, position } = withCursor(textWithCursor, URI);
+  const manifest = service.parseManifest(document);
+  const context = { diagnostics: [], only: [CodeActionKind.RefactorRewrite] };
+  const range = { start: position, end: position };
+  if (!lazy) return service.getCodeActions(document, range, context, manifest);
+  return service
+    .getCodeActions(document, range, context, manifest, { lazy: true })
+    .map((action) => {
+      assert.equal(action.edit, undefined);
+      return service.resolveCodeAction(document, manifest, action);
+    });
+}
+
+describe('v2: every permission list is sortable', () => {
+  it("the code action in an extension's list sorts that list only", () => {
+    for (const lazy of [false, true]) {
+      const actions = sortActions(TWO_UNSORTED.replace('coupon_read', 'coupon|_read'), lazy);
+      assert.deepEqual(
+        actions.map((action) => [action.title, action.kind]),
+        [['Sort the permissions of extension "ext" by name', 'refactor.rewrite']],
+      );
+      const edits = actions[0]?.edit?.changes?.[URI];
+      assert.ok(edits);
+      assert.equal(applyEdits(yamlDoc(TWO_UNSORTED), edits), EXT_SORTED);
+    }
+  });
+
+  it("the code action in the app's list sorts the app's list only, as in v1", () => {
+    for (const lazy of [false, true]) {
+      const actions = sortActions(TWO_UNSORTED.replace('invoice_read', 'invoice|_read'), lazy);
+      assert.deepEqual(
+        actions.map((action) => action.title),
+        ['Sort permissions by name'],
+      );
+      const edits = actions[0]?.edit?.changes?.[URI];
+      assert.ok(edits);
+      assert.equal(applyEdits(yamlDoc(TWO_UNSORTED), edits), APP_SORTED);
+    }
+  });
+
+  it('no sort offered in a sorted list, nor outside the lists', () => {
+    assert.deepEqual(sortActions(TWO_UNSORTED.replace('balance_read', 'balance|_read')), []);
+    assert.deepEqual(sortActions(TWO_UNSORTED.replace('id: ext', 'id: e|xt')), []);
+    assert.deepEqual(sortActions(BOTH_SORTED.replace('coupon_read', 'coupon|_read')), []);
+  });
+
+  it('a lazy sort whose list is gone, or whose data names no list, resolves to no edit', () => {
+    const document = yamlDoc(TWO_UNSORTED);
+    const manifest = service.parseManifest(document);
+    const data = { uri: URI, version: 1, action: 'sort' };
+    for (const list of [['extensions', 5, 'permissions'], ['extensions', -1], 'extensions']) {
+      const action = { title: 'Sort', data: { ...data, list } };
+      assert.equal(service.resolveCodeAction(document, manifest, action).edit, undefined);
+    }
+  });
+
+  it('the command sorts every list, or the one it names, and says which', () => {
+    const outcome = (text: string, list?: ValuePath) => {
+      const document = yamlDoc(text);
+      const result = sortPermissions(service.parseManifest(document), document, list);
+      return {
+        status: result.status,
+        message: result.message,
+        text: applyEdits(document, result.edits),
+      };
+    };
+    assert.deepEqual(outcome(TWO_UNSORTED), {
+      status: 'sorted',
+      message: `Sorted the app's permissions and the permissions of extension "ext" by name.`,
+      text: BOTH_SORTED,
+    });
+    assert.deepEqual(outcome(TWO_UNSORTED, ['extensions', 0, 'permissions']), {
+      status: 'sorted',
+      message: 'Sorted the permissions of extension "ext" by name.',
+      text: EXT_SORTED,
+    });
+    assert.deepEqual(outcome(TWO_UNSORTED, APP), {
+      status: 'sorted',
+      message: 'Sorted the permissions by name.',
+      text: APP_SORTED,
+    });
+    assert.deepEqual(outcome(APP_SORTED), {
+      status: 'sorted',
+      message: 'Sorted the permissions of extension "ext" by name.',
+      text: BOTH_SORTED,
+    });
+    assert.deepEqual(outcome(BOTH_SORTED), {
+      status: 'unchanged',
+      message: 'The permissions are already sorted.',
+      text: BOTH_SORTED,
+    });
+    assert.deepEqual(outcome(BOTH_SORTED, ['extensions', 1, 'permissions']), {
+      status: 'unchanged',
+      message: 'The permissions of extension "sorted" are already sorted.',
+      text: BOTH_SORTED,
+    });
+    assert.deepEqual(outcome(TWO_UNSORTED, ['extensions', 2, 'permissions']), {
+      status: 'invalid',
+      message: 'There is no permission list at "extensions.2.permissions" to sort.',
+      text: TWO_UNSORTED,
+    });
+  });
+
+  it('without an app list, the extension lists are still sorted', () => {
+    const text = EXT_SORTED.replace(/declarations:[\s\S]*?(?=extensions:)/, '');
+    const document = yamlDoc(text);
+    const unsorted = TWO_UNSORTED.replace(/declarations:[\s\S]*?(?=extensions:)/, '');
+    const unsortedDocument = yamlDoc(unsorted);
+    const result = sortPermissions(service.parseManifest(unsortedDocument), unsortedDocument);
+    assert.equal(result.message, 'Sorted the permissions of extension "ext" by name.');
+    assert.equal(applyEdits(unsortedDocument, result.edits), document.getText());
+    const none = yamlDoc('id: com.example.app\nextensions: []\n');
+    assert.deepEqual(sortPermissions(service.parseManifest(none), none), {
+      status: 'invalid',
+      edits: [],
+      message: 'There is no "declarations.stripe_api_access.permissions" list to sort.',
+    });
   });
 });
