@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeActionKind, type CodeAction } from 'vscode-languageserver-types';
 import {
@@ -17,6 +18,7 @@ import {
 import { createManifestLanguageService } from '../../server/src/service/languageService';
 import { sortPermissions } from '../../server/src/service/permissionSummary';
 import { yamlEditor } from '../../server/src/service/yaml/yamlEditor';
+import { assertProperty, runs } from './fuzzUtil';
 import { applyEdits, withCursor } from './util';
 
 const URI = 'file:///app/stripe-app.yaml';
@@ -267,6 +269,77 @@ extensions: []
     ]
 extensions: []
 `,
+    );
+  });
+});
+
+/** One generated entry: its comment lines above, the blank lines before them, its comments. */
+interface GeneratedEntry {
+  blanks: number;
+  above: string[];
+  name: string;
+  trailing: string | undefined;
+  under: string[];
+}
+
+const generatedEntry = fc.record({
+  blanks: fc.nat(2),
+  above: fc.array(fc.constantFrom('# one', '#two', '# three ', "# it's"), { maxLength: 2 }),
+  name: fc.constantFrom('charge_read', 'coupon_read', 'customer_read', 'invoice_read', 'zz'),
+  trailing: fc.option(fc.constantFrom('# t', '#   t2'), { nil: undefined }),
+  under: fc.array(fc.constantFrom('# under', '#u'), { maxLength: 1 }),
+});
+
+/** A v2 manifest whose app list holds `entries`, in one of the layouts real files use. */
+function generatedManifest(
+  entries: readonly GeneratedEntry[],
+  layout: { indent: 2 | 4; indentSeq: boolean; eol: string; finalBreak: boolean; last: boolean },
+): string {
+  const pad = (depth: number): string => ' '.repeat(depth * layout.indent);
+  const dash = layout.indentSeq ? pad(3) : pad(2);
+  const inner = `${dash}${' '.repeat(layout.indent)}`;
+  const lines = ['id: com.example.app'];
+  if (layout.last) lines.push('extensions: []');
+  lines.push('declarations:', `${pad(1)}stripe_api_access:`, `${pad(2)}permissions:`);
+  for (const entry of entries) {
+    for (let blank = 0; blank < entry.blanks; blank++) lines.push('');
+    lines.push(...entry.above.map((comment) => `${dash}${comment}`));
+    const space = layout.indent === 4 ? '   ' : ' ';
+    lines.push(`${dash}-${space}permission: ${entry.name}`);
+    lines.push(`${inner}purpose: Uses ${entry.name}.${entry.trailing ? ` ${entry.trailing}` : ''}`);
+    lines.push(...entry.under.map((comment) => `${inner}${comment}`));
+  }
+  if (!layout.last) lines.push('extensions: []');
+  return lines.join(layout.eol) + (layout.finalBreak || !layout.last ? layout.eol : '');
+}
+
+describe('YAML sort: generated lists', () => {
+  it('any order and back gives the bytes; a sort keeps every line; sorting again changes nothing', () => {
+    const layout = fc.record({
+      indent: fc.constantFrom(2 as const, 4 as const),
+      indentSeq: fc.boolean(),
+      eol: fc.constantFrom('\n', '\r\n'),
+      finalBreak: fc.boolean(),
+      last: fc.boolean(),
+    });
+    const entries = fc.array(generatedEntry, { minLength: 1, maxLength: 5 });
+    assertProperty(
+      fc.property(entries, layout, fc.infiniteStream(fc.nat()), (list, style, random) => {
+        const text = generatedManifest(list, style);
+        // A random order: a Fisher-Yates shuffle driven by the stream.
+        const order = [...list.keys()];
+        for (let index = order.length - 1; index > 0; index--) {
+          const other = (random.next().value as number) % (index + 1);
+          [order[index], order[other]] = [order[other] ?? 0, order[index] ?? 0];
+        }
+        const moved = reordered(text, APP, order);
+        assert.equal(reordered(moved, APP, inverse(order)), text);
+        const sortedText = sorted(text);
+        const lines = (value: string): string[] => value.split(/\r\n|\n/).sort();
+        assert.deepEqual(lines(sortedText), lines(text));
+        assert.equal(sorted(sortedText), sortedText);
+      }),
+      runs(200),
     );
   });
 });
