@@ -15,11 +15,13 @@ import {
   type EditOperation,
   type ValuePath,
 } from '../../server/src/service/edits';
+import { ServerCommands } from '../../server/src/protocol';
+import { VSCODE_FEATURES } from '../../server/src/service/clientFeatures';
 import { createManifestLanguageService } from '../../server/src/service/languageService';
 import { sortPermissions } from '../../server/src/service/permissionSummary';
 import { yamlEditor } from '../../server/src/service/yaml/yamlEditor';
 import { assertProperty, runs } from './fuzzUtil';
-import { applyEdits, withCursor } from './util';
+import { applyEdits, rangeOf, withCursor } from './util';
 
 const URI = 'file:///app/stripe-app.yaml';
 const APP: ValuePath = ['declarations', 'stripe_api_access', 'permissions'];
@@ -498,6 +500,26 @@ describe('v2: every permission list is sortable', () => {
       message: 'There is no permission list at "extensions.2.permissions" to sort.',
       text: TWO_UNSORTED,
     });
+  });
+
+  it("other editors' sort lens shows when any list is out of order, as the command sorts them all", () => {
+    const otherEditor = createManifestLanguageService(
+      {},
+      { ...VSCODE_FEATURES, vscodeClient: false },
+    );
+    const sortLens = (text: string) => {
+      const document = yamlDoc(text);
+      return otherEditor
+        .getCodeLenses(document, otherEditor.parseManifest(document))
+        .filter((lens) => lens.command?.command === ServerCommands.sortPermissions)
+        .map((lens) => ({ range: lens.range, arguments: lens.command?.arguments }));
+    };
+    const expected = (text: string) => [
+      { range: rangeOf(yamlDoc(text), 'permissions', 0), arguments: [{ uri: URI }] },
+    ];
+    assert.deepEqual(sortLens(APP_SORTED), expected(APP_SORTED));
+    assert.deepEqual(sortLens(EXT_SORTED), expected(EXT_SORTED));
+    assert.deepEqual(sortLens(BOTH_SORTED), []);
   });
 
   it('without an app list, the extension lists are still sorted', () => {
