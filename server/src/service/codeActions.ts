@@ -455,7 +455,7 @@ function run(
  * sort leaves entries whose names never decrease where they are). One pass over the names,
  * without building the edit.
  */
-export function needsSorting(list: PermissionList): boolean {
+function needsSorting(list: PermissionList): boolean {
   const entries = list.entries;
   if (!list.array || entries.length < 2) return false;
   let previous = entries[0]?.name?.trim();
