@@ -115,6 +115,8 @@ export interface PermissionCommandResult {
 export interface SortPermissionsParams {
   uri: string;
   version?: number;
+  /** The one list to sort, as `GrantPermissionParams.list`; every list of the file when absent. */
+  list?: PermissionListPath;
 }
 
 /** The answer of the show-permissions command (also sent to the user as `window/showMessage`). */

@@ -73,7 +73,8 @@ function serverCapabilities(support: ServerContext['support']): ServerCapabiliti
     // Positions count UTF-16 code units (TextDocument's unit), which every client supports.
     positionEncoding: PositionEncodingKind.UTF16,
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-    completionProvider: { triggerCharacters: ['"', ':'], resolveProvider: true },
+    // `'` opens YAML's single-quoted scalars; no space: it would fire on every space of JSON too.
+    completionProvider: { triggerCharacters: ['"', ':', "'"], resolveProvider: true },
     hoverProvider: true,
     codeLensProvider: { resolveProvider: false },
     executeCommandProvider: { commands: Object.values(ServerCommands) },

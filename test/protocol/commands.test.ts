@@ -354,6 +354,44 @@ describe('v2 manifests: manifestInfo lists every permission list, and grant/revo
     assert.equal(client.text(V2_URI), V2);
   });
 
+  it("sorts the list it is given (an extension's), then every list", async () => {
+    const unsorted = V2.replace(
+      '      - permission: customer_read\n        purpose: Shows the customer in the drawer.\n',
+      '      - permission: invoice_read\n        purpose: Lists the invoices.\n      - permission: customer_read\n        purpose: Shows the customer in the drawer.\n',
+    ).replace(
+      '    permissions: []\n',
+      '    permissions:\n      # the coupon field\n      - permission: coupon_read\n        purpose: Shows the coupons.\n      - permission: charge_read\n        purpose: Lists the charges.\n',
+    );
+    await client.change(V2_URI, unsorted);
+    const list = ['extensions', 0, 'permissions'];
+    const extension = await execute<SortPermissionsResult>(client, ServerCommands.sortPermissions, {
+      uri: V2_URI,
+      version: client.version(V2_URI),
+      list,
+    } satisfies SortPermissionsParams);
+    assert.deepEqual(extension, {
+      status: 'sorted',
+      message: 'Sorted the permissions of extension "billing" by name.',
+    });
+    const extensionSorted = unsorted.replace(
+      '      # the coupon field\n      - permission: coupon_read\n        purpose: Shows the coupons.\n      - permission: charge_read\n        purpose: Lists the charges.\n',
+      '      - permission: charge_read\n        purpose: Lists the charges.\n      # the coupon field\n      - permission: coupon_read\n        purpose: Shows the coupons.\n',
+    );
+    assert.equal(client.text(V2_URI), extensionSorted);
+    const all = await execute<SortPermissionsResult>(client, ServerCommands.sortPermissions, {
+      uri: V2_URI,
+    } satisfies SortPermissionsParams);
+    assert.deepEqual(all, { status: 'sorted', message: 'Sorted the permissions by name.' });
+    assert.equal(
+      client.text(V2_URI),
+      extensionSorted.replace(
+        '      - permission: invoice_read\n        purpose: Lists the invoices.\n      - permission: customer_read\n        purpose: Shows the customer in the drawer.\n',
+        '      - permission: customer_read\n        purpose: Shows the customer in the drawer.\n      - permission: invoice_read\n        purpose: Lists the invoices.\n',
+      ),
+    );
+    await client.change(V2_URI, V2);
+  });
+
   it('refuses a list path that is not a path', async () => {
     const result = await execute<PermissionCommandResult>(client, ServerCommands.revokePermission, {
       uri: V2_URI,

@@ -105,7 +105,7 @@ describe('language features over the protocol', () => {
     const capabilities = client.initializeResult.capabilities;
     assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2 });
     assert.deepEqual(capabilities.completionProvider, {
-      triggerCharacters: ['"', ':'],
+      triggerCharacters: ['"', ':', "'"],
       resolveProvider: true,
     });
     assert.equal(capabilities.hoverProvider, true);

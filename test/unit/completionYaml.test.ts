@@ -537,3 +537,69 @@ describe('YAML completion: locale maps and any text', () => {
     );
   });
 });
+
+describe("trigger characters: a typed ' asks only where it opens a YAML value", () => {
+  it("permission: ' (unterminated or closed by the editor) lists the names in single quotes", () => {
+    for (const typed of ["'|", "'|'"]) {
+      const { document, list } = complete(handWritten(`      - permission: ${typed}`));
+      assert.equal(list.items.length, 136 - 1, typed);
+      const coupon = item(list, 'coupon_read');
+      assert.equal(edit(coupon).newText, "'coupon_read'");
+      assert.equal(accept(document, coupon), handWritten("      - permission: 'coupon_read'"));
+    }
+  });
+
+  it("purpose: ' gets the suggested purpose in the user's quotes", () => {
+    const { document, list } = complete(
+      handWritten("      - permission: charge_read\n        purpose: '|"),
+    );
+    assert.equal(
+      accept(document, item(list, PURPOSE('charge_read'))),
+      handWritten(`      - permission: charge_read\n        purpose: '${PURPOSE('charge_read')}'`),
+    );
+  });
+
+  it('an apostrophe in a purpose, a doubled quote, a comment: nothing', () => {
+    for (const line of [
+      "      - permission: charge_read\n        purpose: Shows the customer'|s charges.",
+      "      - permission: charge_read\n        purpose: 'Shows the customer''|s charges.'",
+      "      - permission: charge_read # the customer'|s",
+      "      # the customer'|s",
+    ]) {
+      assert.deepEqual(complete(handWritten(line)).list.items, [], line);
+    }
+  });
+
+  it("in stripe-app.json a ' opens nothing: no item after it anywhere", () => {
+    const json = (line: string): string => `{
+  "id": "com.example.app",
+  "name": "Example App",
+  "permissions": [
+    { "permission": "invoice_read", "purpose": "Lists the invoices." },
+${line}
+  ],
+  "ui_extension": { "views": [] }
+}
+`;
+    const service = createManifestLanguageService();
+    const itemsAt = (line: string): CompletionItem[] => {
+      const { document, position } = withCursor(json(line));
+      return service.doComplete(document, position, service.parseManifest(document)).items;
+    };
+    // Without the quote, each place offers something: the quote is what silences it.
+    assert.ok(itemsAt(`    { "permission": | }`).length > 0);
+    assert.ok(
+      itemsAt(`    { "permission": "charge_read", "purpose": "Shows the customer|" }`).length > 0,
+    );
+    for (const line of [
+      `    { "permission": '| }`,
+      `    { "permission": "cu'|" }`,
+      `    { "permission": "charge_read", "purpose": "Shows the customer'|" }`,
+      `    { '| }`,
+      `    '|`,
+      `    { "permission": "charge_read", "purpose": "" }, // it'|s`,
+    ]) {
+      assert.deepEqual(itemsAt(line), [], line);
+    }
+  });
+});

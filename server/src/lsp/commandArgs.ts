@@ -91,7 +91,7 @@ export function readRevokeManyParams(
   return { uri: resolve(second) ?? '', permissions: first };
 }
 
-/** Sort's (and show's) arguments: `{ uri?, version? }`, positional `(uri?)`, or none. */
+/** Sort's (and show's) arguments: `{ uri?, version?, list? }`, positional `(uri?)`, or none. */
 export function readSortParams(
   args: readonly unknown[],
   resolve: UriResolver,

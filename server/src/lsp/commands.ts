@@ -179,7 +179,8 @@ export function registerCommands(context: ServerContext, code: CodeAnalysisPart)
     async [ServerCommands.sortPermissions](args) {
       const located = locate(readSortParams(args, resolveUri), 'Sort Permissions');
       if ('refused' in located) return { status: located.refused, message: located.message };
-      const outcome = sortPermissions(located.manifest, located.document);
+      // A `list` sorts that list; none, every list of the file (v1 has one).
+      const outcome = sortPermissions(located.manifest, located.document, located.params.list);
       if (outcome.status !== 'sorted') return { status: outcome.status, message: outcome.message };
       const failure = await applyEdit(context, located.document, outcome.edits, 'Sort permissions');
       return failure === undefined

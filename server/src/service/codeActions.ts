@@ -10,9 +10,14 @@ import {
 import type { Fix } from './diagnostics/common';
 import { fixesOf, leftToYouOf } from './diagnostics/registry';
 import { validateManifest } from './diagnostics/validation';
-import type { ManifestEdit } from './edits';
+import type { ManifestEdit, ValuePath } from './edits';
 import { beginEdit, editBlocker } from './grantRevoke';
-import { parseManifest, propertySpan, type ManifestDocument } from './manifestDocument';
+import {
+  parseManifest,
+  propertySpan,
+  type ManifestDocument,
+  type PermissionList,
+} from './manifestDocument';
 import { isRecord, type ManifestServiceSettings } from './settings';
 
 /*
@@ -33,6 +38,10 @@ import { isRecord, type ManifestServiceSettings } from './settings';
  * or retired permissions (a redundant entry has its own purpose, which a person may want to
  * move), duplicates with two real purposes, replacing event types: those are judgements. The
  * fix-all's title says how many duplicates, redundant entries and repeated keys it left.
+ *
+ * Sorting is offered in the permission list the cursor is in (a v2 extension's list too) and
+ * sorts that list only; fix-all never sorts (an order can be deliberate). The sort command
+ * (permissionSummary.ts) sorts every list of the file, or the one it is given.
  *
  * Listing can be lazy (`codeAction/resolve`): the quick fixes and the sort are then listed
  * without their edits, each with a small `data` (`CodeActionData`) from which
@@ -90,7 +99,13 @@ export type CodeActionData =
       /** The fix's index among the diagnostic's fixes (its title must still match). */
       readonly fix: number;
     }
-  | { readonly uri: string; readonly version: number; readonly action: 'sort' };
+  | {
+      readonly uri: string;
+      readonly version: number;
+      readonly action: 'sort';
+      /** The list to sort when it is not the app's (a v2 extension's), by its value's path. */
+      readonly list?: ValuePath;
+    };
 
 export function getCodeActions(
   manifest: ManifestDocument,
@@ -168,19 +183,27 @@ export function getCodeActions(
     }
   }
 
-  if (wants(CodeActionKind.RefactorRewrite) && inPermissions(manifest, document, range)) {
+  const cursorList = wants(CodeActionKind.RefactorRewrite)
+    ? listAt(manifest, document, range)
+    : undefined;
+  if (cursorList) {
+    const title = sortTitle(cursorList);
     if (lazy) {
       // Only the cheap half of the sort: is there anything out of order? The edit (and its
       // verification) waits for the resolve.
-      if (needsSorting(manifest)) {
-        const data: CodeActionData = { ...where, action: 'sort' };
-        actions.push({ title: SORT_TITLE, kind: CodeActionKind.RefactorRewrite, data });
+      if (needsSorting(cursorList)) {
+        const data: CodeActionData = {
+          ...where,
+          action: 'sort',
+          ...(cursorList.scope === 'extension' ? { list: cursorList.path } : {}),
+        };
+        actions.push({ title, kind: CodeActionKind.RefactorRewrite, data });
       }
     } else {
-      const edits = getSortEntriesEdits(manifest, document);
+      const edits = getSortEntriesEdits(manifest, document, cursorList.path);
       if (edits.length > 0) {
         actions.push({
-          title: SORT_TITLE,
+          title,
           kind: CodeActionKind.RefactorRewrite,
           edit: { changes: { [document.uri]: edits } },
         });
@@ -224,7 +247,7 @@ export function resolveCodeAction(
   if (editBlocker(manifest, document) !== undefined) return action;
   let edits: TextEdit[];
   if (data.action === 'sort') {
-    edits = getSortEntriesEdits(manifest, document);
+    edits = getSortEntriesEdits(manifest, document, data.list);
   } else {
     // The finding's `data` comes back with the action's diagnostic.
     const diagnostic = action.diagnostics?.find((candidate) => candidate.code === data.code);
@@ -240,7 +263,11 @@ function readCodeActionData(value: unknown): CodeActionData | undefined {
   if (!isRecord(value)) return undefined;
   const { uri, version, action } = value;
   if (typeof uri !== 'string' || typeof version !== 'number') return undefined;
-  if (action === 'sort') return { uri, version, action };
+  if (action === 'sort') {
+    const list = value.list;
+    if (list === undefined) return { uri, version, action };
+    return isValuePath(list) ? { uri, version, action, list } : undefined;
+  }
   const { code, offset, fix } = value;
   if (
     action !== 'quickfix' ||
@@ -315,23 +342,73 @@ function fixAll(
 }
 
 /**
- * Sorts the permission entries by name (entries without one last, in their order). Each entry
- * moves with the comments above it and, when every entry ends its line, the comment after it
- * on its line; commas, line breaks and indentation stay where they are.
+ * Sorts the entries of one permission list by name (entries without one last, in their order):
+ * the list at `listPath`, else the app's. Each entry moves with the comments above it and, when
+ * every entry ends its line, the comment after it on its line; commas, line breaks, blank lines
+ * and indentation stay where they are.
  */
 export function getSortEntriesEdits(
   manifest: ManifestDocument,
   document: TextDocument,
+  listPath?: ValuePath,
 ): TextEdit[] {
+  const list = listPath ? listAtPath(manifest, listPath) : manifest.appList;
+  return list ? sortLists(manifest, document, [list]).edits : [];
+}
+
+/** What sorting some lists did: the edits, the lists they reorder, those that could not be. */
+export interface SortResult {
+  readonly edits: TextEdit[];
+  readonly sorted: readonly PermissionList[];
+  readonly failed: readonly PermissionList[];
+}
+
+/** Sorts each of `lists` that is out of order, one reorder after the other, as one edit. */
+export function sortLists(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  lists: readonly PermissionList[],
+): SortResult {
   // Already in order: nothing to do, and no tree to build.
-  if (!needsSorting(manifest) || editBlocker(manifest, document) !== undefined) return [];
-  const keys = manifest.entries.map((entry) => entry.name?.trim());
-  const order = keys
-    .map((_, index) => index)
-    .sort((a, b) => compareKeys(keys[a], keys[b]) || a - b);
+  const unsorted = lists.filter(needsSorting);
+  if (unsorted.length === 0 || editBlocker(manifest, document) !== undefined) {
+    return { edits: [], sorted: [], failed: [] };
+  }
   const edit = beginEdit(manifest, document);
-  const list = manifest.appList?.path;
-  return list && edit.apply({ kind: 'reorder', list, order }) ? edit.textEdits() : [];
+  const sorted: PermissionList[] = [];
+  const failed: PermissionList[] = [];
+  for (const list of unsorted) {
+    // Reordering one list moves no other list: every path stays valid.
+    const applied = edit.apply({ kind: 'reorder', list: list.path, order: sortOrder(list) });
+    (applied ? sorted : failed).push(list);
+  }
+  return { edits: sorted.length > 0 ? edit.textEdits() : [], sorted, failed };
+}
+
+/** The permission list whose value is at `path`, if that value is a list. */
+export function listAtPath(
+  manifest: ManifestDocument,
+  path: ValuePath,
+): PermissionList | undefined {
+  const key = path.join('\u0000');
+  return manifest.lists.find((list) => list.array && list.path.join('\u0000') === key);
+}
+
+/** The order of a stable sort by trimmed name, entries without a name last. */
+function sortOrder(list: PermissionList): number[] {
+  const keys = list.entries.map((entry) => entry.name?.trim());
+  return keys.map((_, index) => index).sort((a, b) => compareKeys(keys[a], keys[b]) || a - b);
+}
+
+function sortTitle(list: PermissionList): string {
+  return list.scope === 'app' ? SORT_TITLE : `Sort the permissions of ${list.label} by name`;
+}
+
+function isValuePath(value: unknown): value is ValuePath {
+  return (
+    Array.isArray(value) &&
+    value.every((key) => typeof key === 'string' || (Number.isSafeInteger(key) && key >= 0))
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -378,9 +455,9 @@ function run(
  * sort leaves entries whose names never decrease where they are). One pass over the names,
  * without building the edit.
  */
-function needsSorting(manifest: ManifestDocument): boolean {
-  const entries = manifest.entries;
-  if (!manifest.permissionsArray || entries.length < 2) return false;
+function needsSorting(list: PermissionList): boolean {
+  const entries = list.entries;
+  if (!list.array || entries.length < 2) return false;
   let previous = entries[0]?.name?.trim();
   for (let index = 1; index < entries.length; index++) {
     const key = entries[index]?.name?.trim();
@@ -390,12 +467,18 @@ function needsSorting(manifest: ManifestDocument): boolean {
   return false;
 }
 
-function inPermissions(manifest: ManifestDocument, document: TextDocument, range: Range): boolean {
-  const property = manifest.permissionsProperty;
-  if (!property || !manifest.permissionsArray) return false;
-  const { offset, length } = propertySpan(property);
+/** The permission list (a list value) whose property holds the start of `range`. */
+function listAt(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  range: Range,
+): PermissionList | undefined {
   const start = document.offsetAt(range.start);
-  return start >= offset && start <= offset + length;
+  return manifest.lists.find((list) => {
+    if (!list.array) return false;
+    const { offset, length } = propertySpan(list.property);
+    return start >= offset && start <= offset + length;
+  });
 }
 
 function compareKeys(a: string | undefined, b: string | undefined): number {

@@ -1,7 +1,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeLens, Range } from 'vscode-languageserver-types';
 import { ClientCommands, ServerCommands } from '../protocol';
-import { getSortEntriesEdits } from './codeActions';
+import { sortLists } from './codeActions';
 import { countPermissions, permissionCountsText } from './hover';
 import { keySpan, nodeRange, type ManifestDocument, type PermissionList } from './manifestDocument';
 import type { ManifestServiceSettings } from './settings';
@@ -25,7 +25,8 @@ import type { ManifestServiceSettings } from './settings';
  *
  * Other editors lack those palette commands: with `serverCommands`, the lenses run commands the
  * server executes, with the document as argument. The counts show the granted permissions
- * (`window/showMessage`), and "Sort permissions" appears when the entries are out of order.
+ * (`window/showMessage`), and "Sort permissions" appears when the entries of a list are out of
+ * order: the command, without a list, sorts every list of the file (v2: each extension's too).
  * Granting needs a name, which no portable LSP request can pick from the catalog: other editors
  * grant through the command with arguments, or through completion.
  */
@@ -117,7 +118,7 @@ function serverCommandLenses(
       },
     },
   ];
-  if (getSortEntriesEdits(manifest, document).length > 0) {
+  if (sortLists(manifest, document, manifest.lists).edits.length > 0) {
     lenses.push({
       range,
       command: {

@@ -100,7 +100,15 @@ export function cursorContext(
   // A malformed position (a fractional character) gives a fractional offset: no character is
   // at it, and a scan for the line's start would never meet a line break.
   const at = Math.floor(offset);
-  return manifest.format === 'yaml'
-    ? cursorContextInYaml(manifest, at)
-    : cursorContextInJson(manifest, at);
+  const context =
+    manifest.format === 'yaml'
+      ? cursorContextInYaml(manifest, at)
+      : cursorContextInJson(manifest, at);
+  // Right after a `'` (a trigger character, for YAML's single-quoted scalars): only where that
+  // quote opens the value being completed. JSON has no such quote, and an apostrophe typed in a
+  // purpose or a comment asks for nothing.
+  if (manifest.text[at - 1] === "'" && !(context?.span.quoted && context.span.start === at - 1)) {
+    return undefined;
+  }
+  return context;
 }

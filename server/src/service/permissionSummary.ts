@@ -1,11 +1,12 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from 'vscode-languageserver-types';
-import { getSortEntriesEdits } from './codeActions';
+import { listAtPath, sortLists } from './codeActions';
 import { severityRank } from './diagnostics/common';
 import type { PurposeFinding } from './diagnostics/purposeRules';
 import type { ValuePath } from './edits';
-import { currentPurpose } from './grantRevoke';
-import type { ManifestDocument } from './manifestDocument';
+import { appListPath, currentPurpose, editBlocker } from './grantRevoke';
+import { listPhrase } from './listPhrase';
+import type { ManifestDocument, PermissionList } from './manifestDocument';
 
 /*
  * What the editor commands and requests tell the user about a manifest: the granted names with
@@ -69,19 +70,60 @@ export type SortOutcome =
   | { status: 'sorted'; edits: TextEdit[]; message: string }
   | { status: 'unchanged' | 'invalid'; edits: []; message: string };
 
-/** Sorts the app's list, or says why nothing was sorted. */
-export function sortPermissions(manifest: ManifestDocument, document: TextDocument): SortOutcome {
-  const edits = getSortEntriesEdits(manifest, document);
-  if (edits.length > 0) {
-    return { status: 'sorted', edits, message: 'Sorted the permissions by name.' };
+/**
+ * Sorts the list at `listPath` (a v2 extension's, or the app's), or without one every list of
+ * the manifest (v1 has one), or says why nothing was sorted.
+ */
+export function sortPermissions(
+  manifest: ManifestDocument,
+  document: TextDocument,
+  listPath?: ValuePath,
+): SortOutcome {
+  const blocked = unsortableReason(manifest, document);
+  if (blocked !== undefined) return { status: 'invalid', edits: [], message: blocked };
+  const named = listPath && listAtPath(manifest, listPath);
+  const lists = listPath ? (named ? [named] : []) : manifest.lists.filter((list) => list.array);
+  if (lists.length === 0) {
+    return { status: 'invalid', edits: [], message: noListMessage(manifest, listPath) };
   }
-  const blocked = unsortableReason(manifest);
-  return blocked === undefined
-    ? { status: 'unchanged', edits: [], message: 'The permissions are already sorted.' }
-    : { status: 'invalid', edits: [], message: blocked };
+  const { edits, sorted, failed } = sortLists(manifest, document, lists);
+  if (failed.length > 0) {
+    return {
+      status: 'invalid',
+      edits: [],
+      message: `${capitalised(listPhrase(failed.map(describeList)))} could not be sorted without changing more than the order; nothing was sorted.`,
+    };
+  }
+  if (edits.length === 0) {
+    return {
+      status: 'unchanged',
+      edits: [],
+      message:
+        named && named.scope === 'extension'
+          ? `The permissions of ${named.label} are already sorted.`
+          : 'The permissions are already sorted.',
+    };
+  }
+  return { status: 'sorted', edits, message: sortedMessage(sorted) };
 }
 
-function unsortableReason(manifest: ManifestDocument): string | undefined {
+function sortedMessage(sorted: readonly PermissionList[]): string {
+  const [first] = sorted;
+  if (sorted.length === 1 && first?.scope === 'app') return 'Sorted the permissions by name.';
+  if (sorted.length === 1 && first) return `Sorted the permissions of ${first.label} by name.`;
+  return `Sorted ${listPhrase(sorted.map(describeList))} by name.`;
+}
+
+/** A list as a message names it: the app's permissions, or an extension's. */
+function describeList(list: PermissionList): string {
+  return list.scope === 'app' ? "the app's permissions" : `the permissions of ${list.label}`;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function unsortableReason(manifest: ManifestDocument, document: TextDocument): string | undefined {
   if (manifest.limit) {
     return 'The manifest is too large or nested too deeply to edit; nothing was sorted.';
   }
@@ -89,12 +131,20 @@ function unsortableReason(manifest: ManifestDocument): string | undefined {
     const language = manifest.format === 'yaml' ? 'YAML' : 'JSON';
     return `Fix the ${language} syntax errors first; nothing was sorted.`;
   }
-  if (!manifest.permissionsArray) {
-    return manifest.format === 'yaml'
-      ? 'There is no "declarations.stripe_api_access.permissions" list to sort.'
-      : 'There is no "permissions" array to sort.';
+  if (manifest.root?.type !== 'object') return undefined;
+  // What else stops every edit (a YAML file above the size YAML edits take).
+  const blocker = editBlocker(manifest, document);
+  return blocker === undefined ? undefined : `Nothing was sorted: ${blocker}`;
+}
+
+function noListMessage(manifest: ManifestDocument, listPath: ValuePath | undefined): string {
+  const appPath = appListPath(manifest);
+  if (listPath && listPath.join('.') !== appPath.join('.')) {
+    return `There is no permission list at "${listPath.join('.')}" to sort.`;
   }
-  return undefined;
+  return manifest.format === 'yaml'
+    ? 'There is no "declarations.stripe_api_access.permissions" list to sort.'
+    : 'There is no "permissions" array to sort.';
 }
 
 /** The finding a purpose input box shows: the most severe, the first of equals. */

@@ -294,35 +294,134 @@ function removeAll(
   return [{ offset: key.colon + 1, length: last.contentEnd - key.colon - 1, content: ' []' }];
 }
 
+/**
+ * Reorders a block sequence. Each item moves with its comments, as the JSON side does: the
+ * comment on its last line, the comment lines indented under it that follow it directly, and
+ * every comment line between the item before it (or the list's key) and it, with whatever blank
+ * lines stand between those comments and the item. Blank lines before an item's first comment
+ * stay where they are, as do the line breaks: the last slot keeps the original end (a final
+ * line break or its absence), so reordering back gives the original bytes.
+ */
 function reorderItems(
   text: string,
   document: Document.Parsed,
   listPath: ValuePath,
   order: readonly number[],
 ): RawEdit[] | undefined {
-  const lines = blockItemLines(text, document, listPath);
-  const first = lines?.[0];
-  const last = lines?.[lines.length - 1];
-  if (!lines || !first || !last) return undefined;
-  // Each item's lines, with its line break; the last item may end the text without one.
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const block = (index: number): string => {
-    const line = lines[index];
-    if (!line) return '';
-    const slice = text.slice(line.start, line.end);
-    return /[\r\n]$/.test(slice) ? slice : slice + eol;
-  };
+  const list = nodeAt(document, listPath);
+  if (isSeq(list) && list.flow) return reorderFlowItems(text, list, order);
+  const units = reorderUnits(text, document, listPath);
+  const first = units?.[0];
+  const last = units?.[units.length - 1];
+  if (!units || !first || !last || order.length !== units.length) return undefined;
+  const texts = units.map((unit) => text.slice(unit.start, unit.end));
+  const lastIndex = units.length - 1;
+  const movedLast = order[lastIndex] ?? lastIndex;
+  const lastText = texts[lastIndex] ?? '';
+  if (movedLast !== lastIndex && !/[\r\n]$/.test(lastText)) {
+    // The text ends without a line break: the item that comes last gives its break to the one
+    // that leaves the end.
+    const moving = texts[movedLast] ?? '';
+    const lineBreak = /(\r\n|\r|\n)$/.exec(moving)?.[0] ?? '';
+    texts[movedLast] = moving.slice(0, moving.length - lineBreak.length);
+    texts[lastIndex] = lastText + lineBreak;
+  }
   let reordered = '';
   for (const [position, index] of order.entries()) {
-    const slot = lines[position];
-    const previous = lines[position - 1];
-    // What stands between two items (comments, blank lines) stays where it is.
+    const slot = units[position];
+    const previous = units[position - 1];
+    // Between two items only blank lines are left: they stay in their slot.
     if (slot && previous) reordered += text.slice(previous.end, slot.start);
-    reordered += block(index);
+    reordered += texts[index] ?? '';
   }
-  const endsWithBreak = /[\r\n]$/.test(text.slice(last.start, last.end));
-  if (!endsWithBreak) reordered = reordered.replace(/(\r\n|\n)$/, '');
   return [{ offset: first.start, length: last.end - first.start, content: reordered }];
+}
+
+/** A flow sequence (`[a, b]`): the items swap places; commas, spaces and comments stay. */
+function reorderFlowItems(
+  text: string,
+  list: YAMLSeq,
+  order: readonly number[],
+): RawEdit[] | undefined {
+  const spans: { start: number; end: number }[] = [];
+  for (const item of list.items as { range?: [number, number, number] | null }[]) {
+    if (!item.range) return undefined;
+    spans.push({ start: item.range[0], end: contentEnd(text, item) });
+  }
+  const first = spans[0];
+  const last = spans[spans.length - 1];
+  if (!first || !last || order.length !== spans.length) return undefined;
+  let reordered = '';
+  for (const [position, index] of order.entries()) {
+    const slot = spans[position];
+    const previous = spans[position - 1];
+    const moving = spans[index];
+    if (!slot || !moving) return undefined;
+    if (previous) reordered += text.slice(previous.end, slot.start);
+    reordered += text.slice(moving.start, moving.end);
+  }
+  return [{ offset: first.start, length: last.end - first.start, content: reordered }];
+}
+
+/** An item with the comments that move with it: from `start` to after its last line's break. */
+interface ReorderUnit {
+  start: number;
+  end: number;
+}
+
+function reorderUnits(
+  text: string,
+  document: Document.Parsed,
+  listPath: ValuePath,
+): ReorderUnit[] | undefined {
+  const lines = blockItemLines(text, document, listPath);
+  if (!lines) return undefined;
+  // Comments above the first item start after the key's line (a comment on it stays there).
+  const key = listKey(text, document, listPath);
+  const firstStart = lines[0]?.start ?? 0;
+  const keyLineEnd = key ? lineEndAfterBreak(text, key.colon) : firstStart;
+  let boundary = keyLineEnd <= firstStart ? keyLineEnd : firstStart;
+  const units: ReorderUnit[] = [];
+  for (const line of lines) {
+    const dashColumn = columnOf(text, firstNonBlank(text, line.start));
+    const start = leadingCommentsStart(text, boundary, line.start);
+    const end = indentedCommentsEnd(text, line.end, dashColumn);
+    units.push({ start, end });
+    boundary = end;
+  }
+  return units;
+}
+
+/** The first character of a line that is neither a space nor a tab. */
+function firstNonBlank(text: string, offset: number): number {
+  let index = offset;
+  while (text[index] === ' ' || text[index] === '\t') index++;
+  return index;
+}
+
+/**
+ * Where the comment lines before an item start: the first comment line between `boundary` (a
+ * line start) and the item's line, after the last line that is neither blank nor a comment.
+ */
+function leadingCommentsStart(text: string, boundary: number, itemLineStart: number): number {
+  let start = itemLineStart;
+  for (let line = boundary; line < itemLineStart; line = lineEndAfterBreak(text, line)) {
+    const content = text[firstNonBlank(text, line)];
+    if (content === '#') start = Math.min(start, line);
+    else if (content !== '\n' && content !== '\r' && content !== undefined) start = itemLineStart;
+  }
+  return start;
+}
+
+/** After the comment lines indented deeper than the item's `-` that follow it directly. */
+function indentedCommentsEnd(text: string, itemEnd: number, dashColumn: number): number {
+  let end = itemEnd;
+  while (end < text.length) {
+    const content = firstNonBlank(text, end);
+    if (text[content] !== '#' || content - end <= dashColumn) break;
+    end = lineEndAfterBreak(text, content);
+  }
+  return end;
 }
 
 /** A block map's property at `index` goes with its lines (from its key's line to its value's). */
