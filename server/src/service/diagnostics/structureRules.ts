@@ -120,12 +120,13 @@ function checkEntry(context: RuleContext, entry: PermissionEntry): (Finding | un
     ];
   }
   const found: (Finding | undefined)[] = [];
-  for (const [at, property] of entry.properties.entries()) {
+  for (const property of entry.properties) {
     const key = property.key;
     if (ENTRY_KEYS.has(key)) {
-      // JSON.parse (and Stripe) keep the last of two equal keys: an earlier one is ignored.
-      const later = entry.properties.slice(at + 1).some((other) => other.key === key);
-      if (later) {
+      // JSON.parse (and Stripe) keep the last of two equal keys, the entry's own property: an
+      // earlier one is ignored.
+      const kept = key === 'permission' ? entry.permissionProperty : entry.purposeProperty;
+      if (property !== kept) {
         found.push(
           makeFinding(
             context,
