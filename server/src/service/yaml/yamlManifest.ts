@@ -44,7 +44,7 @@ export function parseYamlManifest(text: string, maxDepth: number): ParsedText {
     length: Math.max(0, error.pos[1] - error.pos[0]),
   }));
   // The parser reads a lone CR as no line break at all, and its errors then make no sense.
-  const loneCr = /\r(?!\n)/.exec(text);
+  const loneCr = text.includes('\r') ? /\r(?!\n)/.exec(text) : null;
   if (loneCr) {
     problems.splice(0, problems.length, {
       message: 'this file breaks lines with CR alone (old Mac style); save it with LF or CRLF',
