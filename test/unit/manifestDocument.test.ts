@@ -12,6 +12,7 @@ import {
   entryAtOffset,
   parseManifest,
   type ManifestDocument,
+  type ValueSpan,
 } from '../../server/src/service/manifestDocument';
 import {
   assertProperty,
@@ -23,6 +24,7 @@ import {
   renderManifest,
   runs,
 } from './fuzzUtil';
+import { parseJsonManifest } from '../../server/src/service/json/jsonManifest';
 import { doc } from './util';
 
 const parse = (text: string, uri?: string): ManifestDocument =>
@@ -280,5 +282,140 @@ describe('parseManifest: the scanned model', () => {
       }),
       runs(300),
     );
+  });
+});
+
+describe('parseJsonManifest: the value tree of one pass', () => {
+  const number = (offset: number, value: number): ValueSpan => ({
+    type: 'number',
+    offset,
+    length: String(value).length,
+    value,
+  });
+
+  it('an object or array left open ends at the end of the text', () => {
+    const text = '{"a": [1, {"b": 2';
+    assert.deepEqual(parseJsonManifest(text, MAX_NESTING_DEPTH), {
+      root: {
+        type: 'object',
+        offset: 0,
+        length: 17,
+        properties: [
+          {
+            key: 'a',
+            keyOffset: 1,
+            keyLength: 3,
+            colonOffset: 4,
+            value: {
+              type: 'array',
+              offset: 6,
+              length: 11,
+              items: [
+                number(7, 1),
+                {
+                  type: 'object',
+                  offset: 10,
+                  length: 7,
+                  properties: [
+                    {
+                      key: 'b',
+                      keyOffset: 11,
+                      keyLength: 3,
+                      colonOffset: 14,
+                      value: number(16, 2),
+                    },
+                  ],
+                },
+              ],
+            },
+          },
+        ],
+      },
+      // The inner object, the array, the outer object: each closed at the end of the text.
+      problems: [
+        { message: 'close brace expected', code: 'CloseBraceExpected', offset: 17, length: 0 },
+        { message: 'close bracket expected', code: 'CloseBracketExpected', offset: 17, length: 0 },
+        { message: 'close brace expected', code: 'CloseBraceExpected', offset: 17, length: 0 },
+      ],
+      tooDeep: false,
+    });
+  });
+
+  it('a property without a value keeps its colon; without a colon, its key alone', () => {
+    assert.deepEqual(parseJsonManifest('{"a": , "b" }', MAX_NESTING_DEPTH), {
+      root: {
+        type: 'object',
+        offset: 0,
+        length: 13,
+        properties: [
+          { key: 'a', keyOffset: 1, keyLength: 3, colonOffset: 4 },
+          { key: 'b', keyOffset: 8, keyLength: 3 },
+        ],
+      },
+      problems: [
+        { message: 'value expected', code: 'ValueExpected', offset: 6, length: 1 },
+        { message: 'colon expected', code: 'ColonExpected', offset: 12, length: 1 },
+      ],
+      tooDeep: false,
+    });
+    // The colon is where it is, spaces and comments around it.
+    const spaced = '{"permission" /* c */ :\n "x"}';
+    const [property] = parseJsonManifest(spaced, MAX_NESTING_DEPTH).root?.properties ?? [];
+    assert.equal(property?.colonOffset, spaced.indexOf(':'));
+    assert.deepEqual(property.value, {
+      type: 'string',
+      offset: spaced.indexOf('"x"'),
+      length: 3,
+      value: 'x',
+    });
+  });
+
+  it('reads a byte order mark as one character of white space', () => {
+    assert.deepEqual(parseJsonManifest('\uFEFF{"a": null}', MAX_NESTING_DEPTH), {
+      root: {
+        type: 'object',
+        offset: 1,
+        length: 11,
+        properties: [
+          {
+            key: 'a',
+            keyOffset: 2,
+            keyLength: 3,
+            colonOffset: 5,
+            value: { type: 'null', offset: 7, length: 4, value: null },
+          },
+        ],
+      },
+      problems: [],
+      tooDeep: false,
+    });
+  });
+
+  it('refuses one level past the limit (a property is no level), and keeps the errors', () => {
+    const atLimit = parseJsonManifest('{"a": {"b": [true]}}', 3);
+    assert.equal(atLimit.tooDeep, false);
+    assert.deepEqual(atLimit.root?.properties?.[0]?.value?.properties?.[0]?.value, {
+      type: 'array',
+      offset: 12,
+      length: 6,
+      items: [{ type: 'boolean', offset: 13, length: 4, value: true }],
+    });
+    assert.deepEqual(parseJsonManifest('{"a": {"b": [[1]]}}', 3), {
+      root: undefined,
+      problems: [],
+      tooDeep: true,
+    });
+    assert.deepEqual(parseJsonManifest('[[[[', 3), {
+      root: undefined,
+      problems: Array(4).fill({
+        message: 'close bracket expected',
+        code: 'CloseBracketExpected',
+        offset: 4,
+        length: 0,
+      }),
+      tooDeep: true,
+    });
+    // Beyond what the parser's recursion can take: refused, not thrown.
+    assert.deepEqual(parseJsonManifest('['.repeat(100_000), MAX_NESTING_DEPTH).tooDeep, true);
   });
 });

@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createManifestLanguageService } from '../../server/src/service/languageService';
-import { parseManifest, type ManifestDocument } from '../../server/src/service/manifestDocument';
+import {
+  MAX_NESTING_DEPTH,
+  parseManifest,
+  type ManifestDocument,
+  type ValueSpan,
+} from '../../server/src/service/manifestDocument';
+import { parseYamlManifest } from '../../server/src/service/yaml/yamlManifest';
 import { corpusSkipReason, v2CorpusFiles } from '../support/corpus';
 import { applyEdits } from './util';
 
@@ -132,6 +138,162 @@ describe('manifest v2: the model', () => {
     assert.equal(revoke(crlfGranted.text, 'charge_read').text, crlf);
     assert.ok(crlfGranted.text.split('\r\n').length > crlf.split('\r\n').length);
     assert.ok(!/[^\r]\n/.test(crlfGranted.text), 'CRLF stays CRLF');
+  });
+});
+
+describe('manifest v2: the value tree of one walk', () => {
+  const tree = (text: string, maxDepth = MAX_NESTING_DEPTH): ValueSpan | undefined =>
+    parseYamlManifest(text, maxDepth).root;
+
+  it('a flow map or sequence left open ends where its last value does', () => {
+    const parsed = parseYamlManifest('{a: [1, {b: 2', MAX_NESTING_DEPTH);
+    assert.deepEqual(parsed.root, {
+      type: 'object',
+      offset: 0,
+      length: 13,
+      properties: [
+        {
+          key: 'a',
+          keyOffset: 1,
+          keyLength: 1,
+          colonOffset: 2,
+          value: {
+            type: 'array',
+            offset: 4,
+            length: 9,
+            items: [
+              { type: 'number', offset: 5, length: 1, value: 1 },
+              {
+                type: 'object',
+                offset: 8,
+                length: 5,
+                properties: [
+                  {
+                    key: 'b',
+                    keyOffset: 9,
+                    keyLength: 1,
+                    colonOffset: 10,
+                    value: { type: 'number', offset: 12, length: 1, value: 2 },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    });
+    assert.deepEqual(
+      parsed.problems.map((problem) => [problem.code, problem.offset]),
+      [
+        ['BAD_INDENT', 13],
+        ['BAD_INDENT', 13],
+        ['MISSING_CHAR', 13],
+      ],
+    );
+  });
+
+  it('a key without a value: `a:` holds a null, `? a` has no value and no colon', () => {
+    assert.deepEqual(tree('a:\nb: 1\n')?.properties, [
+      {
+        key: 'a',
+        keyOffset: 0,
+        keyLength: 1,
+        colonOffset: 1,
+        value: { type: 'null', offset: 2, length: 0, value: null },
+      },
+      {
+        key: 'b',
+        keyOffset: 3,
+        keyLength: 1,
+        colonOffset: 4,
+        value: { type: 'number', offset: 6, length: 1, value: 1 },
+      },
+    ]);
+    assert.deepEqual(tree('? a\n'), {
+      type: 'object',
+      offset: 0,
+      length: 3,
+      properties: [{ key: 'a', keyOffset: 2, keyLength: 1 }],
+    });
+    const spaced = 'permission   : x';
+    assert.equal(tree(spaced)?.properties?.[0]?.colonOffset, spaced.indexOf(':'));
+  });
+
+  it('spans end before trailing white space; a block scalar keeps its value', () => {
+    assert.deepEqual(tree('a: x \t\n\n')?.properties?.[0]?.value, {
+      type: 'string',
+      offset: 3,
+      length: 1,
+      value: 'x',
+    });
+    assert.deepEqual(tree('a: |\n  x\n\n')?.properties?.[0]?.value, {
+      type: 'string',
+      offset: 3,
+      length: 5,
+      value: 'x\n',
+      block: true,
+    });
+  });
+
+  it('a byte order mark shifts nothing', () => {
+    assert.deepEqual(tree('\uFEFFa: 1'), {
+      type: 'object',
+      offset: 1,
+      length: 4,
+      properties: [
+        {
+          key: 'a',
+          keyOffset: 1,
+          keyLength: 1,
+          colonOffset: 2,
+          value: { type: 'number', offset: 4, length: 1, value: 1 },
+        },
+      ],
+    });
+  });
+
+  it('refuses one level past the limit, in flow and block style', () => {
+    assert.equal(
+      tree('a: {b: [1]}', 3)?.properties?.[0]?.value?.properties?.[0]?.value?.type,
+      'array',
+    );
+    assert.deepEqual(parseYamlManifest('a: {b: [[1]]}', 3), {
+      root: undefined,
+      problems: [],
+      tooDeep: true,
+    });
+    assert.deepEqual(
+      tree('a:\n  b:\n    - 1\n', 3)?.properties?.[0]?.value?.properties?.[0]?.value,
+      {
+        type: 'array',
+        offset: 12,
+        length: 3,
+        items: [{ type: 'number', offset: 14, length: 1, value: 1 }],
+      },
+    );
+    assert.equal(parseYamlManifest('a:\n  b:\n    - - 1\n', 3).tooDeep, true);
+  });
+
+  it('an alias reads as the last node with its anchor before it, not expanded', () => {
+    const text = 'a: &x 1\nb: &x [2]\nc: *x\nd: *y\n? &k [e, &j f]\n: 1\ng: *j\n';
+    const values = (tree(text)?.properties ?? []).map((property) => [property.key, property.value]);
+    assert.deepEqual(values, [
+      ['a', { type: 'number', offset: 6, length: 1, value: 1 }],
+      [
+        'b',
+        {
+          type: 'array',
+          offset: 14,
+          length: 3,
+          items: [{ type: 'number', offset: 15, length: 1, value: 2 }],
+        },
+      ],
+      // The second `&x`, a sequence: read as an empty one.
+      ['c', { type: 'array', offset: 21, length: 2, items: [] }],
+      ['d', { type: 'null', offset: 27, length: 2, value: null }],
+      // An anchor inside a key that is a sequence (no property of its own) still counts.
+      ['g', { type: 'string', offset: text.indexOf('*j'), length: 2, value: 'f' }],
+    ]);
   });
 });
 

@@ -1,12 +1,13 @@
 import {
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   parseDocument,
   type Document,
-  type Node as YamlNode,
   type Pair,
+  type Scalar,
 } from 'yaml';
 import type { ParsedText } from '../json/jsonManifest';
 import type { PropertySpan, SyntaxProblem, ValueSpan } from '../manifestDocument';
@@ -43,7 +44,7 @@ export function parseYamlManifest(text: string, maxDepth: number): ParsedText {
     length: Math.max(0, error.pos[1] - error.pos[0]),
   }));
   // The parser reads a lone CR as no line break at all, and its errors then make no sense.
-  const loneCr = /\r(?!\n)/.exec(text);
+  const loneCr = text.includes('\r') ? /\r(?!\n)/.exec(text) : null;
   if (loneCr) {
     problems.splice(0, problems.length, {
       message: 'this file breaks lines with CR alone (old Mac style); save it with LF or CRLF',
@@ -54,90 +55,185 @@ export function parseYamlManifest(text: string, maxDepth: number): ParsedText {
   }
   const contents = document.contents;
   if (!contents) return { root: undefined, problems, tooDeep: false };
-  if (depthOf(contents) > maxDepth) return { root: undefined, problems, tooDeep: true };
-  return { root: toValue(text, document, contents), problems, tooDeep: false };
+  const converter = new Converter(text, maxDepth);
+  const root = converter.value(contents, 1);
+  if (converter.tooDeep) return { root: undefined, problems, tooDeep: true };
+  return { root, problems, tooDeep: false };
 }
 
-/** The deepest nesting of maps and sequences, without recursion. */
-function depthOf(root: YamlNode): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[root, 1]];
-  for (let top = stack.pop(); top; top = stack.pop()) {
-    const [node, depth] = top;
+type Range = readonly [number, number, number];
+
+/**
+ * The `yaml` nodes to the value tree, in one walk in document order that also counts the nesting
+ * (maps and sequences through their values; past `maxDepth` the walk stops) and keeps each
+ * anchor's node, so an alias is looked up as `Alias.resolve` would find it (the last node with
+ * its anchor before it) without `resolve`'s walk of the whole document per alias.
+ */
+class Converter {
+  /** Set when a map or sequence is nested deeper than `maxDepth`; the tree is then unfinished. */
+  tooDeep = false;
+  private readonly anchors = new Map<string, unknown>();
+  /** The last `:` search: from where, and what it found (-1: none from there on). */
+  private colonFrom = Number.POSITIVE_INFINITY;
+  private colonAt = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  /** A value at nesting `depth` (the top-level value is at 1). */
+  value(node: unknown, depth: number): ValueSpan {
+    const range = (node as { range?: Range | null }).range;
+    const offset = range ? range[0] : 0;
+    const length = range ? this.trimmedEnd(range[0], range[1]) - offset : 0;
+    if (isAlias(node)) return this.alias(node.source, offset, length);
     if (isMap(node)) {
-      deepest = Math.max(deepest, depth);
-      for (const pair of node.items) stack.push([pair.value, depth + 1]);
-    } else if (isSeq(node)) {
-      deepest = Math.max(deepest, depth);
-      for (const item of node.items) stack.push([item, depth + 1]);
+      this.keepAnchor(node.anchor, node);
+      const properties: PropertySpan[] = [];
+      const value: ValueSpan = { type: 'object', offset, length, properties };
+      if (depth > this.maxDepth) this.tooDeep = true;
+      for (const pair of node.items) {
+        if (this.tooDeep) break;
+        const property = this.property(pair, depth + 1);
+        if (property) properties.push(property);
+      }
+      return value;
     }
+    if (isSeq(node)) {
+      this.keepAnchor(node.anchor, node);
+      const items: ValueSpan[] = [];
+      const value: ValueSpan = { type: 'array', offset, length, items };
+      if (depth > this.maxDepth) this.tooDeep = true;
+      for (const item of node.items) {
+        if (this.tooDeep) break;
+        if (isPair(item)) {
+          // A `!!pairs` or `!!omap` item: no value of the model, but it may hold anchors.
+          this.keepAnchorsIn(item);
+          items.push({ type: 'null', offset: 0, length: 0, value: null });
+        } else {
+          items.push(this.value(item, depth + 1));
+        }
+      }
+      return value;
+    }
+    if (isScalar(node)) {
+      this.keepAnchor(node.anchor, node);
+      return this.scalar(node, offset, length);
+    }
+    return { type: 'null', offset, length, value: null };
   }
-  return deepest;
-}
 
-function toValue(text: string, document: Document.Parsed, node: unknown): ValueSpan {
-  const [start, end] = spanOf(text, node);
-  const span = { offset: start, length: end - start };
-  const target = isAlias(node) ? node.resolve(document) : node;
-  if (isMap(target)) {
-    return {
-      type: 'object',
-      ...span,
-      properties: isAlias(node)
-        ? []
-        : target.items.flatMap((pair) => toProperty(text, document, pair)),
-    };
+  private property(pair: Pair, depth: number): PropertySpan | undefined {
+    const key: unknown = pair.key;
+    const value: unknown = pair.value;
+    if (!isScalar(key)) {
+      // Not a property of the model, but a map or sequence as key may hold anchors.
+      this.keepAnchorsIn(key);
+      if (value !== null && value !== undefined) this.value(value, depth);
+      return undefined;
+    }
+    this.keepAnchor(key.anchor, key);
+    const range = key.range;
+    if (!range) {
+      if (value !== null && value !== undefined) this.value(value, depth);
+      return undefined;
+    }
+    const keyOffset = range[0];
+    const keyLength = range[1] - keyOffset;
+    const colonOffset = this.colonAfter(range[1]);
+    const name = String(key.value);
+    if (value === null || value === undefined) {
+      return colonOffset >= 0
+        ? { key: name, keyOffset, keyLength, colonOffset }
+        : { key: name, keyOffset, keyLength };
+    }
+    const span = this.value(value, depth);
+    return colonOffset >= 0
+      ? { key: name, keyOffset, keyLength, colonOffset, value: span }
+      : { key: name, keyOffset, keyLength, value: span };
   }
-  if (isSeq(target)) {
-    return {
-      type: 'array',
-      ...span,
-      items: isAlias(node) ? [] : target.items.map((item) => toValue(text, document, item)),
-    };
-  }
-  if (isScalar(target)) {
-    const value = target.value;
-    const block = target.type === 'BLOCK_LITERAL' || target.type === 'BLOCK_FOLDED';
+
+  private scalar(node: Scalar, offset: number, length: number): ValueSpan {
+    const value = node.value;
     if (typeof value === 'string') {
-      return { type: 'string', ...span, value, ...(block ? { block: true } : {}) };
+      return node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'
+        ? { type: 'string', offset, length, value, block: true }
+        : { type: 'string', offset, length, value };
     }
-    if (typeof value === 'number' || typeof value === 'bigint') {
-      return { type: 'number', ...span, value: Number(value) };
-    }
-    if (typeof value === 'boolean') return { type: 'boolean', ...span, value };
-    if (value === null || value === undefined) return { type: 'null', ...span, value: null };
+    if (typeof value === 'number') return { type: 'number', offset, length, value };
+    if (typeof value === 'bigint') return { type: 'number', offset, length, value: Number(value) };
+    if (typeof value === 'boolean') return { type: 'boolean', offset, length, value };
+    if (value === null || value === undefined) return { type: 'null', offset, length, value: null };
     // A timestamp or another tagged value: its source text.
-    return { type: 'string', ...span, value: text.slice(start, end) };
+    return { type: 'string', offset, length, value: this.text.slice(offset, offset + length) };
   }
-  return { type: 'null', ...span, value: null };
+
+  /** An alias is not expanded: an alias of a scalar reads as it, of a collection as an empty one. */
+  private alias(source: string, offset: number, length: number): ValueSpan {
+    const target = this.anchors.get(source);
+    if (isMap(target)) return { type: 'object', offset, length, properties: [] };
+    if (isSeq(target)) return { type: 'array', offset, length, items: [] };
+    if (isScalar(target)) return this.scalar(target, offset, length);
+    return { type: 'null', offset, length, value: null };
+  }
+
+  private keepAnchor(anchor: string | undefined, node: unknown): void {
+    if (anchor) this.anchors.set(anchor, node);
+  }
+
+  /** Keeps the anchors of a subtree that is no part of the model, in document order. */
+  private keepAnchorsIn(root: unknown): void {
+    const stack: unknown[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (isPair(node)) {
+        // Pushed in reverse: the key is seen before the value.
+        stack.push(node.value, node.key);
+      } else if (isMap(node) || isSeq(node)) {
+        this.keepAnchor(node.anchor, node);
+        for (let index = node.items.length - 1; index >= 0; index--) stack.push(node.items[index]);
+      } else if (isScalar(node)) {
+        this.keepAnchor(node.anchor, node);
+      }
+    }
+  }
+
+  /**
+   * The first `:` at or after `from`, or -1. The last search is reused when it covers `from`
+   * (nothing between), so keys without a `:` (a flow map's `{a, b}`) do not each scan the rest.
+   */
+  private colonAfter(from: number): number {
+    if (!(this.colonFrom <= from && (this.colonAt < 0 || from <= this.colonAt))) {
+      this.colonFrom = from;
+      this.colonAt = this.text.indexOf(':', from);
+    }
+    return this.colonAt;
+  }
+
+  /** The end of a node's span, without the line breaks and white space its range ends with. */
+  private trimmedEnd(start: number, valueEnd: number): number {
+    let end = valueEnd;
+    while (end > start && isWhiteSpace(this.text.charCodeAt(end - 1))) end--;
+    return end;
+  }
 }
 
-function toProperty(text: string, document: Document.Parsed, pair: Pair): PropertySpan[] {
-  const key: unknown = pair.key;
-  if (!isScalar(key) || key.range === undefined || key.range === null) return [];
-  const [keyStart, keyEnd] = key.range;
-  const colon = text.indexOf(':', keyEnd);
-  return [
-    {
-      key: String(key.value),
-      keyOffset: keyStart,
-      keyLength: keyEnd - keyStart,
-      ...(colon >= 0 ? { colonOffset: colon } : {}),
-      ...(pair.value !== null && pair.value !== undefined
-        ? { value: toValue(text, document, pair.value) }
-        : {}),
-    },
-  ];
-}
-
-/** A node's span, without the line breaks and white space its range ends with. */
-function spanOf(text: string, node: unknown): [number, number] {
-  const range = (node as { range?: [number, number, number] | null }).range;
-  if (!range) return [0, 0];
-  const [start, valueEnd] = range;
-  let end = valueEnd;
-  while (end > start && /[\s]/.test(text.charAt(end - 1))) end--;
-  return [start, end];
+/** What `\s` matches in a JavaScript regular expression. */
+function isWhiteSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 function firstLine(message: string): string {
