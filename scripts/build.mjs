@@ -4,6 +4,7 @@
 //   node scripts/build.mjs --production  minified, no source maps (what the .vsix ships)
 import { build } from 'esbuild';
 import { chmod } from 'node:fs/promises';
+import { yamlWithoutEnvReads } from './yamlWithoutEnvReads.mjs';
 
 const production = process.argv.includes('--production');
 
@@ -17,6 +18,7 @@ const common = {
   logLevel: 'warning',
   // jsonc-parser's UMD build `require`s its modules dynamically; its ESM build bundles.
   mainFields: ['module', 'main'],
+  plugins: [yamlWithoutEnvReads],
 };
 
 /**
@@ -41,14 +43,14 @@ await Promise.all([
   }),
   build({
     ...common,
-    plugins: [analysisApart],
+    plugins: [yamlWithoutEnvReads, analysisApart],
     entryPoints: ['server/src/cli.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   }),
   build({
     ...common,
-    plugins: [analysisApart],
+    plugins: [yamlWithoutEnvReads, analysisApart],
     entryPoints: ['server/src/node.ts'],
     outfile: 'dist/server.js',
     banner: { js: '#!/usr/bin/env node' },

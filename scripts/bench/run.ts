@@ -19,6 +19,8 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+// @ts-expect-error -- a plain ES module of the build scripts, without types
+import { yamlWithoutEnvReads } from '../yamlWithoutEnvReads.mjs';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -50,6 +52,8 @@ async function main(): Promise<number> {
     // The ES module builds of jsonc-parser and vscode-json-languageservice: the same code as their
     // UMD builds, but statically bundleable.
     mainFields: ['module', 'main'],
+    // `yaml` as the server bundles it (scripts/build.mjs).
+    plugins: [yamlWithoutEnvReads],
     minify: false,
     logLevel: 'warning',
   });
