@@ -37,6 +37,8 @@ export interface ServerRun {
   readonly diagnostics: number;
   /** The server's memory after the diagnostics arrived. */
   readonly memory: ProcessMemory;
+  /** …and `idleMs` later, nothing asked of the server meanwhile. */
+  readonly memoryAfterIdle?: ProcessMemory;
 }
 
 /** Resident memory of a process, bytes (Linux `/proc/<pid>/status`). */
@@ -91,7 +93,12 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
 }
 
 /** Starts the server, opens one manifest, waits for its diagnostics, measures, shuts down. */
-export async function runServer(serverPath: string, manifestText: string): Promise<ServerRun> {
+export async function runServer(
+  serverPath: string,
+  manifestText: string,
+  /** Also read the memory this long after the diagnostics, the server left idle. */
+  idleMs = 0,
+): Promise<ServerRun> {
   const start = performance.now();
   const child = spawn(process.execPath, [serverPath, '--stdio'], {
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -149,12 +156,21 @@ export async function runServer(serverPath: string, manifestText: string): Promi
     });
     const arrived = await withTimeout(diagnosticsArrived, 'publishDiagnostics');
     const memory = await memoryOf(pid);
+    const memoryAfterIdle =
+      idleMs > 0
+        ? await new Promise<ProcessMemory>((resolve, reject) => {
+            setTimeout(() => {
+              memoryOf(pid).then(resolve, reject);
+            }, idleMs);
+          })
+        : undefined;
     return {
       initializeMs,
       firstDiagnosticsMs: arrived.at - start,
       openToDiagnosticsMs: arrived.at - openedAt,
       diagnostics: arrived.count,
       memory,
+      ...(memoryAfterIdle && { memoryAfterIdle }),
     };
   } finally {
     try {
