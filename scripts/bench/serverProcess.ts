@@ -105,7 +105,12 @@ export async function runServer(
   });
   const { stdin, stdout, stderr, pid } = child;
   if (pid === undefined) throw new Error(`could not start ${serverPath}`);
-  stderr.resume();
+  // The server's last words, for the error when it never answers.
+  let stderrTail = '';
+  stderr.setEncoding('utf8');
+  stderr.on('data', (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-2000);
+  });
   const connection: ProtocolConnection = createProtocolConnection(
     new StreamMessageReader(stdout),
     new StreamMessageWriter(stdin),
@@ -154,7 +159,12 @@ export async function runServer(
     await connection.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri: URI, languageId: 'json', version: 1, text: manifestText },
     });
-    const arrived = await withTimeout(diagnosticsArrived, 'publishDiagnostics');
+    const arrived = await withTimeout(diagnosticsArrived, 'publishDiagnostics').catch(
+      (error: unknown) => {
+        const exit = child.exitCode ?? child.signalCode ?? 'still running';
+        throw new Error(`${String(error)} (server: ${exit}; stderr: ${stderrTail || 'empty'})`);
+      },
+    );
     const memory = await memoryOf(pid);
     const memoryAfterIdle =
       idleMs > 0
