@@ -23,6 +23,7 @@ import {
   type PermissionListPath,
   type RevokePermissionParams,
 } from '../../server/src/protocol';
+import { selectTextMiddleware } from './commands/selectText';
 import { isManifestDocument, MANIFEST_SELECTOR, SOURCE_SELECTOR } from './manifestFiles';
 
 export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
@@ -174,6 +175,7 @@ export class ManifestLanguageServer implements vscode.Disposable {
           isManifestDocument(document) ? next(document, position, context, token) : undefined,
         provideCodeLenses: (document, token, next) =>
           isManifestDocument(document) ? next(document, token) : [],
+        ...selectTextMiddleware,
       },
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
