@@ -99,6 +99,8 @@ export const USER_SETTINGS = {
   'git.enabled': false,
   'remote.autoForwardPorts': false,
   'editor.minimap.enabled': false,
+  // Its header lines cover the top of the editor: a light bulb under them cannot be clicked.
+  'editor.stickyScroll.enabled': false,
 };
 
 /** A fresh user-data folder with the harness settings. */
