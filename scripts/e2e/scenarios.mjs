@@ -61,6 +61,13 @@ function workbench(page, folder) {
       }
       return locator.first();
     },
+    /** Waits for the Quick Pick's focused row to be the one holding `text`. */
+    async seeFocusedPick(text, what) {
+      return ui.see(
+        quickInput.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }),
+        what,
+      );
+    },
     async gone(locator, what, timeout = STEP_TIMEOUT_MS) {
       try {
         await locator.first().waitFor({ state: 'hidden', timeout });
@@ -348,12 +355,7 @@ const scenarios = [
         'the catalog in the Quick Pick',
       );
       await box.fill('product_read');
-      await ui.see(
-        quickInput.locator('.quick-input-list .monaco-list-row.focused', {
-          hasText: 'product_read',
-        }),
-        'product_read focused in the Quick Pick',
-      );
+      await ui.seeFocusedPick('product_read', 'product_read focused in the Quick Pick');
       await page.screenshot({ path: screenshotPath('4-grant-pick') });
       await page.keyboard.press('Enter');
       // The purpose input box, prefilled; a placeholder purpose shows a warning.
@@ -543,12 +545,7 @@ const scenarios = [
       await page.screenshot({ path: screenshotPath('i12-grant-default') });
 
       await box.fill('refund');
-      await ui.see(
-        quickInput.locator('.quick-input-list .monaco-list-row.focused', {
-          hasText: 'charge_read',
-        }),
-        'charge_read first for "refund"',
-      );
+      await ui.seeFocusedPick('charge_read', 'charge_read first for "refund"');
       const refund = await labels();
       log(`  rows for "refund": ${refund.map((r) => r.label).join(', ')}`);
       expect(
@@ -839,24 +836,14 @@ const scenarios = [
       await page.keyboard.press('Control+S');
       // Grant: the list first (the app's, preselected), then the name and the purpose.
       await ui.runCommand('Stripe Apps: Grant Permission');
-      await ui.see(
-        quickInput.locator('.quick-input-list .monaco-list-row.focused', {
-          hasText: 'App permissions',
-        }),
-        'the app-level list preselected',
-      );
+      await ui.seeFocusedPick('App permissions', 'the app-level list preselected');
       await page.keyboard.press('Enter');
       await ui.see(
         quickInput.locator('input[placeholder^="Permission to grant"]'),
         'the Quick Pick of permissions',
       );
       await box.fill('product_read');
-      await ui.see(
-        quickInput.locator('.quick-input-list .monaco-list-row.focused', {
-          hasText: 'product_read',
-        }),
-        'product_read focused in the Quick Pick',
-      );
+      await ui.seeFocusedPick('product_read', 'product_read focused in the Quick Pick');
       await page.keyboard.press('Enter');
       await ui.see(
         quickInput.locator('.quick-input-title', { hasText: 'Grant product_read' }),
