@@ -436,7 +436,7 @@ export function rankPermissions<T extends RankedPermission>(
 }
 
 /** A name without its access suffix: `customer_read` → `customer`. */
-function accessBase(name: string): string {
+export function accessBase(name: string): string {
   return name.replace(/_(read|write)$/, '');
 }
 

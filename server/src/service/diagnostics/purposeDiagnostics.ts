@@ -21,6 +21,7 @@ import {
   type Rule,
 } from './common';
 import { entryData, isAcceptedName } from './permissionRules';
+import { accessBase } from '../nameSuggestions';
 import { suggestPurpose } from '../purposeSuggestion';
 import { findingEntry, findingPurpose, nameOf, setPurposeText } from './fixes';
 import {
@@ -174,7 +175,7 @@ function resourceOf(name: string): string {
   let resource = resources.get(name);
   if (resource === undefined) {
     const info = catalog.get(name);
-    resource = info ? `${info.product} › ${info.resource}` : name.replace(/_(?:read|write)$/, '');
+    resource = info ? `${info.product} › ${info.resource}` : accessBase(name);
     if (resources.size >= 10_000) resources.clear();
     resources.set(name, resource);
   }
