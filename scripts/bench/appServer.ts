@@ -25,11 +25,11 @@ import {
   PublishDiagnosticsNotification,
   RegistrationRequest,
   ShutdownRequest,
-  StreamMessageReader,
   StreamMessageWriter,
   createProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { bareNodeMemory, memoryOf } from './serverProcess';
+import { serverOutput } from '../../test/support/serverOutput';
 
 const ROOT = path.join(__dirname, '..', '..');
 /** How long the server idles after the analysis before its memory is read. */
@@ -66,7 +66,7 @@ async function measure(folder: string): Promise<string> {
   });
   if (child.pid === undefined) throw new Error('could not start the server');
   const connection = createProtocolConnection(
-    new StreamMessageReader(child.stdout),
+    serverOutput(child.stdout),
     new StreamMessageWriter(child.stdin),
   );
   let firstDiagnostics: number | undefined;

@@ -20,12 +20,12 @@ import {
   PublishDiagnosticsNotification,
   RegistrationRequest,
   ShutdownRequest,
-  StreamMessageReader,
   StreamMessageWriter,
   WorkDoneProgressCreateRequest,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import { serverOutput } from '../../test/support/serverOutput';
 
 export interface ServerRun {
   /** Spawn to the `initialize` answer, ms. */
@@ -112,7 +112,7 @@ export async function runServer(
     stderrTail = (stderrTail + chunk).slice(-2000);
   });
   const connection: ProtocolConnection = createProtocolConnection(
-    new StreamMessageReader(stdout),
+    serverOutput(stdout),
     new StreamMessageWriter(stdin),
   );
   let firstDiagnostics: (params: PublishDiagnosticsParams) => void = () => undefined;

@@ -25,7 +25,6 @@ import {
   RegistrationRequest,
   ShowMessageNotification,
   ShutdownRequest,
-  StreamMessageReader,
   StreamMessageWriter,
   UnregistrationRequest,
   createProtocolConnection,
@@ -42,6 +41,7 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
+import { serverOutput } from '../support/serverOutput';
 
 export const SERVER_PATH = resolve(__dirname, '../../dist/server.js');
 /** The longest any awaited event may take before the test fails with a message. */
@@ -271,7 +271,7 @@ export class TestClient {
       stdio: 'pipe',
     });
     const connection = createProtocolConnection(
-      new StreamMessageReader(child.stdout),
+      serverOutput(child.stdout),
       new StreamMessageWriter(child.stdin),
     );
     const client = new TestClient(child, connection, options);

@@ -17,7 +17,6 @@ import {
   Message,
   MessageType,
   ShutdownRequest,
-  StreamMessageReader,
   createProtocolConnection,
   type Position,
   type ResponseMessage,
@@ -27,6 +26,7 @@ import { doc } from '../unit/util';
 import { SERVER_PATH, TestClient, vscodeCapabilities } from './client';
 import { CLEAN_MANIFEST, FLAWED_MANIFEST, MANIFEST_URI } from './manifests';
 import { seededRandom as random } from '../support/seededRandom';
+import { serverOutput } from '../support/serverOutput';
 
 /** Garbage texts: random bytes read as Latin-1 and as UTF-8, JSON-ish noise, lone surrogates. */
 function garbageTexts(): string[] {
@@ -191,7 +191,7 @@ describe('cancellation', () => {
     // Raw bytes, so the request and its $/cancelRequest reach the server in one write (a client
     // library writes them separately, and the server may well answer in between).
     const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: 'pipe' });
-    const reader = new StreamMessageReader(child.stdout);
+    const reader = serverOutput(child.stdout);
     const responses = new Map<number, (message: ResponseMessage) => void>();
     reader.listen((message) => {
       if (Message.isResponse(message) && typeof message.id === 'number') {
