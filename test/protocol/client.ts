@@ -42,6 +42,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { serverOutput } from '../support/serverOutput';
+import { APP_URI } from './manifests';
 
 export const SERVER_PATH = resolve(__dirname, '../../dist/server.js');
 /** The longest any awaited event may take before the test fails with a message. */
@@ -282,8 +283,8 @@ export class TestClient {
       locale: 'en',
       // Deprecated but still required by the type; VS Code sends it too.
       // eslint-disable-next-line @typescript-eslint/no-deprecated
-      rootUri: 'file:///app',
-      workspaceFolders: [{ uri: 'file:///app', name: 'app' }],
+      rootUri: APP_URI,
+      workspaceFolders: [{ uri: APP_URI, name: 'app' }],
       capabilities: options.capabilities ?? vscodeCapabilities(options),
       initializationOptions: {
         ...(options.capabilities ? {} : { vscodeClient: true }),

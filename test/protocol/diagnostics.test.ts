@@ -9,7 +9,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { doc, rangeOf } from '../unit/util';
 import { TestClient } from './client';
-import { CLEAN_MANIFEST, FLAWED_MANIFEST, MANIFEST_URI, summarize } from './manifests';
+import { APP_URI, CLEAN_MANIFEST, FLAWED_MANIFEST, MANIFEST_URI, summarize } from './manifests';
 
 const FIXED_NAME = FLAWED_MANIFEST.replace('customers_write', 'customer_write');
 
@@ -92,8 +92,8 @@ describe('push diagnostics (a client without textDocument/diagnostic)', () => {
 
   it('validates only manifests, not other JSON files', async () => {
     const since = client.diagnostics.mark();
-    const other = 'file:///app/package.json';
-    const second = 'file:///app/packages/b/stripe-app.json';
+    const other = `${APP_URI}/package.json`;
+    const second = `${APP_URI}/packages/b/stripe-app.json`;
     // Opened first, so its (wrong) report would be published before the manifest's.
     await client.open(other, FLAWED_MANIFEST);
     await client.open(second, FLAWED_MANIFEST);
@@ -173,8 +173,8 @@ describe('pull diagnostics (textDocument/diagnostic, as VS Code)', () => {
   });
 
   it('reports nothing for other JSON files and for closed documents', async () => {
-    await client.open('file:///app/tsconfig.json', FLAWED_MANIFEST);
-    assert.deepEqual((await pull('file:///app/tsconfig.json')).items, []);
+    await client.open(`${APP_URI}/tsconfig.json`, FLAWED_MANIFEST);
+    assert.deepEqual((await pull(`${APP_URI}/tsconfig.json`)).items, []);
     await client.close(MANIFEST_URI);
     assert.deepEqual((await pull()).items, []);
   });

@@ -32,7 +32,7 @@ import {
 import { catalog } from '../../server/src/service/catalog';
 import { manifestWith, rangeOf } from '../unit/util';
 import { TestClient, editsOf } from './client';
-import { FLAWED_MANIFEST, MANIFEST_URI } from './manifests';
+import { APP_URI, FLAWED_MANIFEST, MANIFEST_URI } from './manifests';
 
 const ManifestInfo = new RequestType<ManifestInfoParams, ManifestInfoResult | null, void>(
   ManifestInfoRequest,
@@ -129,7 +129,7 @@ describe('language features over the protocol', () => {
     const text = manifestWith(`[
     { "permission": "charge_re", "purpose": "Lists the charges of the customer in the drawer." }
   ]`);
-    const uri = 'file:///app/completion/stripe-app.json';
+    const uri = `${APP_URI}/completion/stripe-app.json`;
     let items: CompletionItem[] = [];
     let document: TextDocument;
 
@@ -264,7 +264,7 @@ describe('language features over the protocol', () => {
     });
 
     it('resolves nothing once the document changed, or for a document that is not open', async () => {
-      const uri = 'file:///app/stale/stripe-app.json';
+      const uri = `${APP_URI}/stale/stripe-app.json`;
       const document = await client.open(uri, FLAWED_MANIFEST);
       const range = rangeOf(document, '"customers_write"');
       const [fix] = await listActions(
@@ -357,7 +357,7 @@ describe('language features over the protocol', () => {
   });
 
   it('answers empty results for documents that are not manifests', async () => {
-    const uri = 'file:///app/package.json';
+    const uri = `${APP_URI}/package.json`;
     const document = await client.open(uri, FLAWED_MANIFEST);
     const position = after_(document, '"customers_wr');
     const textDocument = { uri };

@@ -1,8 +1,22 @@
 /** The manifests the protocol tests open, and small helpers to read what the server answers. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
 import { manifestWith } from '../unit/util';
 
-export const MANIFEST_URI = 'file:///app/stripe-app.json';
+/**
+ * The folder the tests' documents live in: a new empty one for each test process. The server reads
+ * the disk around an open manifest (the app's code under `src/`); a fixed path such as `/app`
+ * would make the results depend on what the machine holds there.
+ */
+export const APP_FOLDER = mkdtempSync(path.join(tmpdir(), 'stripe-apps-protocol-'));
+process.once('exit', () => {
+  rmSync(APP_FOLDER, { recursive: true, force: true });
+});
+export const APP_URI = pathToFileURL(APP_FOLDER).href;
+export const MANIFEST_URI = `${APP_URI}/stripe-app.json`;
 
 /** One good entry, one misspelt name (`customers_write`), one placeholder purpose (`test`). */
 export const FLAWED_MANIFEST = manifestWith(`[

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import path from 'node:path';
 import {
   ApplyWorkspaceEditRequest,
   CodeActionRequest,
@@ -32,7 +33,7 @@ import {
 import { suggestPurpose } from '../../server/src/service/purposeSuggestion';
 import { manifestWith, rangeOf } from '../unit/util';
 import { TestClient } from './client';
-import { CLEAN_MANIFEST, FLAWED_MANIFEST, MANIFEST_URI } from './manifests';
+import { APP_FOLDER, APP_URI, CLEAN_MANIFEST, FLAWED_MANIFEST, MANIFEST_URI } from './manifests';
 import {
   EGLOT_1_9_CAPABILITIES,
   NEOVIM_0_7_CAPABILITIES,
@@ -90,7 +91,7 @@ describe('a client without snippet support (eglot 1.9, Neovim 0.7)', () => {
   });
 
   it('gets a whole entry as plain text with real line breaks, and no filterText', async () => {
-    const uri = 'file:///app/entry/stripe-app.json';
+    const uri = `${APP_URI}/entry/stripe-app.json`;
     const text = manifestWith(`[\n    ${CUSTOMER},\n    cust\n  ]`);
     const document = await client.open(uri, text);
     const items = await complete(client, uri, after_(document, '    cust'));
@@ -111,7 +112,7 @@ describe('a client without snippet support (eglot 1.9, Neovim 0.7)', () => {
   });
 
   it('gets the permission and purpose keys as plain text, without a VS Code command', async () => {
-    const uri = 'file:///app/keys/stripe-app.json';
+    const uri = `${APP_URI}/keys/stripe-app.json`;
     const text = manifestWith(`[\n    { "permission": "charge_read", pur }\n  ]`);
     const document = await client.open(uri, text);
     const items = await complete(client, uri, after_(document, ' pur'));
@@ -132,7 +133,7 @@ describe('a client without snippet support (eglot 1.9, Neovim 0.7)', () => {
     );
     await client.close(uri);
 
-    const empty = 'file:///app/keys2/stripe-app.json';
+    const empty = `${APP_URI}/keys2/stripe-app.json`;
     const entry = await client.open(empty, manifestWith(`[\n    { per }\n  ]`));
     const keyItems = await complete(client, empty, after_(entry, '{ per'));
     const permissionKey = keyItems.find((item) => item.label === 'permission');
@@ -147,7 +148,7 @@ describe('a client without snippet support (eglot 1.9, Neovim 0.7)', () => {
   });
 
   it('gets the permissions key as plain text', async () => {
-    const uri = 'file:///app/root/stripe-app.json';
+    const uri = `${APP_URI}/root/stripe-app.json`;
     const text = '{\n  "id": "com.example.app",\n  perm\n}\n';
     const document = await client.open(uri, text);
     const items = await complete(client, uri, after_(document, 'perm'));
@@ -165,7 +166,7 @@ describe('a client without snippet support (eglot 1.9, Neovim 0.7)', () => {
   });
 
   it('finds names by the prefix typed inside the quotes, as prefix matching does', async () => {
-    const uri = 'file:///app/prefix/stripe-app.json';
+    const uri = `${APP_URI}/prefix/stripe-app.json`;
     const text = manifestWith(
       `[\n    { "permission": "cust", "purpose": "Reads customers." }\n  ]`,
     );
@@ -215,7 +216,7 @@ describe('a client without snippet support (eglot 1.9, Neovim 0.7)', () => {
   });
 
   it('gets plain-text completion documentation (eglot names no format)', async () => {
-    const uri = 'file:///app/docs/stripe-app.json';
+    const uri = `${APP_URI}/docs/stripe-app.json`;
     const document = await client.open(
       uri,
       manifestWith(`[\n    { "permission": "charge_re" }\n  ]`),
@@ -366,7 +367,7 @@ describe('a client with Neovim 0.7 capabilities', () => {
     });
 
     it('grants into the manifest changed last when no URI is given', async () => {
-      const other = 'file:///app/other/stripe-app.json';
+      const other = `${APP_URI}/other/stripe-app.json`;
       await client.open(other, CLEAN_MANIFEST);
       await client.open(MANIFEST_URI, CLEAN_MANIFEST);
       const result = await execute<PermissionCommandResult>(
@@ -385,7 +386,7 @@ describe('a client with Neovim 0.7 capabilities', () => {
       const byPath = await execute<PermissionCommandResult>(
         client,
         ServerCommands.revokePermission,
-        ['charge_read', '/app/stripe-app.json'],
+        ['charge_read', path.join(APP_FOLDER, 'stripe-app.json')],
       );
       assert.equal(byPath.status, 'revoked');
       assert.equal(client.text(MANIFEST_URI), manifestWith(`[\n    ${CUSTOMER}\n  ]`));

@@ -24,7 +24,7 @@ import {
 import { ServerCommands } from '../../server/src/protocol';
 import { doc } from '../unit/util';
 import { SERVER_PATH, TestClient, vscodeCapabilities } from './client';
-import { CLEAN_MANIFEST, FLAWED_MANIFEST, MANIFEST_URI } from './manifests';
+import { APP_URI, CLEAN_MANIFEST, FLAWED_MANIFEST, MANIFEST_URI } from './manifests';
 import { seededRandom as random } from '../support/seededRandom';
 import { serverOutput } from '../support/serverOutput';
 
@@ -125,7 +125,7 @@ describe('robustness: the server survives any text', () => {
     const push = await TestClient.start({ pull: false });
     try {
       const uris = garbageTexts().map((text, index) => {
-        const uri = `file:///app/garbage${index}/stripe-app.json`;
+        const uri = `${APP_URI}/garbage${index}/stripe-app.json`;
         return push.open(uri, text).then(() => push.nextDiagnostics(uri));
       });
       await Promise.all(uris);

@@ -18,8 +18,9 @@ import {
 import { suggestPurpose } from '../../server/src/service/purposeSuggestion';
 import { rangeOf } from '../unit/util';
 import { TestClient } from './client';
+import { APP_URI } from './manifests';
 
-const URI = 'file:///app/v2/stripe-app.yaml';
+const URI = `${APP_URI}/v2/stripe-app.yaml`;
 const TEXT = `id: com.example.app
 name: Example App
 declarations:
