@@ -93,7 +93,7 @@ describe('code usage across files (pull diagnostics)', () => {
     assert.deepEqual(diagnostics.map(summary), ['missing-permission 5:26-5:47']);
     assert.equal(
       diagnostics[0]?.message,
-      '`customers.list` needs `customer_read`, which stripe-app.json does not grant',
+      '"customers.list" needs "customer_read", which stripe-app.json does not grant',
     );
     const hover: Hover | null = await client.connection.sendRequest(HoverRequest.type, {
       textDocument: { uri: app.appUri },

@@ -73,8 +73,8 @@ const APP = {
 
 const FINDINGS = [
   'stripe-app.json:8:21 information unused-permission No UI call needs product_read; revoke it (App Review asks for the minimum set)',
-  'src/views/App.tsx:4:10 warning missing-permission `invoices.list` needs `invoice_read`, which stripe-app.json does not grant',
-  'src/views/App.tsx:4:56 information read-via-write Expanding `data.customer` (customer) needs `customer_read`, which stripe-app.json does not grant; customer_write is granted, and Stripe does not document whether it covers reads',
+  'src/views/App.tsx:4:10 warning missing-permission "invoices.list" needs "invoice_read", which stripe-app.json does not grant',
+  'src/views/App.tsx:4:56 information read-via-write Expanding "data.customer" (customer) needs "customer_read", which stripe-app.json does not grant; "customer_write" is granted, and Stripe does not document whether it covers reads',
 ];
 
 describe('cli lint on an app', () => {
@@ -148,7 +148,7 @@ describe('cli lint on an app', () => {
     const github = cli(['lint', '--format', 'github'], cwd);
     assert.match(
       github.stdout,
-      /^::warning file=src\/views\/App\.tsx,line=4,col=10,endLine=4,endColumn=30,title=missing-permission \(stripe-apps-manifest\)::`invoices\.list` needs `invoice_read`, which stripe-app\.json does not grant$/m,
+      /^::warning file=src\/views\/App\.tsx,line=4,col=10,endLine=4,endColumn=30,title=missing-permission \(stripe-apps-manifest\)::"invoices\.list" needs "invoice_read", which stripe-app\.json does not grant$/m,
     );
     const sarif = JSON.parse(cli(['lint', '--format', 'sarif'], cwd).stdout) as {
       runs: {

@@ -130,7 +130,7 @@ export async function load() {
         severity: DiagnosticSeverity.Warning,
         code: 'missing-permission',
         source: 'stripe-apps',
-        message: '`customers.list` needs `customer_read`, which stripe-app.json does not grant',
+        message: '"customers.list" needs "customer_read", which stripe-app.json does not grant',
         codeDescription: { href: 'https://docs.stripe.com/stripe-apps/reference/permissions' },
         data: {
           permissions: ['customer_read'],
@@ -218,7 +218,7 @@ export const prices = () => stripe.prices.list({ expand: ['data.product'] });
     assert.ok(document);
     const diagnostics = app.code('src/views/Prices.tsx');
     assert.deepEqual(summary(diagnostics), [
-      'missing-permission: Expanding `data.product` (product) needs `product_read`, which stripe-app.json does not grant',
+      'missing-permission: Expanding "data.product" (product) needs "product_read", which stripe-app.json does not grant',
     ]);
     assert.deepEqual(diagnostics[0]?.range, rangeOf(document, "'data.product'"));
     assert.deepEqual(diagnostics[0].data, {
@@ -248,7 +248,7 @@ export const key = () => stripe.apps.secrets.find({ name: 'key', scope: { type: 
     const app = makeApp({ 'src/stripe.ts': CLIENT_MODULE, 'src/key.ts': source }, grantsJson());
     const diagnostics = app.code('src/key.ts');
     assert.deepEqual(summary(diagnostics), [
-      'missing-permission: `apps.secrets.find` needs `secret_read` or `secret_write`; stripe-app.json grants neither',
+      'missing-permission: "apps.secrets.find" needs "secret_read" or "secret_write"; stripe-app.json grants neither',
     ]);
     const actions = grantActions(
       diagnostics,
@@ -278,17 +278,17 @@ stripe.customers.frobnicate();
         [
           'no-app-permission',
           DiagnosticSeverity.Warning,
-          '`accountSessions.create` (POST /v1/account_sessions) is not open to Stripe Apps: no permission grants it',
+          '"accountSessions.create" (POST /v1/account_sessions) is not open to Stripe Apps: no permission grants it',
         ],
         [
           'no-app-permission',
           DiagnosticSeverity.Warning,
-          '`accounts.create` (POST /v1/accounts) is not open to Stripe Apps: the Accounts permissions only read',
+          '"accounts.create" (POST /v1/accounts) is not open to Stripe Apps: the Accounts permissions only read',
         ],
         [
           'unresolved-call',
           DiagnosticSeverity.Information,
-          '`customers.frobnicate` is not a method of stripe 23.2.0 or 13.11.0: its permission is not checked',
+          '"customers.frobnicate" is not a method of stripe 23.2.0 or 13.11.0: its permission is not checked',
         ],
       ],
     );
@@ -313,7 +313,7 @@ export const dyn = (expand: string[]) => stripe.invoices.list({ expand });
         [
           'unresolved-call',
           DiagnosticSeverity.Information,
-          'Cannot tell which Stripe API method this calls (`customers`): a computed name; its permission is not checked',
+          'Cannot tell which Stripe API method this calls ("customers"): a computed name; its permission is not checked',
           'stripe.customers[op]',
         ],
         [
@@ -325,7 +325,7 @@ export const dyn = (expand: string[]) => stripe.invoices.list({ expand });
         [
           'unresolved-call',
           DiagnosticSeverity.Information,
-          'The `expand` of `invoices.list` is not a list of strings: what it expands is not checked',
+          'The "expand" of "invoices.list" is not a list of strings: what it expands is not checked',
           'stripe.invoices.list',
         ],
       ],
@@ -367,7 +367,7 @@ export const load = (id: string) => retrieve(getStripe(), id);
       grantsJson(),
     );
     assert.deepEqual(summary(app.code('src/lib/helper.ts')), [
-      'missing-permission: `invoices.retrieve` needs `invoice_read`, which stripe-app.json does not grant',
+      'missing-permission: "invoices.retrieve" needs "invoice_read", which stripe-app.json does not grant',
     ]);
   });
 
@@ -382,8 +382,8 @@ export const other = () => getClient().products.retrieve('prod_1');
       settings: { codeAnalysis: { clientNames: ['uiStripe', 'getClient'] } },
     });
     assert.deepEqual(summary(named.code('src/a.ts')), [
-      'missing-permission: `products.list` needs `product_read`, which stripe-app.json does not grant',
-      'missing-permission: `products.retrieve` needs `product_read`, which stripe-app.json does not grant',
+      'missing-permission: "products.list" needs "product_read", which stripe-app.json does not grant',
+      'missing-permission: "products.retrieve" needs "product_read", which stripe-app.json does not grant',
     ]);
   });
 
@@ -427,7 +427,7 @@ export const list = () => stripe.customers.list();
         [
           'read-via-write',
           DiagnosticSeverity.Information,
-          '`customers.list` needs `customer_read`, which stripe-app.json does not grant; customer_write is granted, and Stripe does not document whether it covers reads',
+          '"customers.list" needs "customer_read", which stripe-app.json does not grant; "customer_write" is granted, and Stripe does not document whether it covers reads',
         ],
       ],
     );
@@ -610,7 +610,7 @@ export const list = () => stripe.customers.list();
     const [diagnostic] = app.code('src/a.ts');
     assert.equal(
       diagnostic?.message,
-      '`customers.list` needs `customer_read`, which stripe-app.json does not grant',
+      '"customers.list" needs "customer_read", which stripe-app.json does not grant',
     );
     assert.equal((diagnostic.data as { manifestUri: string }).manifestUri, BASE.uri);
     // The local manifest has no entries of its own to call unused.
@@ -639,7 +639,7 @@ export const list = () => stripe.customers.list();
     });
     assert.equal(app.usage.grants.inherited, false);
     assert.deepEqual(summary(app.code('src/a.ts')), [
-      'missing-permission: `customers.list` needs `customer_read`, which stripe-app.dev.json does not grant',
+      'missing-permission: "customers.list" needs "customer_read", which stripe-app.dev.json does not grant',
     ]);
     assert.deepEqual(summary(app.unused()), [
       'unused-permission: No UI call needs product_read; revoke it (App Review asks for the minimum set)',
@@ -671,7 +671,7 @@ stripe.customers.list();
       uri: 'file:///app/stripe-app.yaml',
     });
     assert.deepEqual(summary(app.code('src/a.ts')), [
-      'missing-permission: `customers.list` needs `customer_read`, which stripe-app.yaml does not grant',
+      'missing-permission: "customers.list" needs "customer_read", which stripe-app.yaml does not grant',
     ]);
     assert.deepEqual(summary(app.unused()), [
       'unused-permission: No UI call needs product_read; revoke it (App Review asks for the minimum set)',

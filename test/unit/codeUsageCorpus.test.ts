@@ -47,15 +47,15 @@ const EXPECTED: Record<string, { read: string; findings: string[] }> = {
     read: 'subscriptionSchedules.list needs subscription_read: only subscription_write is granted. prices.list (plan_read) expands data.product (product_read), coupons.list (coupon_read), subscriptionSchedules.create (subscription_write): granted. No call touches customers: customer_write is unused.',
     findings: [
       'stripe-app.json:8 unused-permission No UI call needs customer_write; revoke it (App Review asks for the minimum set)',
-      'src/views/App.tsx:51 read-via-write `subscriptionSchedules.list` needs `subscription_read`, which stripe-app.json does not grant; subscription_write is granted, and Stripe does not document whether it covers reads',
+      'src/views/App.tsx:51 read-via-write "subscriptionSchedules.list" needs "subscription_read", which stripe-app.json does not grant; "subscription_write" is granted, and Stripe does not document whether it covers reads',
     ],
   },
   'peterjunsworth__stripe-product-variants': {
     read: 'products.retrieve expands default_price (a price: plan_read) and prices.search needs plan_read: only plan_write is granted. prices.create (plan_write), products.* (product_read/product_write) granted. No secrets call: secret_write unused; its connect-src is dashboard.stripe.com only.',
     findings: [
       'stripe-app.json:8 unused-permission No UI call needs secret_write; revoke it (App Review asks for the minimum set)',
-      'src/views/ProductDetailView.tsx:40 read-via-write Expanding `default_price` (price) needs `plan_read`, which stripe-app.json does not grant; plan_write is granted, and Stripe does not document whether it covers reads',
-      'src/views/ProductDetailView.tsx:47 read-via-write `prices.search` needs `plan_read`, which stripe-app.json does not grant; plan_write is granted, and Stripe does not document whether it covers reads',
+      'src/views/ProductDetailView.tsx:40 read-via-write Expanding "default_price" (price) needs "plan_read", which stripe-app.json does not grant; "plan_write" is granted, and Stripe does not document whether it covers reads',
+      'src/views/ProductDetailView.tsx:47 read-via-write "prices.search" needs "plan_read", which stripe-app.json does not grant; "plan_write" is granted, and Stripe does not document whether it covers reads',
     ],
   },
   'shovkat888__billingo-stripe-app': {

@@ -2,7 +2,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticTag, type Diagnostic } from 'vscode-languageserver-types';
 import type { UnresolvedCall } from '../../analysis/callAnalysis';
 import { apiTableSource } from '../apiPermissions';
-import { listPhrase } from '../listPhrase';
+import { quotedList } from '../listPhrase';
 import {
   manifestFileName,
   type CallNeed,
@@ -50,15 +50,12 @@ export interface UnusedPermissionData {
 
 const EXPAND_DOCS_URL = 'https://docs.stripe.com/stripe-apps/reference/permissions';
 
-/** `` `a` ``, `` `a` or `b` ``, `` `a`, `b` or `c` ``: permission names in a message. */
+/** Permission names in a message, quoted as the manifest's messages quote them (plain text). */
 function names(list: readonly string[]): string {
-  return listPhrase(
-    list.map((name) => `\`${name}\``),
-    'or',
-  );
+  return quotedList(list, 'or');
 }
 
-/** `needs `x`, which stripe-app.json does not grant` / `needs `x` or `y`; stripe-app.json grants neither`. */
+/** `needs "x", which stripe-app.json does not grant` / `needs "x" or "y"; stripe-app.json grants neither`. */
 function needsClause(permissions: readonly string[], manifestFile: string): string {
   return permissions.length === 1
     ? `needs ${names(permissions)}, which ${manifestFile} does not grant`
@@ -66,7 +63,7 @@ function needsClause(permissions: readonly string[], manifestFile: string): stri
 }
 
 function callLabel(need: CallNeed): string {
-  return `\`${need.call.accessor}\``;
+  return `"${need.call.accessor}"`;
 }
 
 /** The rule context of a code-usage finding on `document` (a source file or the manifest). */
@@ -171,7 +168,7 @@ export function codeUsageDiagnostics(
           context,
           'unresolved-call',
           span,
-          `The \`expand\` of ${callLabel(need)} is not a list of strings: what it expands is not checked`,
+          `The "expand" of ${callLabel(need)} is not a list of strings: what it expands is not checked`,
           { data: { reason: 'dynamic-expand', accessor: need.call.accessor } },
         ),
       );
@@ -194,7 +191,7 @@ export function codeUsageDiagnostics(
 }
 
 function expandSubject(expand: ExpandNeed): string {
-  return `Expanding \`${expand.path}\` (${expand.object.replace(/_/g, ' ')})`;
+  return `Expanding "${expand.path}" (${expand.object.replace(/_/g, ' ')})`;
 }
 
 function verdictFinding(
@@ -216,7 +213,7 @@ function verdictFinding(
   }
   if (verdict.kind === 'write-unconfirmed') {
     const reads = permissions.filter((name) => name.endsWith('_read'));
-    const granted = verdict.by.join(', ');
+    const granted = quotedList(verdict.by);
     return makeFinding(
       context,
       'read-via-write',
@@ -229,7 +226,7 @@ function verdictFinding(
 }
 
 function unresolvedMessage(call: UnresolvedCall): string {
-  const known = call.knownPath === '' ? '' : ` (\`${call.knownPath}\`)`;
+  const known = call.knownPath === '' ? '' : ` ("${call.knownPath}")`;
   switch (call.reason) {
     case 'computed-member':
       return `Cannot tell which Stripe API method this calls${known}: a computed name; its permission is not checked`;
