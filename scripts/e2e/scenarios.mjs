@@ -61,6 +61,14 @@ function workbench(page, folder) {
       }
       return locator.first();
     },
+    /**
+     * Waits for a code lens holding `text`. Each lens adds a line above its target when it
+     * arrives, after the server is ready: a token found before then moves, and the mouse resting
+     * where it was hovers something else (a CI run's hover on customer_read never opened).
+     */
+    async seeCodeLens(text, what) {
+      return ui.see(page.locator('.codelens-decoration', { hasText: text }), what);
+    },
     /** Waits for the Quick Pick's focused row to be the one holding `text`. */
     async seeFocusedPick(text, what) {
       return ui.see(
@@ -295,6 +303,7 @@ const scenarios = [
       const { page } = ui;
       await ui.openFile('stripe-app.json');
       await ui.waitForServerReady();
+      await ui.seeCodeLens('Grant permission', 'the permissions code lens');
       const token = ui.token('customer_read');
       await ui.see(token, 'customer_read in the editor');
       await token.hover();
@@ -790,7 +799,8 @@ const scenarios = [
       const status = await page.locator('[id="status.languageStatus"]').getAttribute('aria-label');
       log(`  status: ${status ?? ''}`);
       expect(/manifest v2/.test(status ?? ''), `the status item says "manifest v2": ${status}`);
-      // Hover on a granted name.
+      // Hover on a granted name, once the lenses above it (the usage ones come last) are drawn.
+      await ui.seeCodeLens('1 call', 'the usage code lens of customer_read');
       const token = ui.exactToken('customer_read');
       await ui.see(token, 'customer_read in the editor');
       await token.hover();
